@@ -1,0 +1,36 @@
+# Two commands: `make demo` and `make test`. Each creates .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install catalogues bench
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) catalogues
+
+catalogues: $(STAMP)
+	$(BIN)/sinfronteras compilecatalogues
+
+demo: install
+	mkdir -p var
+	$(BIN)/sinfronteras migrate --noinput
+	$(BIN)/sinfronteras loaddemo
+	@echo
+	@echo "  sinfronteras demo: http://$(HOST):$(PORT)/"
+	@echo "  log in as ana (coordinator) or luz (member); password: sinfronteras-demo"
+	@echo
+	$(BIN)/sinfronteras runserver --insecure $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/bench_planner.py

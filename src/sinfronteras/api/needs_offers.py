@@ -1,0 +1,115 @@
+"""Need and offer routes of the JSON API."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from ninja import Header
+
+from sinfronteras.sharing import services
+from sinfronteras.sharing.forms import NeedForm, OfferForm
+from sinfronteras.sharing.models import Need, NeedStatus, Offer, OfferStatus
+
+from .urls import (
+    FieldErrors, NeedIn, NeedOut, NeedPatch, OfferIn, OfferOut, OfferPatch, _as_form_data,
+    _bad_request, _form_errors, _merged, api,
+)
+
+IDEMPOTENCY_HELP = (
+    "Any string up to 64 characters. Sending the same key again returns the record the "
+    "first request made instead of making another."
+)
+
+
+def _key(value: str | None):
+    if value is not None and not (0 < len(value) <= 64):
+        return None, {"Idempotency-Key": ["Use 1 to 64 characters."]}
+    return value, None
+
+
+@api.get("/needs", response=list[NeedOut], tags=["needs"])
+def list_needs(request, status: str = NeedStatus.OPEN):
+    """Open needs you may see: your own, or all of the collective's for a coordinator."""
+    rows = Need.objects.visible_to(request.user).filter(status=status)
+    return [NeedOut.of(need, request.user) for need in rows]
+
+
+@api.post("/needs", response={201: NeedOut, 200: NeedOut, 400: FieldErrors}, tags=["needs"])
+def create_need(request, payload: NeedIn,
+                idempotency_key: str | None = Header(None, alias="Idempotency-Key",
+                                                     description=IDEMPOTENCY_HELP)):
+    key, error = _key(idempotency_key)
+    if error:
+        return _bad_request(request, error)
+    form = NeedForm(_as_form_data(payload.dict()), member=request.user)
+    if not form.is_valid():
+        return _bad_request(request, _form_errors(form))
+    need, created = services.do_create_need(request.user, form, idempotency_key=key)
+    return (201 if created else 200), NeedOut.of(need, request.user)
+
+
+@api.get("/needs/{need_id}", response=NeedOut, tags=["needs"])
+def get_need(request, need_id: int):
+    return NeedOut.of(services.access_need(request.user, need_id), request.user)
+
+
+@api.patch("/needs/{need_id}", response={200: NeedOut, 400: FieldErrors}, tags=["needs"])
+def update_need(request, need_id: int, payload: NeedPatch):
+    need = services.access_need(request.user, need_id, write=True)
+    current = {"resource": need.resource_id, "quantity": need.quantity, "area": need.area_id,
+               "urgent": need.urgent, "needed_by": need.needed_by}
+    form = NeedForm(_as_form_data(_merged(current, payload)), instance=need, member=request.user)
+    if not form.is_valid():
+        return _bad_request(request, _form_errors(form))
+    return NeedOut.of(services.do_update(form), request.user)
+
+
+@api.delete("/needs/{need_id}", response=NeedOut, tags=["needs"])
+def withdraw_need(request, need_id: int):
+    """Withdraw a need. It stays visible to you as withdrawn."""
+    need = services.do_withdraw_need(services.access_need(request.user, need_id, write=True))
+    return NeedOut.of(need, request.user)
+
+
+@api.get("/offers", response=list[OfferOut], tags=["offers"])
+def list_offers(request, status: str = OfferStatus.ACTIVE):
+    rows = Offer.objects.visible_to(request.user).filter(status=status).prefetch_related("resources")
+    return [OfferOut.of(offer, request.user) for offer in rows]
+
+
+@api.post("/offers", response={201: OfferOut, 200: OfferOut, 400: FieldErrors}, tags=["offers"])
+def create_offer(request, payload: OfferIn,
+                 idempotency_key: str | None = Header(None, alias="Idempotency-Key",
+                                                      description=IDEMPOTENCY_HELP)):
+    key, error = _key(idempotency_key)
+    if error:
+        return _bad_request(request, error)
+    form = OfferForm(_as_form_data(payload.dict()), member=request.user)
+    if not form.is_valid():
+        return _bad_request(request, _form_errors(form))
+    offer, created = services.do_create_offer(request.user, form, idempotency_key=key)
+    return (201 if created else 200), OfferOut.of(offer, request.user)
+
+
+@api.get("/offers/{offer_id}", response=OfferOut, tags=["offers"])
+def get_offer(request, offer_id: int):
+    return OfferOut.of(services.access_offer(request.user, offer_id), request.user)
+
+
+@api.patch("/offers/{offer_id}", response={200: OfferOut, 400: FieldErrors}, tags=["offers"])
+def update_offer(request, offer_id: int, payload: OfferPatch):
+    offer = services.access_offer(request.user, offer_id, write=True)
+    current = {"resources": [r.pk for r in offer.resources.all()], "quantity": offer.quantity,
+               "area": offer.area_id, "radius_km": offer.radius_km,
+               "available_until": offer.available_until}
+    form = OfferForm(_as_form_data(_merged(current, payload)), instance=offer, member=request.user)
+    if not form.is_valid():
+        return _bad_request(request, _form_errors(form))
+    with transaction.atomic():
+        offer = services.do_update(form)
+    return OfferOut.of(offer, request.user)
+
+
+@api.delete("/offers/{offer_id}", response=OfferOut, tags=["offers"])
+def withdraw_offer(request, offer_id: int):
+    offer = services.do_withdraw_offer(services.access_offer(request.user, offer_id, write=True))
+    return OfferOut.of(offer, request.user)

@@ -1,0 +1,36 @@
+"""The ``sinfronteras`` command.
+
+Pure commands (``plan``) run without Django. Every other sub-command is a
+Django management command (``migrate``, ``runserver``, ``createcollective``,
+``loaddemo``, ...), so one entry point serves the whole project.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+#: Sub-commands that never touch Django: name -> "module:function(argv) -> int".
+PURE_COMMANDS = {
+    "plan": "sinfronteras.planning.cli:main",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in PURE_COMMANDS:
+        module_name, func_name = PURE_COMMANDS[argv[0]].split(":")
+        import importlib
+
+        func = getattr(importlib.import_module(module_name), func_name)
+        return int(func(argv[1:]) or 0)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinfronteras.web.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["sinfronteras", *argv])
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

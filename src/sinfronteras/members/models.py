@@ -1,0 +1,176 @@
+"""Collectives, their areas, their members and the invitations that bring people in.
+
+Collect the least: a member is a login handle, a display name (a pseudonym is
+fine), a language, an area and a role. No e-mail, no legal name, nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Collective(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Area(models.Model):
+    """A named place of a collective (a neighbourhood). Coarse on purpose: about 1 km."""
+
+    collective = models.ForeignKey(Collective, models.CASCADE, related_name="areas")
+    name = models.CharField(_("name"), max_length=100)
+    lat = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    lon = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["collective", "name"], name="area_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Two decimals of a degree is about 1 km: never store a finer point.
+        self.lat, self.lon = round(self.lat, 2), round(self.lon, 2)
+        super().save(*args, **kwargs)
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("member")
+    COORDINATOR = "coordinator", _("coordinator")
+
+
+class MemberManager(BaseUserManager):
+    def create_user(self, username, password, *, collective, display_name="", **fields):
+        member = self.model(
+            username=username,
+            collective=collective,
+            display_name=display_name or username,
+            **fields,
+        )
+        member.set_password(password)
+        member.save(using=self._db)
+        return member
+
+
+class Member(AbstractBaseUser):
+    username = models.CharField(
+        _("login name"),
+        max_length=40,
+        unique=True,
+        help_text=_("Letters, digits and - _ only. Used to log in; others see your display name."),
+    )
+    display_name = models.CharField(_("display name"), max_length=60)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    collective = models.ForeignKey(Collective, models.PROTECT, related_name="members")
+    area = models.ForeignKey(Area, models.SET_NULL, null=True, blank=True, related_name="+")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    vouched_by = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="vouched_for"
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    # Login throttling, per account (never per IP address: none is kept).
+    failed_logins = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    objects = MemberManager()
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS: list[str] = []
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    def is_locked(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.locked_until is not None and self.locked_until > now
+
+    def record_failed_login(self) -> None:
+        """Count a failed attempt; lock the account for a while after too many."""
+        now = timezone.now()
+        failures = self.failed_logins + 1
+        locked_until = self.locked_until
+        if failures >= settings.LOGIN_MAX_FAILURES:
+            locked_until = now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+            failures = 0
+        Member.objects.filter(pk=self.pk).update(failed_logins=failures, locked_until=locked_until)
+        self.failed_logins, self.locked_until = failures, locked_until
+
+    def record_successful_login(self) -> None:
+        if self.failed_logins or self.locked_until:
+            Member.objects.filter(pk=self.pk).update(failed_logins=0, locked_until=None)
+            self.failed_logins, self.locked_until = 0, None
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InviteQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        return self.filter(used_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class Invite(models.Model):
+    """A single-use, expiring link. Only a hash of the token is stored."""
+
+    collective = models.ForeignKey(Collective, models.CASCADE, related_name="invites")
+    created_by = models.ForeignKey(Member, models.CASCADE, related_name="invites_created")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.OneToOneField(
+        Member, models.SET_NULL, null=True, blank=True, related_name="invite_used"
+    )
+
+    objects = InviteQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"invite #{self.pk} by {self.created_by}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(24)
+
+
+class ApiToken(models.Model):
+    """A personal token for the JSON API. Only a hash is stored; the token is shown once."""
+
+    member = models.ForeignKey(Member, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=60)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def issue(cls, member: Member, name: str) -> tuple["ApiToken", str]:
+        token = "sf_" + secrets.token_urlsafe(30)
+        return cls.objects.create(member=member, name=name, token_hash=hash_token(token)), token
+
+    @classmethod
+    def member_for(cls, token: str) -> Member | None:
+        row = cls.objects.select_related("member").filter(token_hash=hash_token(token)).first()
+        return row.member if row and row.member.is_active else None

@@ -1,0 +1,74 @@
+"""Changes to collectives and membership, each in one transaction."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import Collective, Invite, Member, Role, hash_token
+
+
+class InviteInvalid(Exception):
+    """The invitation link is unknown, used or expired."""
+
+
+@transaction.atomic
+def do_create_collective(name: str, *, username: str, password: str, display_name: str = "",
+                         language: str = "en") -> tuple[Collective, Member]:
+    """Create a collective and its first coordinator."""
+    base = slugify(name) or "collective"
+    slug, n = base, 1
+    while Collective.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    collective = Collective.objects.create(name=name, slug=slug)
+    coordinator = Member.objects.create_user(
+        username, password, collective=collective, display_name=display_name or username,
+        language=language, role=Role.COORDINATOR,
+    )
+    return collective, coordinator
+
+
+def do_create_invite(member: Member) -> tuple[Invite, str]:
+    """A single-use link that expires; the inviter vouches. Returns (invite, token).
+
+    The token is shown once; only its hash is stored.
+    """
+    token = Invite.new_token()
+    invite = Invite.objects.create(
+        collective_id=member.collective_id,
+        created_by=member,
+        token_hash=hash_token(token),
+        expires_at=timezone.now() + timedelta(days=settings.INVITE_DAYS),
+    )
+    return invite, token
+
+
+def find_invite(token: str) -> Invite:
+    invite = Invite.objects.usable().select_related("collective", "created_by").filter(
+        token_hash=hash_token(token)
+    ).first()
+    if invite is None:
+        raise InviteInvalid(token)
+    return invite
+
+
+@transaction.atomic
+def do_accept_invite(token: str, *, username: str, password: str, display_name: str,
+                     language: str, area=None) -> Member:
+    """Sign up through an invitation. Exactly one sign-up can use it, even under races."""
+    invite = find_invite(token)
+    member = Member.objects.create_user(
+        username, password, collective=invite.collective, display_name=display_name,
+        language=language, area=area, vouched_by=invite.created_by,
+    )
+    claimed = Invite.objects.usable().filter(pk=invite.pk).update(
+        used_at=timezone.now(), used_by=member
+    )
+    if claimed != 1:
+        raise InviteInvalid(token)  # rolls the new member back with the transaction
+    return member

@@ -1,0 +1,7 @@
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+
+@receiver(user_logged_in)
+def reset_failed_logins(sender, request, user, **kwargs):
+    user.record_successful_login()

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import LanguageForm, LoginForm, SignupForm
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "members/login.html"
+    redirect_authenticated_user = True
+
+
+def join(request, token):
+    """Sign up through an invitation link."""
+    try:
+        invite = services.find_invite(token)
+    except services.InviteInvalid:
+        return render(request, "members/invite_invalid.html", status=404)
+    form = SignupForm(request.POST or None, collective=invite.collective,
+                      initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.do_accept_invite(token, **form.cleaned_data)
+        except services.InviteInvalid:
+            return render(request, "members/invite_invalid.html", status=404)
+        login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("home")
+    return render(request, "members/join.html", {"form": form, "invite": invite})
+
+
+@login_required
+def invites(request):
+    """Create a single-use invitation link; the link is shown once."""
+    link = None
+    if request.method == "POST":
+        invite, token = services.do_create_invite(request.user)
+        link = request.build_absolute_uri(reverse("join", args=[token]))
+        messages.success(request, _("Invitation created. Send this link to one person you trust."))
+    mine = request.user.invites_created.order_by("-created_at")[:20]
+    return render(request, "members/invites.html",
+                  {"link": link, "invites": mine, "now": timezone.now()})
+
+
+@require_POST
+def set_language(request):
+    """Switch language: saved on the member when logged in, else in a cookie."""
+    form = LanguageForm(request.POST)
+    if form.is_valid() and request.user.is_authenticated:
+        request.user.language = form.cleaned_data["language"]
+        request.user.save(update_fields=["language"])
+    return i18n_views.set_language(request)

@@ -1,0 +1,120 @@
+"""Which offer may serve which need: arcs built with numpy and a spatial index.
+
+Offer j may serve need i if and only if i's resource is among j's resources and
+the great-circle (haversine) distance between their places is at most j's
+radius. Candidates come from a k-d tree over places as 3-D unit vectors (a
+radius on the sphere is a chord radius in space); the haversine test decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Mean Earth radius in km (IUGG), used by the haversine distance.
+EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(frozen=True)
+class Arcs:
+    """Arcs (offer, need, km), sorted by offer then need (input indices)."""
+
+    offer: np.ndarray
+    need: np.ndarray
+    km: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.offer)
+
+
+def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle distance in km between points given in degrees.
+
+    >>> round(float(haversine_km(0.0, 0.0, 0.0, 1.0)), 4)
+    111.1951
+    """
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(lon2) - np.radians(lon1)
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    la, lo = np.radians(lat), np.radians(lon)
+    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+
+def _chord(radius_km: np.ndarray) -> np.ndarray:
+    angle = np.minimum(radius_km / EARTH_RADIUS_KM, np.pi)
+    # A little slack: the exact haversine test below decides at the boundary.
+    return np.where(np.isfinite(radius_km), 2 * np.sin(angle / 2) * (1 + 1e-9) + 1e-12, 3.0)
+
+
+def _expand(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ranges [starts, ends): (range index of each element, element)."""
+    lens = ends - starts
+    owner = np.repeat(np.arange(len(lens)), lens)
+    offs = np.cumsum(lens) - lens
+    return owner, np.arange(int(lens.sum())) - np.repeat(offs, lens) + np.repeat(starts, lens)
+
+
+def build_arcs(arrays) -> Arcs:
+    """All arcs of a problem, from its :class:`~sinfronteras.planning.model.Arrays`.
+
+    Examples
+    --------
+    >>> from sinfronteras.planning.model import Problem
+    >>> p = Problem.from_json({"version": 1, "resources": [{"id": "r", "unit": "kg"}],
+    ...     "places": [{"id": "a", "lat": 0, "lon": 0}, {"id": "b", "lat": 0, "lon": 1}],
+    ...     "needs": [{"id": "n1", "resource": "r", "quantity": 1, "place": "b"}],
+    ...     "offers": [{"id": "o1", "resources": ["r"], "quantity": 1, "place": "a", "radius_km": 100},
+    ...                {"id": "o2", "resources": ["r"], "quantity": 1, "place": "a"}]})
+    >>> a = build_arcs(p.arrays)
+    >>> a.offer.tolist(), a.need.tolist(), a.km.round(2).tolist()
+    ([1], [0], [111.2])
+    """
+    from scipy.spatial import cKDTree
+
+    n_res = max(int(arrays.need_resource.max(initial=-1)), int(arrays.offer_resource.max(initial=-1))) + 1
+    empty = Arcs(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    if len(arrays.need_quantity) == 0 or len(arrays.offer_quantity) == 0:
+        return empty
+    # Needs grouped by (place, resource).
+    key = arrays.need_place * n_res + arrays.need_resource
+    order = np.argsort(key, kind="stable")
+    skey = key[order]
+    places = np.unique(arrays.need_place)
+    xyz = _unit_vectors(arrays.lat, arrays.lon)
+    tree = cKDTree(xyz[places])
+    # One query per distinct (offer place, radius).
+    q = np.column_stack([arrays.offer_place.astype(float), arrays.offer_radius])
+    uq, inv = np.unique(q, axis=0, return_inverse=True)
+    inv = inv.reshape(-1)
+    hits = tree.query_ball_point(xyz[uq[:, 0].astype(np.int64)], _chord(uq[:, 1]))
+    hit_len = np.fromiter((len(h) for h in hits), np.int64, len(hits))
+    hit_ptr = np.concatenate([[0], np.cumsum(hit_len)])
+    hit_all = np.fromiter((x for h in hits for x in h), np.int64, int(hit_ptr[-1]))
+    # Offer-resource pairs, each expanded to the need places its query reached.
+    pair_offer = np.repeat(np.arange(len(arrays.offer_quantity)), np.diff(arrays.offer_resource_ptr))
+    pair_res = arrays.offer_resource
+    g = inv[pair_offer]
+    pair_k, pos = _expand(hit_ptr[g], hit_ptr[g + 1])
+    cand_key = places[hit_all[pos]] * n_res + pair_res[pair_k]
+    lo = np.searchsorted(skey, cand_key, "left")
+    hi = np.searchsorted(skey, cand_key, "right")
+    cand_k, npos = _expand(lo, hi)
+    offer = pair_offer[pair_k[cand_k]]
+    need = order[npos]
+    return _finish(arrays, offer, need)
+
+
+def _finish(arrays, offer: np.ndarray, need: np.ndarray) -> Arcs:
+    po, pn = arrays.offer_place[offer], arrays.need_place[need]
+    km = haversine_km(arrays.lat[po], arrays.lon[po], arrays.lat[pn], arrays.lon[pn])
+    km = np.where(po == pn, 0.0, km)
+    keep = km <= arrays.offer_radius[offer]
+    offer, need, km = offer[keep], need[keep], km[keep]
+    order = np.lexsort((need, offer))
+    return Arcs(offer[order], need[order], km[order])

@@ -1,0 +1,150 @@
+"""What the collective moves: resources, and needs met by offers.
+
+Everything is a need met by an offer (DESIGN.md). A need or an offer names an
+area, never an address.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from sinfronteras.members.models import Area, Collective
+
+POSITIVE = [MinValueValidator(Decimal("0.001"))]
+
+
+class Resource(models.Model):
+    """A kind of thing the collective moves, in one unit; basic or not (the members decide)."""
+
+    collective = models.ForeignKey(Collective, models.CASCADE, related_name="resources")
+    key = models.SlugField(max_length=40)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    name_es = models.CharField(_("name (Spanish)"), max_length=80)
+    unit = models.CharField(_("unit"), max_length=20)
+    basic = models.BooleanField(_("basic need"), default=False)
+
+    class Meta:
+        ordering = ["-basic", "name_en"]
+        constraints = [
+            models.UniqueConstraint(fields=["collective", "key"], name="resource_key_unique"),
+        ]
+
+    @property
+    def name(self) -> str:
+        return self.name_es if (get_language() or "en").startswith("es") else self.name_en
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    FULFILLED = "fulfilled", _("fulfilled")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class OfferStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class NeedQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=NeedStatus.OPEN)
+
+    def visible_to(self, member):
+        """Members see their own needs; coordinators see all of their collective's."""
+        mine = self.filter(collective_id=member.collective_id)
+        return mine if member.is_coordinator else mine.filter(posted_by=member)
+
+
+class OfferQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=OfferStatus.ACTIVE)
+
+    def visible_to(self, member):
+        mine = self.filter(collective_id=member.collective_id)
+        return mine if member.is_coordinator else mine.filter(posted_by=member)
+
+
+class Need(models.Model):
+    collective = models.ForeignKey(Collective, models.CASCADE, related_name="needs")
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="needs")
+    resource = models.ForeignKey(Resource, models.PROTECT, related_name="needs")
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, validators=POSITIVE)
+    area = models.ForeignKey(Area, models.PROTECT, related_name="needs")
+    urgent = models.BooleanField(_("urgent"), default=False)
+    needed_by = models.DateField(_("needed by"), null=True, blank=True)
+    status = models.CharField(max_length=16, choices=NeedStatus.choices, default=NeedStatus.OPEN)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-urgent", "needed_by", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="need_quantity_positive"),
+            models.UniqueConstraint(
+                fields=["posted_by", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="need_idempotency_key_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"need #{self.pk}: {self.quantity.normalize():f} {self.resource.unit} {self.resource}"
+
+
+class Offer(models.Model):
+    """One or more resources of the same unit; the quantity can go to any mix of them."""
+
+    collective = models.ForeignKey(Collective, models.CASCADE, related_name="offers")
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="offers")
+    resources = models.ManyToManyField(Resource, related_name="offers")
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, validators=POSITIVE)
+    area = models.ForeignKey(Area, models.PROTECT, related_name="offers")
+    radius_km = models.DecimalField(
+        _("reach in km"), max_digits=7, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("How far from your area you can give. Empty: any distance."),
+    )
+    available_until = models.DateField(_("available until"), null=True, blank=True)
+    status = models.CharField(max_length=16, choices=OfferStatus.choices, default=OfferStatus.ACTIVE)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="offer_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(radius_km__isnull=True) | Q(radius_km__gte=0),
+                name="offer_radius_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["posted_by", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="offer_idempotency_key_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"offer #{self.pk}"
+
+    @property
+    def unit(self) -> str:
+        first = next(iter(self.resources.all()), None)
+        return first.unit if first else ""

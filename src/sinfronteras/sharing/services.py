@@ -1,0 +1,103 @@
+"""Changes to needs and offers. Views and the API call these, never the ORM directly.
+
+Each function runs in one transaction: it writes everything or nothing.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.http import Http404
+
+from .models import Need, NeedStatus, Offer, OfferStatus
+
+
+def access_need(member, pk, *, write: bool = False) -> Need:
+    """The one access check for needs: the owner, or a coordinator of the same collective.
+
+    Writes are the owner's, or a coordinator's. Anything else looks like "not found"
+    so that nobody learns what exists.
+    """
+    need = Need.objects.select_related("resource", "area").filter(pk=pk).first()
+    if need is None or need.collective_id != member.collective_id:
+        raise Http404("No such need.")
+    if need.posted_by_id != member.pk and not member.is_coordinator:
+        raise Http404("No such need.")
+    return need
+
+
+def access_offer(member, pk, *, write: bool = False) -> Offer:
+    offer = Offer.objects.select_related("area").filter(pk=pk).first()
+    if offer is None or offer.collective_id != member.collective_id:
+        raise Http404("No such offer.")
+    if offer.posted_by_id != member.pk and not member.is_coordinator:
+        raise Http404("No such offer.")
+    return offer
+
+
+def _existing(model, member, key):
+    if not key:
+        return None
+    return model.objects.filter(posted_by=member, idempotency_key=key).first()
+
+
+def do_create_need(member, form, *, idempotency_key: str | None = None) -> tuple[Need, bool]:
+    """Create a need from a valid form. Returns (need, created).
+
+    With an idempotency key, a second call with the same key returns the first
+    need instead of making another, even when two calls race (a database
+    constraint decides).
+    """
+    existing = _existing(Need, member, idempotency_key)
+    if existing:
+        return existing, False
+    need = form.save(commit=False)
+    need.collective_id = member.collective_id
+    need.posted_by = member
+    need.idempotency_key = idempotency_key or None
+    try:
+        with transaction.atomic():
+            need.save()
+    except IntegrityError:
+        existing = _existing(Need, member, idempotency_key)
+        if existing is None:
+            raise
+        return existing, False
+    return need, True
+
+
+def do_create_offer(member, form, *, idempotency_key: str | None = None) -> tuple[Offer, bool]:
+    existing = _existing(Offer, member, idempotency_key)
+    if existing:
+        return existing, False
+    offer = form.save(commit=False)
+    offer.collective_id = member.collective_id
+    offer.posted_by = member
+    offer.idempotency_key = idempotency_key or None
+    try:
+        with transaction.atomic():
+            offer.save()
+            form.save_m2m()
+    except IntegrityError:
+        existing = _existing(Offer, member, idempotency_key)
+        if existing is None:
+            raise
+        return existing, False
+    return offer, True
+
+
+@transaction.atomic
+def do_update(form):
+    """Save an edit of a need or an offer (with its resources) in one transaction."""
+    return form.save()
+
+
+def do_withdraw_need(need: Need) -> Need:
+    need.status = NeedStatus.WITHDRAWN
+    need.save(update_fields=["status", "updated_at"])
+    return need
+
+
+def do_withdraw_offer(offer: Offer) -> Offer:
+    offer.status = OfferStatus.WITHDRAWN
+    offer.save(update_fields=["status", "updated_at"])
+    return offer

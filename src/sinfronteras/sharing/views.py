@@ -1,0 +1,93 @@
+"""Pages for needs and offers: parse, check access, delegate to services."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import NeedForm, OfferForm
+from .models import Need, Offer
+
+
+def _by_area(items):
+    items = sorted(items, key=lambda item: item.area.name)
+    return [(area, list(group)) for area, group in groupby(items, key=lambda item: item.area)]
+
+
+@login_required
+def home(request):
+    member = request.user
+    return render(request, "sharing/home.html", {
+        "needs": Need.objects.filter(posted_by=member).exclude(status="withdrawn")
+                             .select_related("resource", "area")[:20],
+        "offers": Offer.objects.filter(posted_by=member).exclude(status="withdrawn")
+                               .select_related("area").prefetch_related("resources")[:20],
+    })
+
+
+@login_required
+def needs(request):
+    member = request.user
+    rows = (Need.objects.visible_to(member).open()
+            .select_related("resource", "area", "posted_by"))
+    return render(request, "sharing/needs.html", {"groups": _by_area(rows)})
+
+
+@login_required
+def offers(request):
+    member = request.user
+    rows = (Offer.objects.visible_to(member).active()
+            .select_related("area", "posted_by").prefetch_related("resources"))
+    return render(request, "sharing/offers.html", {"groups": _by_area(rows)})
+
+
+@login_required
+def need_edit(request, pk=None):
+    need = services.access_need(request.user, pk, write=True) if pk else None
+    form = NeedForm(request.POST or None, instance=need, member=request.user)
+    if request.method == "POST" and form.is_valid():
+        if need is None:
+            services.do_create_need(request.user, form)
+            messages.success(request, _("Your need is posted."))
+        else:
+            services.do_update(form)
+            messages.success(request, _("Your need is updated."))
+        return redirect("needs")
+    return render(request, "sharing/need_form.html", {"form": form, "need": need})
+
+
+@login_required
+@require_POST
+def need_withdraw(request, pk):
+    services.do_withdraw_need(services.access_need(request.user, pk, write=True))
+    messages.success(request, _("The need is withdrawn."))
+    return redirect("needs")
+
+
+@login_required
+def offer_edit(request, pk=None):
+    offer = services.access_offer(request.user, pk, write=True) if pk else None
+    form = OfferForm(request.POST or None, instance=offer, member=request.user)
+    if request.method == "POST" and form.is_valid():
+        if offer is None:
+            services.do_create_offer(request.user, form)
+            messages.success(request, _("Your offer is posted. Thank you."))
+        else:
+            services.do_update(form)
+            messages.success(request, _("Your offer is updated."))
+        return redirect("offers")
+    return render(request, "sharing/offer_form.html", {"form": form, "offer": offer})
+
+
+@login_required
+@require_POST
+def offer_withdraw(request, pk):
+    services.do_withdraw_offer(services.access_offer(request.user, pk, write=True))
+    messages.success(request, _("The offer is withdrawn."))
+    return redirect("offers")

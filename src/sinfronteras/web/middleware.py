@@ -1,0 +1,74 @@
+"""Middleware that keeps the privacy promises of DESIGN.md on every request."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+#: Request headers that identify a client or a device; removed before anything reads them.
+CLIENT_KEYS = (
+    "REMOTE_ADDR",
+    "REMOTE_HOST",
+    "HTTP_USER_AGENT",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_REAL_IP",
+    "HTTP_FORWARDED",
+    "HTTP_CF_CONNECTING_IP",
+    "HTTP_TRUE_CLIENT_IP",
+    "HTTP_SEC_CH_UA",
+    "HTTP_SEC_CH_UA_PLATFORM",
+    "HTTP_SEC_CH_UA_MOBILE",
+)
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ]
+)
+
+
+def forget_the_client(get_response):
+    """Remove the client's IP address and user agent from the request.
+
+    No view, log handler or error report downstream can store what is not there.
+    """
+
+    def middleware(request):
+        for key in CLIENT_KEYS:
+            request.META.pop(key, None)
+        return get_response(request)
+
+    return middleware
+
+
+def security_headers(get_response):
+    """Strict headers: no third-party anything, no referrer, no device features."""
+
+    def middleware(request):
+        response = get_response(request)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        response.setdefault("Cache-Control", "no-store")
+        return response
+
+    return middleware
+
+
+def activate_member_language(get_response):
+    def middleware(request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        response = get_response(request)
+        response.setdefault("Content-Language", translation.get_language())
+        return response
+
+    return middleware

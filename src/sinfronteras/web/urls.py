@@ -1,0 +1,24 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from sinfronteras.api.urls import api
+from sinfronteras.members import views as member_views
+from sinfronteras.sharing import views as sharing_views
+
+urlpatterns = [
+    path("", sharing_views.home, name="home"),
+    path("login/", member_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("join/<str:token>/", member_views.join, name="join"),
+    path("invites/", member_views.invites, name="invites"),
+    path("language/", member_views.set_language, name="set_language"),
+    path("needs/", sharing_views.needs, name="needs"),
+    path("needs/new/", sharing_views.need_edit, name="need_new"),
+    path("needs/<int:pk>/", sharing_views.need_edit, name="need_edit"),
+    path("needs/<int:pk>/withdraw/", sharing_views.need_withdraw, name="need_withdraw"),
+    path("offers/", sharing_views.offers, name="offers"),
+    path("offers/new/", sharing_views.offer_edit, name="offer_new"),
+    path("offers/<int:pk>/", sharing_views.offer_edit, name="offer_edit"),
+    path("offers/<int:pk>/withdraw/", sharing_views.offer_withdraw, name="offer_withdraw"),
+    path("api/", api.urls),
+]
