@@ -1,6 +1,6 @@
 """The ``sinfronteras`` command.
 
-Pure commands (``plan``) run without Django. Every other sub-command is a
+Pure commands (``plan``, ``tally``) run without Django. Every other sub-command is a
 Django management command (``migrate``, ``runserver``, ``createcollective``,
 ``loaddemo``, ...), so one entry point serves the whole project.
 """
@@ -13,6 +13,7 @@ import sys
 #: Sub-commands that never touch Django: name -> "module:function(argv) -> int".
 PURE_COMMANDS = {
     "plan": "sinfronteras.planning.cli:main",
+    "tally": "sinfronteras.choice.cli:main",
 }
 
 
