@@ -1,0 +1,136 @@
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from conftest import area, resource
+from sinfronteras.sharing.models import Need, Offer
+
+
+def need_data(collective, **changes):
+    data = {"resource": resource(collective, "food").pk, "quantity": "5",
+            "area": area(collective, "Echo Park").pk, "urgent": "on", "needed_by": ""}
+    data.update(changes)
+    return data
+
+
+def test_a_member_posts_a_need_and_sees_it_listed(client, bob, la):
+    client.force_login(bob)
+    response = client.post(reverse("need_new"), need_data(la))
+    assert response.status_code == 302
+    need = Need.objects.get()
+    assert (need.posted_by, need.quantity, need.urgent) == (bob, Decimal("5"), True)
+    listing = client.get(reverse("needs")).content.decode()
+    assert f'id="need-{need.pk}"' in listing and "Echo Park" in listing
+
+
+def test_it_rejects_a_need_without_quantity(client, bob, la):
+    client.force_login(bob)
+    response = client.post(reverse("need_new"), need_data(la, quantity=""))
+    assert response.status_code == 200
+    assert 'id="error-quantity"' in response.content.decode()
+    assert not Need.objects.exists()
+
+
+@pytest.mark.parametrize("quantity", ["-3", "0", "lots"])
+def test_it_rejects_a_quantity_that_is_not_positive(client, bob, la, quantity):
+    client.force_login(bob)
+    response = client.post(reverse("need_new"), need_data(la, quantity=quantity))
+    assert 'id="error-quantity"' in response.content.decode()
+    assert not Need.objects.exists()
+
+
+def test_it_rejects_an_area_of_another_collective(client, bob, la, oakland):
+    client.force_login(bob)
+    response = client.post(reverse("need_new"), need_data(la, area=oakland.areas.get().pk))
+    assert 'id="error-area"' in response.content.decode()
+    assert not Need.objects.exists()
+
+
+def test_it_rejects_a_date_that_has_passed(client, bob, la):
+    client.force_login(bob)
+    response = client.post(reverse("need_new"), need_data(la, needed_by="2020-01-01"))
+    assert 'id="error-needed_by"' in response.content.decode()
+    assert not Need.objects.exists()
+
+
+def test_an_offer_may_hold_several_resources_of_one_unit(client, bob, la):
+    client.force_login(bob)
+    hours = [resource(la, "childcare").pk, resource(la, "legal-help").pk]
+    response = client.post(reverse("offer_new"), {
+        "resources": hours, "quantity": "3", "area": area(la, "Echo Park").pk, "radius_km": "10"})
+    assert response.status_code == 302
+    offer = Offer.objects.get()
+    assert sorted(r.key for r in offer.resources.all()) == ["childcare", "legal-help"]
+    assert offer.radius_km == Decimal("10")
+
+
+def test_it_refuses_an_offer_that_mixes_units(client, bob, la):
+    client.force_login(bob)
+    response = client.post(reverse("offer_new"), {
+        "resources": [resource(la, "food").pk, resource(la, "childcare").pk],
+        "quantity": "3", "area": area(la, "Echo Park").pk})
+    page = response.content.decode()
+    assert 'id="error-resources"' in page and "hours, kg" in page
+    assert not Offer.objects.exists()
+
+
+def test_members_see_only_their_own_needs(client, bob, carla, need_of):
+    mine, theirs = need_of(bob, "food", 3), need_of(carla, "diapers", 2)
+    client.force_login(bob)
+    page = client.get(reverse("needs")).content.decode()
+    assert f"need-{mine.pk}" in page and f"need-{theirs.pk}" not in page
+
+
+def test_coordinators_see_every_need_grouped_by_area(client, alice, bob, carla, need_of):
+    need_of(bob, "food", 3)
+    need_of(carla, "diapers", 2)
+    client.force_login(alice)
+    page = client.get(reverse("needs")).content.decode()
+    assert "Boyle Heights (1)" in page and "Echo Park (1)" in page
+
+
+def test_coordinators_never_see_another_collectives_needs(client, alice, dmitri, oakland):
+    Need.objects.create(collective=oakland, posted_by=dmitri, resource=oakland.resources.get(),
+                        quantity=1, area=oakland.areas.get())
+    client.force_login(alice)
+    assert "Fruitvale" not in client.get(reverse("needs")).content.decode()
+
+
+def test_a_member_cannot_edit_anothers_need(client, bob, carla, need_of):
+    need = need_of(carla, "food", 3)
+    client.force_login(bob)
+    assert client.get(reverse("need_edit", args=[need.pk])).status_code == 404
+    assert client.post(reverse("need_withdraw", args=[need.pk])).status_code == 404
+    need.refresh_from_db()
+    assert need.status == "open"
+
+
+def test_a_member_edits_and_withdraws_their_need(client, bob, la, need_of):
+    need = need_of(bob, "food", 3)
+    client.force_login(bob)
+    client.post(reverse("need_edit", args=[need.pk]), need_data(la, quantity="8", urgent=""))
+    need.refresh_from_db()
+    assert (need.quantity, need.urgent) == (Decimal("8"), False)
+    client.post(reverse("need_withdraw", args=[need.pk]))
+    need.refresh_from_db()
+    assert need.status == "withdrawn"
+
+
+def test_a_failed_edit_keeps_what_was_stored(client, bob, la, need_of):
+    need = need_of(bob, "food", 3)
+    client.force_login(bob)
+    client.post(reverse("need_edit", args=[need.pk]), need_data(la, quantity="-1"))
+    need.refresh_from_db()
+    assert need.quantity == Decimal("3")
+
+
+def test_the_database_refuses_a_quantity_that_is_not_positive(bob, need_of):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        need_of(bob, "food", 0)
+
+
+def test_pages_need_a_login(client, la):
+    response = client.get(reverse("needs"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
