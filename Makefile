@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install catalogues bench
+.PHONY: demo test install catalogues bench messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,3 +34,8 @@ test: install
 
 bench: install
 	$(BIN)/python bench/bench_planner.py
+
+# For developers (needs GNU gettext): refresh the Spanish catalogue after adding strings.
+messages: $(STAMP)
+	cd src/sinfronteras && ../../$(BIN)/django-admin makemessages -l es --no-obsolete \
+	  --settings=sinfronteras.web.settings --ignore 'planning/*' --ignore 'choice/*' --ignore 'economy/*'

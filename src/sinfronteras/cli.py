@@ -27,7 +27,15 @@ def main(argv: list[str] | None = None) -> int:
         return int(func(argv[1:]) or 0)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinfronteras.web.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # reads the environment: a bad value stops here
+    except ImproperlyConfigured as exc:
+        print(f"sinfronteras: configuration error: {exc}", file=sys.stderr)
+        return 2
 
     execute_from_command_line(["sinfronteras", *argv])
     return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from ninja import Header
+from ninja import Header, Status
 
 from sinfronteras.sharing import services
 from sinfronteras.sharing.forms import NeedForm, OfferForm
@@ -44,7 +44,7 @@ def create_need(request, payload: NeedIn,
     if not form.is_valid():
         return _bad_request(request, _form_errors(form))
     need, created = services.do_create_need(request.user, form, idempotency_key=key)
-    return (201 if created else 200), NeedOut.of(need, request.user)
+    return Status(201 if created else 200, NeedOut.of(need, request.user))
 
 
 @api.get("/needs/{need_id}", response=NeedOut, tags=["needs"])
@@ -87,7 +87,7 @@ def create_offer(request, payload: OfferIn,
     if not form.is_valid():
         return _bad_request(request, _form_errors(form))
     offer, created = services.do_create_offer(request.user, form, idempotency_key=key)
-    return (201 if created else 200), OfferOut.of(offer, request.user)
+    return Status(201 if created else 200, OfferOut.of(offer, request.user))
 
 
 @api.get("/offers/{offer_id}", response=OfferOut, tags=["offers"])

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 #: Request headers that identify a client or a device; removed before anything reads them.
 CLIENT_KEYS = (
@@ -70,5 +76,41 @@ def activate_member_language(get_response):
         response = get_response(request)
         response.setdefault("Content-Language", translation.get_language())
         return response
+
+    return middleware
+
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _writer(request) -> str | None:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"member:{user.pk}"
+    authorization = request.headers.get("Authorization", "")
+    if authorization:
+        return "token:" + hashlib.sha256(authorization.encode()).hexdigest()
+    return None  # logins are limited per account; sign-ups need a single-use invite
+
+
+def throttle_writes(get_response):
+    """At most WRITES_PER_MINUTE writes a minute per member (or API token). Never per IP."""
+
+    def middleware(request):
+        writer = _writer(request) if request.method in WRITE_METHODS else None
+        if writer is not None:
+            key = f"writes:{writer}"
+            cache.add(key, 0, timeout=60)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=60)
+                count = 1
+            if count > settings.WRITES_PER_MINUTE:
+                message = _("Too many changes in a minute. Wait a minute and try again.")
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": message}, status=429)
+                return HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+        return get_response(request)
 
     return middleware

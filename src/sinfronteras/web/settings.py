@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sinfronteras.web.middleware.activate_member_language",
+    "sinfronteras.web.middleware.throttle_writes",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -98,6 +99,10 @@ AUTH_PASSWORD_VALIDATORS = [
 INVITE_DAYS = env_int("INVITE_DAYS", 7, minimum=1)
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_LOCK_MINUTES = env_int("LOGIN_LOCK_MINUTES", 15, minimum=1)
+WRITES_PER_MINUTE = env_int("WRITES_PER_MINUTE", 60, minimum=1)
+
+# The cache counts writes for the rate limit (per process, in memory).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]

@@ -1,0 +1,128 @@
+"""DESIGN.md's "must never" list, as tests."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.urls import reverse
+
+from conftest import PASSWORD, area, resource
+
+FORBIDDEN = re.compile(
+    r"nationality|citizen|immigra|visa|birth|dob|passport|ssn|social_security|document|"
+    r"id_number|legal_name|first_name|last_name|surname|ethnic|race|country|photo|"
+    r"plate|gps|track|ip_addr|remote_addr|user_agent|email|phone|note",
+    re.IGNORECASE,
+)
+CLIENT_IP = "203.0.113.77"
+USER_AGENT = "LeakProbe/9.9 (unique-agent-5d1f3c)"
+
+
+def test_no_model_has_a_field_that_design_forbids():
+    offenders = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if model._meta.app_label not in ("auth", "contenttypes", "sessions")
+        for field in model._meta.get_fields()
+        if FORBIDDEN.search(field.name) or FORBIDDEN.search(str(getattr(field, "verbose_name", "")))
+    ]
+    assert offenders == []
+
+
+def test_the_forbidden_field_check_would_catch_one():
+    assert FORBIDDEN.search("date_of_birth") and FORBIDDEN.search("Nationality")
+    assert FORBIDDEN.search("legal_name") and not FORBIDDEN.search("display_name")
+
+
+def dump_database() -> str:
+    """Every row of every table, as text."""
+    parts = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            parts.extend(repr(row) for row in cursor.fetchall())
+    parts.extend(json.dumps(s.get_decoded()) for s in Session.objects.all())
+    return "\n".join(parts)
+
+
+class Everything(logging.Handler):
+    """Keep each record whole: its message, its arguments and every extra attribute."""
+
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.seen = io.StringIO()
+
+    def emit(self, record):
+        self.seen.write(self.format(record) + "\n" + repr(record.__dict__) + "\n")
+        request = getattr(record, "request", None)
+        if request is not None and hasattr(request, "META"):
+            self.seen.write(repr(request.META) + "\n")
+
+
+@pytest.fixture
+def everything_logged():
+    handler = Everything()
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield handler.seen
+    root.removeHandler(handler)
+    root.setLevel(old_level)
+
+
+def test_no_ip_address_or_user_agent_reaches_the_database_logs_or_errors(
+        client, bob, la, settings, everything_logged, capfd):
+    settings.ROOT_URLCONF = "boom_urls"
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+    client.raise_request_exception = False
+    headers = {"REMOTE_ADDR": CLIENT_IP, "HTTP_USER_AGENT": USER_AGENT,
+               "HTTP_X_FORWARDED_FOR": CLIENT_IP, "HTTP_X_REAL_IP": CLIENT_IP}
+    client.post(reverse("login"), {"username": "bob", "password": "wrong one"}, **headers)
+    client.post(reverse("login"), {"username": "bob", "password": PASSWORD}, **headers)
+    client.post(reverse("need_new"), {"resource": resource(la, "food").pk, "quantity": "2",
+                                      "area": area(la, "Echo Park").pk}, **headers)
+    client.post("/api/needs", json.dumps({"resource": 0, "quantity": -1, "area": 0}),
+                content_type="application/json", **headers)
+    client.get("/no-such-page/", **headers)
+    assert client.get("/boom/", **headers).status_code == 500
+    out, err = capfd.readouterr()
+    places = {"database": dump_database(), "logs": everything_logged.getvalue(),
+              "stdout": out, "stderr": err}
+    assert "a bug, on purpose" in places["logs"]  # the error was reported ...
+    for where, text in places.items():
+        assert CLIENT_IP not in text, f"the client's IP address leaked into the {where}"
+        assert "unique-agent-5d1f3c" not in text, f"the user agent leaked into the {where}"
+
+
+def test_every_response_carries_strict_security_headers(client, la):
+    response = client.get(reverse("login"))
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_no_page_loads_anything_from_another_site():
+    package = Path(__file__).resolve().parents[2] / "src" / "sinfronteras"
+    offenders = []
+    for path in [*package.rglob("*.html"), *package.rglob("*.css"), *package.rglob("*.js")]:
+        for match in re.finditer(r"(src|href|url)\s*[=(]\s*[\"']?(https?:)?//", path.read_text()):
+            offenders.append(f"{path.name}: {match.group(0)}")
+    assert offenders == []
+
+
+def test_writes_are_rate_limited_per_member(client, bob, la, settings):
+    settings.WRITES_PER_MINUTE = 3
+    client.force_login(bob)
+    data = {"resource": resource(la, "food").pk, "quantity": "1", "area": area(la, "Echo Park").pk}
+    codes = [client.post(reverse("need_new"), data).status_code for _ in range(4)]
+    assert codes == [302, 302, 302, 429]
+    assert bob.needs.count() == 3

@@ -1,0 +1,54 @@
+"""Settings come from typed environment variables; production passes check --deploy."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PRODUCTION = {
+    "HTTPS": "1",
+    "DEBUG": "0",
+    "SECRET_KEY": "k" * 20 + "Zq8#x!pL0v@R2m$T6w^Y9c&N4b*J7h(F",
+    "ALLOWED_HOSTS": "aid.example.org",
+    "SITE_URL": "https://aid.example.org",
+}
+
+
+def sinfronteras(*args, **env):
+    return subprocess.run(
+        [sys.executable, "-m", "sinfronteras.cli", *args], capture_output=True, text=True,
+        env={**{k: v for k, v in os.environ.items() if k not in PRODUCTION}, **env}, timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy():
+    done = sinfronteras("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
+
+
+def test_check_deploy_fails_without_https():
+    env = {**PRODUCTION, "HTTPS": "0"}
+    done = sinfronteras("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert done.returncode != 0
+
+
+@pytest.mark.parametrize("name, value, says", [
+    ("HTTPS", "perhaps", "HTTPS='perhaps' is not a yes/no value"),
+    ("WRITES_PER_MINUTE", "lots", "WRITES_PER_MINUTE='lots' is not a whole number"),
+    ("LOGIN_MAX_FAILURES", "0", "LOGIN_MAX_FAILURES=0 is too small"),
+    ("DATABASE_URL", "mysql://root@localhost/x", "DATABASE_URL names an unsupported database"),
+])
+def test_a_bad_value_stops_start_up_naming_the_variable(name, value, says):
+    done = sinfronteras("check", **{name: value})
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sinfronteras: configuration error:")
+    assert says in lines[0]
+
+
+def test_https_needs_a_real_secret_key():
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    done = sinfronteras("check", **env)
+    assert done.returncode != 0 and "SECRET_KEY must be set" in done.stderr
