@@ -106,7 +106,7 @@ def test_no_ip_address_or_user_agent_reaches_the_database_logs_or_errors(
 def test_every_response_carries_strict_security_headers(client, la):
     response = client.get(reverse("login"))
     assert "default-src 'none'" in response["Content-Security-Policy"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
 
 

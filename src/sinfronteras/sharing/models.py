@@ -78,9 +78,10 @@ class OfferQuerySet(models.QuerySet):
 class Need(models.Model):
     collective = models.ForeignKey(Collective, models.CASCADE, related_name="needs")
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="needs")
-    resource = models.ForeignKey(Resource, models.PROTECT, related_name="needs")
+    resource = models.ForeignKey(Resource, models.PROTECT, related_name="needs",
+                                 verbose_name=_("what you need"))
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, validators=POSITIVE)
-    area = models.ForeignKey(Area, models.PROTECT, related_name="needs")
+    area = models.ForeignKey(Area, models.PROTECT, related_name="needs", verbose_name=_("area"))
     urgent = models.BooleanField(_("urgent"), default=False)
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
     status = models.CharField(max_length=16, choices=NeedStatus.choices, default=NeedStatus.OPEN)
@@ -112,7 +113,7 @@ class Offer(models.Model):
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="offers")
     resources = models.ManyToManyField(Resource, related_name="offers")
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, validators=POSITIVE)
-    area = models.ForeignKey(Area, models.PROTECT, related_name="offers")
+    area = models.ForeignKey(Area, models.PROTECT, related_name="offers", verbose_name=_("area"))
     radius_km = models.DecimalField(
         _("reach in km"), max_digits=7, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0"))],

@@ -1,0 +1,66 @@
+"""Browser journeys: Playwright driving Debian's chromium at phone size.
+
+Screenshots of each step go to test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+PHONE = {"width": 360, "height": 740}
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+# still synchronous, so tell Django they are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); "
+                    ".ci/run does this.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(chromium, request):
+    """A fresh phone-sized page; language from the test's `browser_locale` mark (default en)."""
+    mark = request.node.get_closest_marker("browser_locale")
+    locale = mark.args[0] if mark else "en-US"
+    context = chromium.new_context(viewport=PHONE, locale=locale)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shoot(request):
+    """shoot(page, "step") saves a screenshot named after the test and the step."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    counter = iter(range(1, 100))
+
+    def take(page, step):
+        name = f"{request.node.name}-{next(counter):02d}-{step}.png"
+        page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+        return ARTIFACTS / name
+
+    return take
+
+
+def fits_the_phone(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
