@@ -1,0 +1,233 @@
+"""Participatory budgeting: the Method of Equal Shares (add1) and greedy by votes.
+
+Method of Equal Shares (Peters, Pierczyński, Skowron 2021) with cost utilities:
+each voter gets an equal share ``b`` of the budget; a project is bought when its
+supporters can pay its cost, and each round buys the project whose supporters pay
+the least per unit of utility (``rho``), the poorest supporters giving all they
+have left and the others the same amount ``p = rho * cost``. "add1" completion:
+start with ``b = limit / voters``, and while the outcome leaves room for another
+supported project, raise every voter's ``b`` by one unit and count again; stop at
+the first outcome that fills the budget, or return the last one that fit when an
+outcome would overspend (the convention of pabutools and equalshares.net).
+
+Counting is exact: a fast float count is trusted only where no comparison it
+made was within 1e-9 of a tie; otherwise that count is redone in fractions.
+
+Examples
+--------
+>>> b = Budget((Project("1", Fraction(60)), Project("2", Fraction(40)), Project("3", Fraction(50))),
+...            Fraction(100), (frozenset({0}), frozenset({0, 1}), frozenset({2}), frozenset({1})))
+>>> equal_shares_add1(b).winners, greedy(b).winners
+(('1', '2'), ('1', '2'))
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from .model import Budget, Project, Result, Round, exact, tie_rank
+
+EPS = 1e-9
+
+
+def default_tie_break(budget: Budget) -> tuple[str, ...]:
+    """Project ids sorted as text (the Pabulib and pabutools convention)."""
+    return tuple(sorted(budget.candidates))
+
+
+def _groups(budget: Budget) -> tuple[list[frozenset[int]], list[int]]:
+    """Voters with the same approvals, merged: (approval sets, how many voters)."""
+    seen: dict[frozenset[int], int] = {}
+    for ballot in budget.approvals:
+        seen[ballot] = seen.get(ballot, 0) + 1
+    return list(seen), list(seen.values())
+
+
+def _mes_exact(budget: Budget, sets, weights, b0: Fraction, rank) -> list[tuple[int, Fraction, Fraction]]:
+    """One exact MES count at ``b0`` per voter: [(project, rho, payment p)] in order."""
+    costs = [p.cost for p in budget.projects]
+    support = {c: [g for g, s in enumerate(sets) if c in s] for c in range(len(costs))}
+    left = {c for c, gs in support.items() if gs and costs[c] > 0}
+    money = [Fraction(b0)] * len(sets)
+    steps = []
+    while left:
+        best = None
+        for c in sorted(left):
+            gs = sorted(support[c], key=lambda g: money[g])
+            if sum(weights[g] * money[g] for g in gs) < costs[c]:
+                left.discard(c)
+                continue
+            paid, heads = Fraction(0), sum(weights[g] for g in gs)
+            for g in gs:
+                p = (costs[c] - paid) / heads
+                if p <= money[g]:
+                    break
+                paid += weights[g] * money[g]
+                heads -= weights[g]
+            key = (p / costs[c], rank[c])
+            if best is None or key < best[0]:
+                best = (key, c, p)
+        if best is None:
+            break
+        (rho, _), c, p = best
+        for g in support[c]:
+            money[g] -= min(money[g], p)
+        left.discard(c)
+        steps.append((c, rho, p))
+    return steps
+
+
+def _mes_float(costs, approve, weights, b0: float, rank, usable):
+    """One float MES count, or None when a comparison came within EPS of a tie.
+
+    ``approve`` is an (m, G) 0/1 matrix over voter groups; voters are merged into
+    classes that have paid for the same selected projects (so share a budget).
+    """
+    m, _ = approve.shape
+    cls = np.zeros(approve.shape[1], dtype=np.int64)
+    money = np.array([b0])
+    left = usable.copy()
+    steps = []
+    wa = approve * weights
+    while left.any():
+        k = len(money)
+        cnt = np.zeros((m, k))
+        for c in np.flatnonzero(left):
+            cnt[c] = np.bincount(cls, weights=wa[c], minlength=k)
+        order = np.argsort(money, kind="stable")
+        b = money[order]
+        w = cnt[:, order]
+        cw = np.cumsum(w, axis=1)
+        cm = np.cumsum(w * b, axis=1)
+        avail = cm[:, -1]
+        if np.any(left & (np.abs(avail - costs) <= EPS * costs)):
+            return None
+        left &= avail >= costs
+        if not left.any():
+            break
+        paid_below = np.hstack([np.zeros((m, 1)), cm[:, :-1]])
+        heads = cw[:, -1:] - np.hstack([np.zeros((m, 1)), cw[:, :-1]])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p_at = (costs[:, None] - paid_below) / heads
+        ok = (p_at <= b * (1 + EPS)) & (heads > 0)
+        first = np.argmax(ok, axis=1)
+        p = p_at[np.arange(m), first]
+        rho = np.where(left, p / costs, np.inf)
+        best = rho.min()
+        near = np.flatnonzero(rho <= best * (1 + EPS))
+        if len(near) > 1:
+            return None
+        c = int(min(near, key=lambda x: rank[x]))
+        steps.append((c, float(best), float(p[c])))
+        left[c] = False
+        pay = np.where(approve[c] > 0, np.minimum(money[cls], p[c]), 0.0)
+        key = cls * 2 + (approve[c] > 0)
+        present = np.zeros(2 * k, dtype=bool)
+        present[key] = True
+        remap = np.cumsum(present) - 1
+        new_money = np.zeros(int(present.sum()))
+        new_money[remap[key]] = money[cls] - pay
+        cls, money = remap[key], new_money
+    return steps
+
+
+def _add1_runs(budget: Budget, rank):
+    """Yield (b0, steps) for b0 = limit/n, limit/n + 1, ... (fast path, exact fallback)."""
+    sets, weights = _groups(budget)
+    m = len(budget.projects)
+    approve = np.zeros((m, len(sets)))
+    for g, s in enumerate(sets):
+        approve[list(s), g] = 1.0
+    costs = np.array([float(p.cost) for p in budget.projects])
+    usable = (approve.sum(axis=1) > 0) & (costs > 0)
+    w = np.array(weights, dtype=float)
+    b0 = budget.limit / budget.num_voters
+    while True:
+        steps = _mes_float(costs, approve, w, float(b0), rank, usable)
+        if steps is None:
+            steps = _mes_exact(budget, sets, weights, b0, rank)
+        yield b0, steps, usable
+        b0 += 1
+
+
+def equal_shares_add1(budget: Budget, *, seats: int = 1, tie_break=None) -> Result:
+    """Method of Equal Shares, cost utilities, completed by add1 (see module notes).
+
+    ``rounds`` are the purchases of the final count: each with the price ``p``
+    each supporter paid at most and ``rho`` (= p / cost). ``details`` gives the
+    budget per voter that was used and how many counts add1 took.
+
+    Examples
+    --------
+    >>> b = Budget((Project("a", Fraction(3)), Project("b", Fraction(3))), Fraction(4),
+    ...            (frozenset({0}), frozenset({0}), frozenset({1})))
+    >>> r = equal_shares_add1(b); r.winners, r.details["budget_per_voter"]
+    (('a',), '7/3')
+    """
+    if budget.num_voters == 0:
+        return Result("mes-add1", ())
+    names = budget.candidates
+    rank = tie_rank(names, tie_break, default_tie_break(budget))
+    costs = [p.cost for p in budget.projects]
+    previous, counts = None, 0
+    for b0, steps, usable in _add1_runs(budget, rank):
+        counts += 1
+        chosen = {c for c, _, _ in steps}
+        spent = sum((costs[c] for c in chosen), Fraction(0))
+        if spent > budget.limit:
+            break
+        previous = (b0, steps, spent)
+        room = budget.limit - spent
+        if not any(usable[c] and c not in chosen and costs[c] <= room for c in range(len(costs))):
+            break
+    b0, steps, spent = previous
+    rounds = tuple(
+        Round(k + 1, {"rho": exact(rho) if isinstance(rho, Fraction) else round(rho, 9),
+                      "price_per_supporter": exact(p) if isinstance(p, Fraction) else round(p, 6),
+                      "cost": exact(costs[c])}, (names[c],))
+        for k, (c, rho, p) in enumerate(steps)
+    )
+    details = {"budget_per_voter": exact(b0), "counts": counts, "spent": exact(spent), "limit": exact(budget.limit)}
+    return Result("mes-add1", tuple(names[c] for c, _, _ in steps), (), rounds, details)
+
+
+def project_votes(budget: Budget) -> list[int]:
+    """How many voters approve each project."""
+    votes = [0] * len(budget.projects)
+    for ballot in budget.approvals:
+        for c in ballot:
+            votes[c] += 1
+    return votes
+
+
+def greedy(budget: Budget, *, seats: int = 1, tie_break=None) -> Result:
+    """Greedy by votes: most-approved first, each bought if it still fits the budget.
+
+    Projects nobody approves are never bought. A tie in votes goes by the
+    tie-break order (default: project ids as text).
+
+    Examples
+    --------
+    >>> b = Budget((Project("a", Fraction(7)), Project("b", Fraction(5)), Project("c", Fraction(3))),
+    ...            Fraction(10), (frozenset({0, 1}), frozenset({0}), frozenset({1, 2})))
+    >>> [(r.elected, r.note) for r in greedy(b).rounds]
+    [(('a',), 'bought'), ((), 'does not fit: 3 left'), (('c',), 'bought')]
+    """
+    names = budget.candidates
+    rank = tie_rank(names, tie_break, default_tie_break(budget))
+    votes = project_votes(budget)
+    order = sorted((c for c in range(len(names)) if votes[c] > 0), key=lambda c: (-votes[c], rank[c]))
+    room, winners, rounds = budget.limit, [], []
+    for c in order:
+        cost = budget.projects[c].cost
+        tally = {"votes": votes[c], "cost": exact(cost)}
+        if cost <= room:
+            room -= cost
+            winners.append(names[c])
+            rounds.append(Round(len(rounds) + 1, tally, (names[c],), note="bought"))
+        else:
+            rounds.append(Round(len(rounds) + 1, tally, note=f"does not fit: {exact(room)} left"))
+    details = {"spent": exact(budget.limit - room), "limit": exact(budget.limit)}
+    return Result("greedy", tuple(winners), (), tuple(rounds), details)
