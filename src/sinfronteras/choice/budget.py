@@ -79,31 +79,64 @@ def _mes_exact(budget: Budget, sets, weights, b0: Fraction, rank) -> list[tuple[
     return steps
 
 
-def _mes_float(costs, approve, weights, b0: float, rank, usable):
-    """One float MES count, or None when a comparison came within EPS of a tie.
+def _water(cost: Fraction, money, counts) -> Fraction | None:
+    """Exact price ``p`` each supporter pays at most (None when they cannot afford it)."""
+    pairs = sorted((money[k], int(counts[k])) for k in range(len(money)) if counts[k])
+    if sum(b * w for b, w in pairs) < cost:
+        return None
+    paid, heads = Fraction(0), sum(w for _, w in pairs)
+    for b, w in pairs:
+        p = (cost - paid) / heads
+        if p <= b:
+            return p
+        paid += b * w
+        heads -= w
+    return None
 
-    ``approve`` is an (m, G) 0/1 matrix over voter groups; voters are merged into
-    classes that have paid for the same selected projects (so share a budget).
+
+class _Exact:
+    """Exact class budgets, replayed from the float count only when a near-tie needs them."""
+
+    def __init__(self, costs, b0: Fraction):
+        self.costs, self.money, self.pending = costs, [Fraction(b0)], []
+
+    def sync(self) -> list[Fraction]:
+        for c, counts, key, remap, size in self.pending:
+            p = _water(self.costs[c], self.money, counts)
+            old = self.money
+            new = [Fraction(0)] * size
+            for k in range(len(old)):
+                if remap[2 * k] >= 0:
+                    new[remap[2 * k]] = old[k]
+                if remap[2 * k + 1] >= 0:
+                    new[remap[2 * k + 1]] = old[k] - min(old[k], p)
+            self.money = new
+        self.pending = []
+        return self.money
+
+
+def _mes_float(costs, approve, weights, b0: Fraction, rank, usable, exact_costs):
+    """One MES count over classes of voters that paid for the same projects.
+
+    Floats decide; any comparison within EPS of a tie is decided in fractions.
+    ``approve`` is an (m, G) 0/1 matrix over voter groups with ``weights`` voters.
     """
-    m, _ = approve.shape
+    m = approve.shape[0]
     cls = np.zeros(approve.shape[1], dtype=np.int64)
-    money = np.array([b0])
-    left = usable.copy()
-    steps = []
-    wa = approve * weights
+    money, ex = np.array([float(b0)]), _Exact(exact_costs, b0)
+    left, steps, wa = usable.copy(), [], approve * weights
     while left.any():
         k = len(money)
         cnt = np.zeros((m, k))
         for c in np.flatnonzero(left):
             cnt[c] = np.bincount(cls, weights=wa[c], minlength=k)
         order = np.argsort(money, kind="stable")
-        b = money[order]
-        w = cnt[:, order]
-        cw = np.cumsum(w, axis=1)
-        cm = np.cumsum(w * b, axis=1)
+        b, w = money[order], cnt[:, order]
+        cw, cm = np.cumsum(w, axis=1), np.cumsum(w * b, axis=1)
         avail = cm[:, -1]
-        if np.any(left & (np.abs(avail - costs) <= EPS * costs)):
-            return None
+        for c in np.flatnonzero(left & (np.abs(avail - costs) <= EPS * costs)):
+            exact_money = ex.sync()
+            avail[c] = costs[c] if _water(exact_costs[c], exact_money, cnt[c]) is not None else -1.0
         left &= avail >= costs
         if not left.any():
             break
@@ -112,23 +145,24 @@ def _mes_float(costs, approve, weights, b0: float, rank, usable):
         with np.errstate(divide="ignore", invalid="ignore"):
             p_at = (costs[:, None] - paid_below) / heads
         ok = (p_at <= b * (1 + EPS)) & (heads > 0)
-        first = np.argmax(ok, axis=1)
-        p = p_at[np.arange(m), first]
+        p = p_at[np.arange(m), np.argmax(ok, axis=1)]
         rho = np.where(left, p / costs, np.inf)
-        best = rho.min()
-        near = np.flatnonzero(rho <= best * (1 + EPS))
+        near = np.flatnonzero(rho <= rho.min() * (1 + EPS))
         if len(near) > 1:
-            return None
-        c = int(min(near, key=lambda x: rank[x]))
-        steps.append((c, float(best), float(p[c])))
+            exact_money = ex.sync()
+            c = min(near, key=lambda x: (_water(exact_costs[x], exact_money, cnt[x]) / exact_costs[x], rank[x]))
+        else:
+            c = int(near[0])
+        steps.append((int(c), float(rho[c]), float(p[c])))
         left[c] = False
         pay = np.where(approve[c] > 0, np.minimum(money[cls], p[c]), 0.0)
         key = cls * 2 + (approve[c] > 0)
         present = np.zeros(2 * k, dtype=bool)
         present[key] = True
-        remap = np.cumsum(present) - 1
+        remap = np.where(present, np.cumsum(present) - 1, -1)
         new_money = np.zeros(int(present.sum()))
         new_money[remap[key]] = money[cls] - pay
+        ex.pending.append((int(c), cnt[c].copy(), None, remap, len(new_money)))
         cls, money = remap[key], new_money
     return steps
 
@@ -143,20 +177,31 @@ def _add1_runs(budget: Budget, rank):
     costs = np.array([float(p.cost) for p in budget.projects])
     usable = (approve.sum(axis=1) > 0) & (costs > 0)
     w = np.array(weights, dtype=float)
+    exact_costs = [p.cost for p in budget.projects]
     b0 = budget.limit / budget.num_voters
     while True:
-        steps = _mes_float(costs, approve, w, float(b0), rank, usable)
-        if steps is None:
-            steps = _mes_exact(budget, sets, weights, b0, rank)
+        yield b0, _mes_float(costs, approve, w, b0, rank, usable, exact_costs), usable
+        b0 += 1
+
+
+def _add1_runs_exact(budget: Budget, rank):
+    """The same counts, all in fractions (slow; the reference the tests compare with)."""
+    sets, weights = _groups(budget)
+    usable = [any(c in s for s in sets) and p.cost > 0 for c, p in enumerate(budget.projects)]
+    b0 = budget.limit / budget.num_voters
+    while True:
+        steps = _mes_exact(budget, sets, weights, b0, rank)
         yield b0, steps, usable
         b0 += 1
 
 
-def equal_shares_add1(budget: Budget, *, seats: int = 1, tie_break=None) -> Result:
+def equal_shares_add1(budget: Budget, *, seats: int = 1, tie_break=None, in_fractions: bool = False) -> Result:
     """Method of Equal Shares, cost utilities, completed by add1 (see module notes).
 
     ``rounds`` are the purchases of the final count: each with the price ``p``
-    each supporter paid at most and ``rho`` (= p / cost). ``details`` gives the
+    each supporter paid at most and ``rho`` (= p / cost). ``in_fractions=True`` counts
+    everything in fractions (slow; the default is as exact in its decisions but
+    computes prices in floats). ``details`` gives the
     budget per voter that was used and how many counts add1 took.
 
     Examples
@@ -172,7 +217,8 @@ def equal_shares_add1(budget: Budget, *, seats: int = 1, tie_break=None) -> Resu
     rank = tie_rank(names, tie_break, default_tie_break(budget))
     costs = [p.cost for p in budget.projects]
     previous, counts = None, 0
-    for b0, steps, usable in _add1_runs(budget, rank):
+    runs = _add1_runs_exact(budget, rank) if in_fractions else _add1_runs(budget, rank)
+    for b0, steps, usable in runs:
         counts += 1
         chosen = {c for c, _, _ in steps}
         spent = sum((costs[c] for c in chosen), Fraction(0))
