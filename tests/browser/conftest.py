@@ -14,9 +14,6 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 PHONE = {"width": 360, "height": 740}
 
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-# still synchronous, so tell Django they are safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
@@ -37,8 +34,11 @@ def chromium():
 
 
 @pytest.fixture
-def phone(chromium, request):
+def phone(chromium, request, monkeypatch):
     """A fresh phone-sized page; language from the test's `browser_locale` mark (default en)."""
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
+    # are still synchronous, so tell Django they are safe (for this test only).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     mark = request.node.get_closest_marker("browser_locale")
     locale = mark.args[0] if mark else "en-US"
     context = chromium.new_context(viewport=PHONE, locale=locale)

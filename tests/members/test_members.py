@@ -1,7 +1,10 @@
 from datetime import timedelta
 
+import subprocess
+import sys
+
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -116,15 +119,20 @@ def test_createcollective_makes_a_collective_and_its_first_coordinator(db, capsy
     (["--username", "rosa", "--area", "Nowhere"], "--area 'Nowhere'"),
     (["--username", "rosa", "--area", "Pole:95,0"], "latitude"),
 ])
-def test_createcollective_exits_2_with_one_line_and_writes_nothing(db, capsys, args, says):
-    from sinfronteras.cli import main
-
-    argv = ["createcollective", "X", *args]
+def test_createcollective_refuses_bad_input_with_exit_2_and_writes_nothing(db, args, says):
     if "--password" not in args:
-        argv += ["--password", PASSWORD]
-    with pytest.raises(SystemExit) as exit_:
-        main(argv)
-    assert exit_.value.code == 2
-    lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 1 and says in lines[0]
+        args = [*args, "--password", PASSWORD]
+    with pytest.raises(CommandError) as error:
+        call_command("createcollective", "X", *args)
+    assert error.value.returncode == 2 and says in str(error.value)
+    assert "\n" not in str(error.value)
     assert not Collective.objects.filter(name="X").exists()
+
+
+def test_the_cli_prints_one_line_and_exits_2_on_bad_input():
+    done = subprocess.run([sys.executable, "-m", "sinfronteras.cli", "createcollective", "X",
+                           "--username", "a b", "--password", PASSWORD],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "CommandError: --username 'a b': use 3 to 40 letters, digits, - or _."]
