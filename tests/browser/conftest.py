@@ -16,13 +16,16 @@ PHONE = {"width": 360, "height": 740}
 
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); "
                     ".ci/run does this.")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop running in this thread; the tests' own ORM
+    # calls are still synchronous, so tell Django they are safe while the browser is up.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True,
@@ -31,14 +34,12 @@ def chromium():
         )
         yield browser
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
-def phone(chromium, request, monkeypatch):
+def phone(chromium, request):
     """A fresh phone-sized page; language from the test's `browser_locale` mark (default en)."""
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
-    # are still synchronous, so tell Django they are safe (for this test only).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     mark = request.node.get_closest_marker("browser_locale")
     locale = mark.args[0] if mark else "en-US"
     context = chromium.new_context(viewport=PHONE, locale=locale)

@@ -18,7 +18,8 @@ PRODUCTION = {
 def sinfronteras(*args, **env):
     return subprocess.run(
         [sys.executable, "-m", "sinfronteras.cli", *args], capture_output=True, text=True,
-        env={**{k: v for k, v in os.environ.items() if k not in PRODUCTION}, **env}, timeout=120,
+        env={**{k: v for k, v in os.environ.items()
+                if k not in PRODUCTION and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, **env}, timeout=120,
     )
 
 
