@@ -151,7 +151,7 @@ def problems(draw) -> dict:
     return {"version": 1, "resources": resources, "places": places, "needs": needs, "offers": offers}
 
 
-COMMON = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+COMMON = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @COMMON

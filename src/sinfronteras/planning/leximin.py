@@ -45,6 +45,9 @@ class Leximin:
         Tight set (leaf) each need was met in, -1 if it was in none.
     leaf_tier, leaf_level : ndarray
         Tier and fulfilled fraction of each leaf (1.0: fully met).
+    need_cell, offer_cell : ndarray of int64
+        Tight set that used up each offer, and that each of its needs drew
+        from (-1: none). An offer in a tight set serves only needs of that set.
     rounds : int
         Maximum flows solved.
     """
@@ -53,6 +56,8 @@ class Leximin:
     leaf: np.ndarray
     leaf_tier: np.ndarray
     leaf_level: np.ndarray
+    need_cell: np.ndarray
+    offer_cell: np.ndarray
     rounds: int
 
 
@@ -68,6 +73,8 @@ class _State:
     leaf: np.ndarray
     leaf_tier: list
     leaf_level: list
+    need_cell: np.ndarray
+    offer_cell: np.ndarray
     rounds: int = 0
 
 
@@ -88,7 +95,7 @@ def leximin(
     >>> import numpy as np
     >>> r = leximin(np.array([0, 0]), np.array([0, 1]), np.array([4, 4]), np.array([6]), np.array([1, 1]))
     >>> r.met.tolist(), r.leaf_level.tolist()
-    [[3, 3], [0.75]]
+    ([3, 3], [0.75])
     """
     st = _State(
         q=np.asarray(need_q, np.int64),
@@ -99,6 +106,8 @@ def leximin(
         leaf=np.full(len(need_q), -1, np.int64),
         leaf_tier=[],
         leaf_level=[],
+        need_cell=np.full(len(need_q), -1, np.int64),
+        offer_cell=np.full(len(offer_s), -1, np.int64),
     )
     for tier in (1, 2, 3, 4):
         in_tier = need_tier == tier
@@ -109,7 +118,13 @@ def leximin(
         # Needs of this tier now count as fixed; those met with nothing constrain nothing.
         st.alive_need &= st.met > 0
     return Leximin(
-        st.met, st.leaf, np.array(st.leaf_tier, np.int64), np.array(st.leaf_level, float), st.rounds
+        st.met,
+        st.leaf,
+        np.array(st.leaf_tier, np.int64),
+        np.array(st.leaf_level, float),
+        st.need_cell,
+        st.offer_cell,
+        st.rounds,
     )
 
 
@@ -235,6 +250,9 @@ def _record_leaves(st: _State, go, gn, in_tier, tier, done, num, den, d) -> None
     tight = np.zeros(len(done), bool)
     tight[leaf_groups[num[leaf_groups] < den[leaf_groups]]] = True
     # A tight leaf used up its offers on its own needs: both leave the network.
-    st.alive_need[need_in & tight[np.maximum(gn, 0)]] = False
-    off_in = (go >= 0) & tight[np.maximum(go, 0)]
-    st.alive_offer[off_in] = False
+    need_out = need_in & tight[np.maximum(gn, 0)]
+    st.alive_need[need_out] = False
+    st.need_cell[need_out] = ids[gn[need_out]]
+    off_out = (go >= 0) & tight[np.maximum(go, 0)]
+    st.alive_offer[off_out] = False
+    st.offer_cell[off_out] = ids[go[off_out]]

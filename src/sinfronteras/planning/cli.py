@@ -1,0 +1,144 @@
+"""``sinfronteras plan PROBLEM.json -o PLAN.json [--compare greedy]``.
+
+Writes plan format v1 and prints, per tier, how many needs there are, how many
+are fully met, how many got nothing, and the lowest fulfilled fraction, then the
+total distance. Bad input exits with status 2 and one line naming the entry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+TIER_NAMES = {"1": "basic, urgent", "2": "basic", "3": "other, urgent", "4": "other"}
+PROGRESS_AFTER_S = 2.0
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage dump
+        raise _UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="sinfronteras plan", description="Compute the fairest plan for a problem (format v1).")
+    p.add_argument("problem", help="problem document (JSON, format v1)")
+    p.add_argument("-o", "--output", help="where to write the plan (JSON, format v1); '-' for stdout")
+    p.add_argument("--compare", choices=["greedy"], help="also show what one-request-at-a-time matching does")
+    return p
+
+
+def _load(path: str):
+    from .model import Problem
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _UsageError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _UsageError(f"{path}: malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    return Problem.from_json(doc)
+
+
+class _Progress:
+    """Prints stage messages on stderr once a run has taken a few seconds."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+
+    def __call__(self, msg: str) -> None:
+        elapsed = time.monotonic() - self.start
+        if elapsed >= PROGRESS_AFTER_S:
+            print(f"[{elapsed:6.1f}s] {msg}", file=sys.stderr, flush=True)
+
+
+def format_table(summary: dict, other: dict | None = None, other_name: str = "greedy") -> str:
+    """The per-tier table of a plan summary, optionally beside another's.
+
+    >>> s = {"tiers": {"1": {"needs": 2, "fully_met": 2, "untouched": 0, "min_fraction": 1.0}}, "distance_km": 3.5}
+    >>> print(format_table(s))
+    tier               needs  fully met  untouched  lowest fraction
+    1 basic, urgent        2          2          0           1.0000
+    distance: 3.500 km
+    """
+    head = f"{'tier':<17}{'needs':>7}{'fully met':>11}{'untouched':>11}{'lowest fraction':>17}"
+    if other is not None:
+        head += f"  | {other_name + ' fully met':>17}{'untouched':>11}{'lowest':>9}"
+    lines = [head]
+    for t, row in summary["tiers"].items():
+        line = f"{t + ' ' + TIER_NAMES[t]:<17}{row['needs']:>7}{row['fully_met']:>11}{row['untouched']:>11}"
+        line += f"{row['min_fraction']:>17.4f}"
+        if other is not None:
+            g = other["tiers"][t]
+            line += f"  | {g['fully_met']:>17}{g['untouched']:>11}{g['min_fraction']:>9.4f}"
+        lines.append(line)
+    dist = f"distance: {summary['distance_km']:.3f} km"
+    if other is not None:
+        dist += f"  ({other_name}: {other['distance_km']:.3f} km)"
+    lines.append(dist)
+    return "\n".join(lines)
+
+
+def _run(args) -> int:
+    from .greedy import greedy
+    from .solve import plan
+
+    progress = _Progress()
+    problem = _load(args.problem)
+    result = plan(problem, progress=progress)
+    text = result.dumps()
+    if args.output == "-":
+        sys.stdout.write(text)
+    elif args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise _UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    other = greedy(problem).summary if args.compare == "greedy" else None
+    out = sys.stderr if args.output == "-" else sys.stdout
+    print(format_table(result.summary, other), file=out)
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    """Run the command; returns the exit status (0 ok, 2 bad input, 1 internal error)."""
+    from .errors import ProblemError
+
+    try:
+        return _run(_parser().parse_args(argv))
+    except _UsageError as exc:
+        print(f"sinfronteras plan: error: {exc}", file=sys.stderr)
+        return 2
+    except ProblemError as exc:
+        print(f"sinfronteras plan: error: {argv_problem(argv)}: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+        print(f"sinfronteras plan: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def argv_problem(argv: list[str]) -> str:
+    """The problem path among the arguments (for error lines)."""
+    skip = False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a in ("-o", "--output", "--compare"):
+            skip = True
+        elif not a.startswith("-") or a == "-":
+            return a
+    return "problem"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main(sys.argv[1:]))

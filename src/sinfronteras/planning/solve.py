@@ -1,0 +1,160 @@
+"""The plan: leximin fulfilment tier by tier, then the least total distance.
+
+Precision. Network solvers work on integers, so quantities are counted in
+units of ``1 / scale`` where ``scale`` is the largest power of ten up to
+``10**6`` that keeps the total quantity below ``2**40`` units; distances in
+units of ``1 / cost_scale`` km, the largest power of ten up to ``10**6`` that
+keeps every ``cost * flow`` product below ``2**62``. The plan reports
+``quantity_resolution = 1 / scale`` in its summary; each need's ``met`` is at
+most one unit below the exact leximin value, and the distance is the least up
+to the rounding of distances to ``1 / cost_scale`` km per arc.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .arcs import Arcs, build_arcs
+from .errors import SolverError
+from .explain import reasons, shortage, tier_summary
+from .flows import INT_LIMIT, min_cost_flow
+from .leximin import leximin
+from .model import Problem
+from .result import Plan, _r
+
+#: Largest total quantity, in quantity units, handed to the flow solvers.
+QUANTITY_LIMIT = 2**40
+
+
+@dataclass(frozen=True)
+class Scaled:
+    """Integer quantities of a problem and the scale they were counted at."""
+
+    scale: float
+    need: np.ndarray
+    offer: np.ndarray
+
+
+def scale_quantities(need_q: np.ndarray, offer_q: np.ndarray) -> Scaled:
+    """Count quantities in integer units of ``1 / scale``.
+
+    >>> import numpy as np
+    >>> s = scale_quantities(np.array([2.5, 1.0]), np.array([3.25]))
+    >>> s.scale, s.need.tolist(), s.offer.tolist()
+    (1000000.0, [2500000, 1000000], [3250000])
+    """
+    total = max(float(need_q.sum()), float(offer_q.sum()))
+    k = 6 if total <= 0 else max(-12, min(6, math.floor(math.log10(QUANTITY_LIMIT / total))))
+    scale = 10.0**k
+    need = np.maximum(np.rint(need_q * scale), 1).astype(np.int64)
+    offer = np.rint(offer_q * scale).astype(np.int64)
+    return Scaled(scale, need, offer)
+
+
+def least_distance(arcs: Arcs, met: np.ndarray, offer_s: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
+    """Arc flows that deliver exactly ``met`` to every need at least total distance.
+
+    One OR-Tools min-cost flow from a super source through the offers (capacity
+    ``offer_s``) to the needs (demand ``met``); costs are km in integer units.
+    ``allowed`` masks out arcs that no plan with this ``met`` can use (an offer
+    used up by a tight set serves that set only), which splits the network.
+    """
+    use = met[arcs.need] > 0
+    if allowed is not None:
+        use &= allowed
+    flow = np.zeros(len(arcs), np.int64)
+    total = int(met.sum())
+    if total == 0:
+        return flow
+    ao, an, km = arcs.offer[use], arcs.need[use], arcs.km[use]
+    n_o, n_n = len(offer_s), len(met)
+    src = n_o + n_n
+    max_km = max(float(km.max(initial=0.0)), 1e-9)
+    k = min(6, math.floor(math.log10(INT_LIMIT / (max_km * max(total, n_o + n_n + 2)))))
+    while True:
+        cost = np.rint(km * 10.0**k).astype(np.int64)
+        tails = np.concatenate([np.full(n_o, src), ao])
+        heads = np.concatenate([np.arange(n_o), an + n_o])
+        caps = np.concatenate([offer_s, np.minimum(offer_s[ao], met[an])])
+        supplies = np.concatenate([np.zeros(n_o, np.int64), -met, [total]])
+        try:
+            r = min_cost_flow(n_o + n_n + 1, tails, heads, caps, np.concatenate([np.zeros(n_o, np.int64), cost]), supplies)
+            break
+        except SolverError:
+            if k < -3:
+                raise
+            k -= 1  # a cost range too large for the solver: coarser distances
+    flow[use] = r.flows[n_o:]
+    return flow
+
+
+def plan(problem: Problem, *, progress: Callable[[str], None] | None = None) -> Plan:
+    """The fairest plan for a problem: worst-off first, tier by tier, then least travel.
+
+    Parameters
+    ----------
+    problem : Problem
+    progress : callable, optional
+        Called with a short message at each stage (for long runs).
+
+    Examples
+    --------
+    >>> from sinfronteras.planning import Problem, plan
+    >>> p = Problem.from_json({"version": 1,
+    ...     "resources": [{"id": "rice", "unit": "kg", "basic": True}],
+    ...     "places": [{"id": "a", "lat": 34.03, "lon": -118.20}, {"id": "b", "lat": 34.05, "lon": -118.25}],
+    ...     "needs": [{"id": "n1", "resource": "rice", "quantity": 5, "place": "a", "urgent": True},
+    ...               {"id": "n2", "resource": "rice", "quantity": 10, "place": "b"}],
+    ...     "offers": [{"id": "o1", "resources": ["rice"], "quantity": 8, "place": "a", "radius_km": 10}]})
+    >>> result = plan(p)
+    >>> [(n.id, n.met, n.fraction, n.tier) for n in result.need_results]
+    [('n1', 5.0, 1.0, 1), ('n2', 3.0, 0.3, 2)]
+    >>> result.summary["tiers"]["2"]
+    {'needs': 1, 'fully_met': 0, 'untouched': 0, 'min_fraction': 0.3}
+    """
+    say = progress or (lambda msg: None)
+    a = problem.arrays
+    say("building arcs")
+    arcs = build_arcs(a)
+    say(f"{len(arcs)} arcs")
+    sc = scale_quantities(a.need_quantity, a.offer_quantity)
+    lex = leximin(arcs.offer, arcs.need, sc.need, sc.offer, a.need_tier, progress)
+    say("least distance")
+    allowed = lex.offer_cell[arcs.offer] == lex.need_cell[arcs.need]
+    flow = least_distance(arcs, lex.met, sc.offer, allowed)
+    return _assemble(problem, arcs, sc, lex, flow)
+
+
+def _assemble(problem: Problem, arcs: Arcs, sc: Scaled, lex, flow: np.ndarray) -> Plan:
+    a = problem.arrays
+    full = lex.met >= sc.need
+    fraction = np.where(full, 1.0, lex.met / sc.need)
+    met = np.where(full, a.need_quantity, lex.met / sc.scale)
+    pos = flow > 0
+    qty = flow[pos] / sc.scale
+    km = arcs.km[pos]
+    reach = np.zeros(len(met), bool)
+    reach[arcs.need] = True
+    short = np.where(full, 0.0, (sc.need - lex.met) / sc.scale)
+    summary = {
+        "tiers": tier_summary(a.need_tier, fraction, full, lex.met),
+        "distance_km": _r(float(np.dot(qty, km))),
+        "shortage": shortage(problem, lex.leaf, lex.leaf_level, short, reach),
+        "quantity_resolution": 1.0 / sc.scale,
+        "max_flows": lex.rounds,
+    }
+    return Plan(
+        problem=problem,
+        alloc_offer=arcs.offer[pos],
+        alloc_need=arcs.need[pos],
+        alloc_quantity=qty,
+        alloc_km=km,
+        met=met,
+        fraction=fraction,
+        reason=reasons(len(met), arcs.need, full),
+        summary=summary,
+    )
