@@ -139,3 +139,17 @@ def test_the_openapi_description_lists_the_routes(client, la):
 
 def test_there_are_no_docs_pages_that_load_third_party_scripts(client, la):
     assert client.get("/api/docs").status_code == 404
+
+
+def test_a_member_creates_a_token_sees_it_once_and_can_revoke_it(client, bob, la):
+    client.force_login(bob)
+    page = client.post("/tokens/", {"name": "my phone"}).content.decode()
+    token = page.split('id="new-token">')[1].split("<")[0]
+    client.logout()
+    assert client.get("/api/needs", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    assert token not in client.get("/tokens/").content.decode()
+    client.force_login(bob)
+    assert token not in client.get("/tokens/").content.decode()
+    client.post("/tokens/", {"revoke": bob.api_tokens.get().pk})
+    client.logout()
+    assert client.get("/api/needs", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import LanguageForm, LoginForm, SignupForm
+from .models import ApiToken
 
 
 class LoginView(auth_views.LoginView):
@@ -60,3 +61,21 @@ def set_language(request):
         request.user.language = form.cleaned_data["language"]
         request.user.save(update_fields=["language"])
     return i18n_views.set_language(request)
+
+
+@login_required
+def tokens(request):
+    """Personal API tokens: create one (shown once) or revoke one."""
+    new_token = None
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            request.user.api_tokens.filter(pk=request.POST.get("revoke")).delete()
+            messages.success(request, _("The token is revoked."))
+            return redirect("tokens")
+        name = (request.POST.get("name") or "").strip()[:60]
+        if not name:
+            messages.error(request, _("Give the token a name, e.g. the phone or script that uses it."))
+        else:
+            _row, new_token = ApiToken.issue(request.user, name)
+    return render(request, "members/tokens.html", {
+        "new_token": new_token, "tokens": request.user.api_tokens.order_by("-created_at")})

@@ -12,6 +12,7 @@ urlpatterns = [
     path("join/<str:token>/", member_views.join, name="join"),
     path("invites/", member_views.invites, name="invites"),
     path("language/", member_views.set_language, name="set_language"),
+    path("tokens/", member_views.tokens, name="tokens"),
     path("needs/", sharing_views.needs, name="needs"),
     path("needs/new/", sharing_views.need_edit, name="need_new"),
     path("needs/<int:pk>/", sharing_views.need_edit, name="need_edit"),
