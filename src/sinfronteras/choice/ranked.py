@@ -175,10 +175,11 @@ def ranked_pairs(profile: RankedProfile, *, seats: int = 1, tie_break=None) -> R
             groups.append(frozenset())
         groups[-1] = groups[-1] | {(a, b)}
     tied: tuple = ()
+    every = {c for c in range(m) if c not in heads}
     if any(len(g) > 1 for g in groups):
         every = _rp_all_winners(groups, m)
-        if every is not None and len(every) > 1:
-            tied = tuple((names[c],) for c in sorted(every, key=lambda c: rank[c]))
+    if every is not None and len(every) > 1:
+        tied = tuple((names[c],) for c in sorted(every, key=lambda c: rank[c]))
     details = {
         "pairwise": _table(profile, n),
         "locked": [[names[a], names[b], w] for a, b, w in kept],
