@@ -16,7 +16,11 @@ from .model import (
     Round,
     ScoreProfile,
 )
+from .budget import equal_shares_add1, greedy
+from .pabulib import parse_pabulib, read_pabulib, write_pabulib
+from .preflib import parse_preflib, read_preflib, write_preflib
 from .ranked import instant_runoff, pairwise_counts, ranked_pairs, schulze, single_transferable_vote
+from .simple import ConsentTally, approval, consent, majority, score
 
 __all__ = [
     "ApprovalProfile",
@@ -27,6 +31,19 @@ __all__ = [
     "Result",
     "Round",
     "ScoreProfile",
+    "ConsentTally",
+    "approval",
+    "consent",
+    "equal_shares_add1",
+    "greedy",
+    "majority",
+    "parse_pabulib",
+    "parse_preflib",
+    "read_pabulib",
+    "read_preflib",
+    "score",
+    "write_pabulib",
+    "write_preflib",
     "instant_runoff",
     "pairwise_counts",
     "ranked_pairs",
