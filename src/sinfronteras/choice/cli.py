@@ -128,5 +128,9 @@ def main(argv: list[str]) -> int:
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    print(json.dumps(to_json(result, profile), ensure_ascii=False) if args.json else _text(result, profile))
+    try:
+        print(json.dumps(to_json(result, profile), ensure_ascii=False) if args.json else _text(result, profile))
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into head
+        sys.stdout = None
     return 0
