@@ -35,7 +35,14 @@ test: install
 bench: install
 	$(BIN)/python bench/bench_planner.py
 
-# For developers (needs GNU gettext): refresh the Spanish catalogue after adding strings.
+# For developers (needs GNU gettext): refresh the Spanish catalogues after adding strings.
+# The apps with a locale/ folder of their own keep their own catalogue; the rest share
+# src/sinfronteras/locale.
+OWN_CATALOGUES := $(patsubst src/sinfronteras/%/locale,%,$(wildcard src/sinfronteras/*/locale))
 messages: $(STAMP)
 	cd src/sinfronteras && ../../$(BIN)/django-admin makemessages -l es --no-obsolete \
-	  --settings=sinfronteras.web.settings --ignore 'planning/*' --ignore 'choice/*' --ignore 'economy/*'
+	  --settings=sinfronteras.web.settings --ignore 'planning/*' --ignore 'choice/*' \
+	  --ignore 'economy/*' $(foreach app,$(OWN_CATALOGUES),--ignore '$(app)/*')
+	for app in $(OWN_CATALOGUES); do (cd src/sinfronteras/$$app && \
+	  ../../../$(BIN)/django-admin makemessages -l es --no-obsolete \
+	  --settings=sinfronteras.web.settings) || exit 1; done

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "sinfronteras"
-CATALOGUE = PACKAGE / "locale" / "es" / "LC_MESSAGES" / "django.po"
+CATALOGUES = sorted(PACKAGE.rglob("locale/es/LC_MESSAGES/django.po"))
 LITERAL = re.compile(r"""(?:\{% translate "([^"]+)" %\}|\b_\(\s*"([^"]+)"\s*[,)])""")
 
 
@@ -20,10 +20,13 @@ def source_strings():
             yield path.name, match.group(1) or match.group(2)
 
 
-def test_the_spanish_catalogue_translates_every_string_without_fuzzy_entries():
-    catalogue = polib.pofile(str(CATALOGUE))
-    assert catalogue.untranslated_entries() == [] and catalogue.fuzzy_entries() == []
-    known = {entry.msgid for entry in catalogue}
+def test_the_spanish_catalogues_translate_every_string_without_fuzzy_entries():
+    known = set()
+    for path in CATALOGUES:
+        catalogue = polib.pofile(str(path))
+        assert catalogue.untranslated_entries() == [], path
+        assert catalogue.fuzzy_entries() == [], path
+        known |= {entry.msgid for entry in catalogue}
     missing = sorted({f"{name}: {text}" for name, text in source_strings() if text not in known})
     assert missing == [], "run makemessages -l es and translate these"
 

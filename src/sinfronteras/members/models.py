@@ -19,9 +19,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Collective(models.Model):
+    """A collective, with the planning settings its members decided (see ``do_change_setting``)."""
+
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    retention_days = models.PositiveIntegerField(
+        _("days fulfilled needs are kept"), default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)])
+    default_radius_km = models.DecimalField(
+        _("default reach of an offer in km"), max_digits=7, decimal_places=2, null=True, blank=True,
+        help_text=_("Used when an offer says no reach. Empty: any distance."))
 
     def __str__(self) -> str:
         return self.name

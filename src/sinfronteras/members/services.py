@@ -72,3 +72,54 @@ def do_accept_invite(token: str, *, username: str, password: str, display_name: 
     if claimed != 1:
         raise InviteInvalid(token)  # rolls the new member back with the transaction
     return member
+
+
+#: The planning settings that only a decision of the members may change.
+PLANNING_SETTINGS = ("retention_days", "default_radius_km", "basic")
+
+
+@transaction.atomic
+def do_change_setting(collective, name: str, value, *, decision_ref: int, resource=None):
+    """Apply a passed decision to a planning setting, and record it in the audit log.
+
+    ``name`` is ``retention_days``, ``default_radius_km``, or ``basic`` (with
+    ``resource``: whether that resource counts as a basic need).
+    """
+    from sinfronteras.audit.models import record
+
+    if name == "basic":
+        if resource is None or resource.collective_id != collective.pk:
+            raise ValueError("Changing 'basic' needs a resource of this collective.")
+        old = resource.basic
+        resource.basic = bool(value)
+        resource.save(update_fields=["basic"])
+        key = f"basic:{resource.key}"
+    elif name in ("retention_days", "default_radius_km"):
+        old = getattr(collective, name)
+        setattr(collective, name, value)
+        collective.full_clean(exclude=["slug", "name"])
+        collective.save(update_fields=[name])
+        key = name
+    else:
+        raise ValueError(f"{name!r} is not a planning setting; use one of {PLANNING_SETTINGS}.")
+    record(collective, "settings.changed", decision_ref=decision_ref,
+           data={"setting": key, "old": _plain(old), "new": _plain(value)})
+
+
+def _plain(value):
+    return value if value is None or isinstance(value, (bool, int, str)) else str(value)
+
+
+def decisions_in_force(collective) -> list[int]:
+    """The decisions behind the planning settings now in force, oldest first.
+
+    For each setting, the latest decision that changed it.
+    """
+    from sinfronteras.audit.models import Event
+
+    latest: dict[str, int] = {}
+    events = Event.objects.filter(collective=collective, action="settings.changed",
+                                  decision_ref__isnull=False).order_by("created_at", "pk")
+    for event in events:
+        latest[event.data.get("setting", "")] = event.decision_ref
+    return sorted(set(latest.values()))

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "sinfronteras.members",
     "sinfronteras.sharing",
+    "sinfronteras.audit",
     "sinfronteras.web",
     "sinfronteras.demo",
 ]
