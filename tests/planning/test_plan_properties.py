@@ -208,6 +208,8 @@ def test_distance_equals_staged_lp_distance(doc):
         return
     rows, rhs = lp.floors({i: float(result.met[i]) for i in range(len(lp.q))})
     best = lp.solve(lp.km, rows, rhs).fun
-    assert result.summary["distance_km"] == pytest.approx(best, rel=1e-6, abs=1e-3)
+    # The planner resolves distances to a metre: at most 1 m more per unit moved.
+    moved = float(np.sum(result.alloc_quantity))
+    assert best - 1e-6 <= result.summary["distance_km"] <= best + 0.001 * moved + 1e-6
     planned = float(np.dot(result.alloc_quantity, result.alloc_km))
     assert planned == pytest.approx(result.summary["distance_km"], abs=1e-5)

@@ -2,12 +2,11 @@
 
 Precision. Network solvers work on integers, so quantities are counted in
 units of ``1 / scale`` where ``scale`` is the largest power of ten up to
-``10**6`` that keeps the total quantity below ``2**40`` units; distances in
-units of ``1 / cost_scale`` km, the largest power of ten up to ``10**6`` that
-keeps every ``cost * flow`` product below ``2**62``. The plan reports
+``10**6`` that keeps the total quantity below ``2**40`` units. The plan reports
 ``quantity_resolution = 1 / scale`` in its summary; each need's ``met`` is at
-most one unit below the exact leximin value, and the distance is the least up
-to the rounding of distances to ``1 / cost_scale`` km per arc.
+most one unit below the exact leximin value (levels are rounded down, so the
+plan is always feasible). Distances are resolved to a metre (see
+:mod:`sinfronteras.planning.distance`).
 """
 
 from __future__ import annotations
@@ -19,9 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arcs import Arcs, build_arcs
-from .errors import SolverError
 from .explain import reasons, shortage, tier_summary
-from .flows import INT_LIMIT, min_cost_flow
+from .distance import least_distance
 from .leximin import leximin
 from .model import Problem
 from .result import Plan, _r
@@ -53,43 +51,6 @@ def scale_quantities(need_q: np.ndarray, offer_q: np.ndarray) -> Scaled:
     need = np.maximum(np.rint(need_q * scale), 1).astype(np.int64)
     offer = np.rint(offer_q * scale).astype(np.int64)
     return Scaled(scale, need, offer)
-
-
-def least_distance(arcs: Arcs, met: np.ndarray, offer_s: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
-    """Arc flows that deliver exactly ``met`` to every need at least total distance.
-
-    One OR-Tools min-cost flow from a super source through the offers (capacity
-    ``offer_s``) to the needs (demand ``met``); costs are km in integer units.
-    ``allowed`` masks out arcs that no plan with this ``met`` can use (an offer
-    used up by a tight set serves that set only), which splits the network.
-    """
-    use = met[arcs.need] > 0
-    if allowed is not None:
-        use &= allowed
-    flow = np.zeros(len(arcs), np.int64)
-    total = int(met.sum())
-    if total == 0:
-        return flow
-    ao, an, km = arcs.offer[use], arcs.need[use], arcs.km[use]
-    n_o, n_n = len(offer_s), len(met)
-    src = n_o + n_n
-    max_km = max(float(km.max(initial=0.0)), 1e-9)
-    k = min(6, math.floor(math.log10(INT_LIMIT / (max_km * max(total, n_o + n_n + 2)))))
-    while True:
-        cost = np.rint(km * 10.0**k).astype(np.int64)
-        tails = np.concatenate([np.full(n_o, src), ao])
-        heads = np.concatenate([np.arange(n_o), an + n_o])
-        caps = np.concatenate([offer_s, np.minimum(offer_s[ao], met[an])])
-        supplies = np.concatenate([np.zeros(n_o, np.int64), -met, [total]])
-        try:
-            r = min_cost_flow(n_o + n_n + 1, tails, heads, caps, np.concatenate([np.zeros(n_o, np.int64), cost]), supplies)
-            break
-        except SolverError:
-            if k < -3:
-                raise
-            k -= 1  # a cost range too large for the solver: coarser distances
-    flow[use] = r.flows[n_o:]
-    return flow
 
 
 def plan(problem: Problem, *, progress: Callable[[str], None] | None = None) -> Plan:

@@ -1,0 +1,166 @@
+"""Benchmark of the planner on seeded city-like problems of 1e4, 1e5 and 1e6 arcs.
+
+Prints one table: the planner's wall time and peak memory (max RSS of a fresh
+process that only builds the problem and plans it); one OR-Tools min-cost-flow
+solve with tier costs on the same arcs (tier rewards on the needs, distance as a
+tie-break), at the planner's quantity units and at whole input units; the
+staged generic LP with HiGHS (1e4, 1e5 arcs); and what greedy matching (one
+request at a time) leaves: untouched needs per tier and the lowest fraction.
+
+Usage: ``python bench/bench_planner.py [--sizes 1e4,1e5,1e6] [--seed 1] [--lp-budget 900]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def instance(target_arcs: int, seed: int):
+    """A city problem with about ``target_arcs`` arcs (calibrated on the needs count)."""
+    from sinfronteras.planning.arcs import build_arcs
+    from sinfronteras.planning.generate import city_problem
+
+    n = max(50, int(target_arcs / 40))
+    for _ in range(8):
+        p = city_problem(n, seed=seed)
+        arcs = build_arcs(p.arrays)
+        ratio = target_arcs / max(len(arcs), 1)
+        if 0.93 < ratio < 1.07:
+            break
+        n = max(50, int(n * ratio**0.8))
+    return p, arcs
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def child_plan(size: int, seed: int) -> dict:
+    from sinfronteras.planning.solve import plan
+
+    p, arcs = instance(size, seed)
+    del arcs
+    before = _rss_mb()
+    t = time.perf_counter()
+    result = plan(p)
+    wall = time.perf_counter() - t
+    return {
+        "arcs": None,
+        "needs": len(p.needs),
+        "offers": len(p.offers),
+        "plan_s": wall,
+        "rss_before_mb": before,
+        "peak_mb": _rss_mb(),
+        "max_flows": result.summary["max_flows"],
+        "tiers": result.summary["tiers"],
+    }
+
+
+def reference_mcf(p, arcs, whole_units: bool) -> float:
+    """Seconds of one min-cost flow that maximises tier-weighted met (no leximin)."""
+    from sinfronteras.planning.flows import min_cost_flow
+    from sinfronteras.planning.solve import scale_quantities
+
+    a = p.arrays
+    if whole_units:
+        q, s = np.rint(a.need_quantity).astype(np.int64), np.rint(a.offer_quantity).astype(np.int64)
+    else:
+        sc = scale_quantities(a.need_quantity, a.offer_quantity)
+        q, s = sc.need, sc.offer
+    n_o, n_n = len(s), len(q)
+    src, snk = n_o + n_n, n_o + n_n + 1
+    km = np.rint(arcs.km * 1000).astype(np.int64)  # metres
+    reward = np.array([0, 4, 3, 2, 1], np.int64)[a.need_tier] * (int(km.max(initial=0)) + 1) * 2
+    t = time.perf_counter()
+    tails = np.concatenate([np.full(n_o, src), arcs.offer, np.arange(n_n) + n_o, [src]])
+    heads = np.concatenate([np.arange(n_o), arcs.need + n_o, np.full(n_n, snk), [snk]])
+    caps = np.concatenate([s, s[arcs.offer], q, [int(s.sum())]])
+    costs = np.concatenate([np.zeros(n_o, np.int64), km, -reward, [0]])
+    supplies = np.zeros(n_o + n_n + 2, np.int64)
+    supplies[src], supplies[snk] = int(s.sum()), -int(s.sum())
+    min_cost_flow(n_o + n_n + 2, tails, heads, caps, costs, supplies)
+    return time.perf_counter() - t
+
+
+def child_others(size: int, seed: int, lp_budget: float) -> dict:
+    from sinfronteras.planning.greedy import greedy
+
+    p, arcs = instance(size, seed)
+    out = {"arcs": len(arcs)}
+    out["mcf_s"] = reference_mcf(p, arcs, whole_units=False)
+    out["mcf_whole_s"] = reference_mcf(p, arcs, whole_units=True)
+    g = greedy(p, arcs)
+    out["greedy"] = g.summary["tiers"]
+    if size <= 200_000:
+        sys.path.insert(0, HERE)
+        from staged_lp import Budget, staged_lp
+
+        a = p.arrays
+        try:
+            r = staged_lp(arcs.offer, arcs.need, arcs.km, a.need_quantity, a.offer_quantity, a.need_tier, lp_budget)
+            out["lp_s"], out["lp_n"] = r["seconds"], r["lps"]
+        except Budget as exc:
+            out["lp_s"], out["lp_over"] = lp_budget, str(exc)
+    return out
+
+
+def _child(kind: str, size: int, seed: int, lp_budget: float) -> dict:
+    cmd = [sys.executable, __file__, "--child", kind, "--sizes", str(size), "--seed", str(seed)]
+    cmd += ["--lp-budget", str(lp_budget)]
+    r = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def _greedy_cell(tiers: dict) -> str:
+    untouched = "/".join(str(tiers.get(t, {}).get("untouched", 0)) for t in "1234")
+    low = min(row["min_fraction"] for row in tiers.values())
+    return f"{untouched} ({low:.2f})"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1e4,1e5,1e6")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--lp-budget", type=float, default=900.0)
+    ap.add_argument("--child", choices=["plan", "others"])
+    args = ap.parse_args(argv)
+    sizes = [int(float(x)) for x in args.sizes.split(",")]
+    if args.child:
+        fn = child_plan if args.child == "plan" else child_others
+        extra = () if args.child == "plan" else (args.lp_budget,)
+        print(json.dumps(fn(sizes[0], args.seed, *extra)))
+        return 0
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    head = "| arcs | needs / offers | plan s | peak MB | max flows | 1 MCF s (same units) | 1 MCF s (whole units) | plan / MCF | staged LP s | LP / plan | greedy untouched t1/t2/t3/t4 (lowest) | plan untouched (lowest) |"
+    print(head)
+    print("|---" * (head.count("|") - 1) + "|")
+    for size in sizes:
+        pl = _child("plan", size, args.seed, args.lp_budget)
+        ot = _child("others", size, args.seed, args.lp_budget)
+        if "lp_s" in ot:
+            lp = f"{'>' if 'lp_over' in ot else ''}{ot['lp_s']:.1f} ({ot.get('lp_n', '?')} LPs)"
+            ratio = f"{'>' if 'lp_over' in ot else ''}{ot['lp_s'] / pl['plan_s']:.0f}x"
+        else:
+            lp, ratio = "-", "-"
+        print(
+            f"| {ot['arcs']:,} | {pl['needs']:,} / {pl['offers']:,} | {pl['plan_s']:.2f} | {pl['peak_mb']:.0f} "
+            f"| {pl['max_flows']} | {ot['mcf_s']:.2f} | {ot['mcf_whole_s']:.2f} | {pl['plan_s'] / ot['mcf_s']:.1f}x "
+            f"| {lp} | {ratio} | {_greedy_cell(ot['greedy'])} | {_greedy_cell(pl['tiers'])} |",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
