@@ -213,3 +213,16 @@ def test_distance_equals_staged_lp_distance(doc):
     assert best - 1e-6 <= result.summary["distance_km"] <= best + 0.001 * moved + 1e-6
     planned = float(np.dot(result.alloc_quantity, result.alloc_km))
     assert planned == pytest.approx(result.summary["distance_km"], abs=1e-5)
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_city_with_many_levels_matches_staged_lp(seed):
+    """A contested city (scarce supply, short reach): many leximin levels and splits."""
+    from sinfronteras.planning.generate import city_problem
+
+    problem = city_problem(150, seed=seed, supply_ratio=0.4, radii_km=(0.5, 1.0, 2.0, 3.0), n_resources=3)
+    doc = problem.to_json()
+    result = plan(problem)
+    assert result.summary["max_flows"] >= 4
+    assert len(set(np.round(result.fraction, 4))) >= 5
+    assert np.allclose(result.fraction, staged_leximin(doc), atol=TOL)

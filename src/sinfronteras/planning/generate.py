@@ -67,7 +67,7 @@ def city_problem(
     for j in range(n_offers):
         first = int(rng.integers(0, n_resources))
         same_unit = [k for k in range(n_resources) if k % len(_UNITS) == first % len(_UNITS)]
-        extra = rng.choice(same_unit, size=int(rng.integers(0, 3)), replace=False).tolist()
+        extra = rng.choice(same_unit, size=min(int(rng.integers(0, 3)), len(same_unit)), replace=False).tolist()
         res = tuple(resources[k].id for k in sorted({first, *extra}))
         q = float(max(1, round(rng.exponential(mean_q))))
         radius = float(rng.choice(radii_km))

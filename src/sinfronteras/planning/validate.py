@@ -166,9 +166,6 @@ def parse_problem(doc: Any) -> Problem:
         raise ProblemError("problem", "missing field 'version' (expected 1)")
     if doc["version"] != FORMAT_VERSION or isinstance(doc["version"], bool):
         raise ProblemError("version", f"unsupported version {doc['version']!r}, expected {FORMAT_VERSION}")
-    unknown = sorted(set(doc) - {"version", *_SECTIONS})
-    if unknown:
-        raise ProblemError("problem", f"unknown field '{unknown[0]}'")
     items = {s: _items(doc, s) for s in _SECTIONS}
     resources = _resources(items["resources"])
     places = _places(items["places"])
