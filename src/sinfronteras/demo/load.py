@@ -46,6 +46,7 @@ OFFER_MIX = [
     (("diapers",), 0.2, 2, 8, 8),
     (("food",), 0.25, 5, 30, 5),
     (("newspaper",), 0.15, 50, 200, 10),
+    (("carrying",), 0.45, 3, 10, 15),
 ]
 
 
@@ -79,9 +80,10 @@ def _build(data_dir, rng, households, volunteers):
     for area in areas:
         area.save()
     resources = {}
-    for key, en, es, unit, basic in RESOURCES:
+    for key, en, es, unit, basic, *carries in RESOURCES:
         resources[key] = Resource.objects.create(
-            collective=collective, key=key, name_en=en, name_es=es, unit=unit, basic=basic)
+            collective=collective, key=key, name_en=en, name_es=es, unit=unit, basic=basic,
+            carries=bool(carries and carries[0]))
     password = make_password(PASSWORD)  # hashed once, shared by every demo account
     ana = _member(collective, "ana", "Ana (coordinadora)", password, areas[0], "es", Role.COORDINATOR)
     _member(collective, "marcus", "Marcus (coordinator)", password, areas[4], "en", Role.COORDINATOR)

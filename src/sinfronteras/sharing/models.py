@@ -30,6 +30,9 @@ class Resource(models.Model):
     name_es = models.CharField(_("name (Spanish)"), max_length=80)
     unit = models.CharField(_("unit"), max_length=20)
     basic = models.BooleanField(_("basic need"), default=False)
+    #: Offers of this resource carry other things between areas (hours of a volunteer
+    #: with a car, a bike, a cart): the carriers of the second planning stage.
+    carries = models.BooleanField(_("carrying"), default=False)
 
     class Meta:
         ordering = ["-basic", "name_en"]
@@ -85,6 +88,7 @@ class Need(models.Model):
     urgent = models.BooleanField(_("urgent"), default=False)
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
     status = models.CharField(max_length=16, choices=NeedStatus.choices, default=NeedStatus.OPEN)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -121,6 +125,10 @@ class Offer(models.Model):
     )
     available_until = models.DateField(_("available until"), null=True, blank=True)
     status = models.CharField(max_length=16, choices=OfferStatus.choices, default=OfferStatus.ACTIVE)
+    #: What live and done tasks already take from this offer, in thousandths of its unit
+    #: (whole numbers: exact on every database); never above ``quantity`` (a database
+    #: constraint), changed only by atomic updates.
+    committed_milli = models.BigIntegerField(default=0, editable=False)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -131,6 +139,10 @@ class Offer(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="offer_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(committed_milli__gte=0)
+                & Q(committed_milli__lte=models.F("quantity") * 1000 + Decimal("0.5")),
+                name="offer_never_over_committed"),
             models.CheckConstraint(
                 condition=Q(radius_km__isnull=True) | Q(radius_km__gte=0),
                 name="offer_radius_not_negative",
@@ -144,6 +156,10 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return f"offer #{self.pk}"
+
+    @property
+    def available(self) -> Decimal:
+        return self.quantity - Decimal(self.committed_milli) / 1000
 
     @property
     def unit(self) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_database, env_int, env_list, env_str
+from .env import env_bool, env_choice, env_database, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = PACKAGE_DIR.parent.parent
@@ -36,8 +36,11 @@ INSTALLED_APPS = [
     "sinfronteras.members",
     "sinfronteras.sharing",
     "sinfronteras.audit",
+    "sinfronteras.plans",
     "sinfronteras.web",
     "sinfronteras.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -155,3 +158,31 @@ ADMINS: list = []
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Background work (plan runs, housekeeping) goes through django-tasks (the backport of
+# Django 6's tasks). "database": a table in the database already configured (SQLite or
+# PostgreSQL), run by `sinfronteras db_worker`; "redis": RQ on REDIS_URL (install the
+# `redis` extra); "immediate": in the web process (tests, tiny collectives).
+TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ["database", "redis", "immediate"])
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    REDIS_URL = env_str("REDIS_URL", "")
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=redis needs REDIS_URL, e.g. redis://127.0.0.1:6379/0.")
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+#: A plan run whose worker has not been heard from for this long is marked failed.
+PLAN_RUN_STALE_SECONDS = env_int("PLAN_RUN_STALE_SECONDS", 120, minimum=5)
+
+# Sealed addresses: Fernet keys from SEAL_KEYS (comma-separated, newest first) or a
+# key file (one key a line, newest first). Never in the database.
+SEAL_KEYS = env_list("SEAL_KEYS", [])
+SEAL_KEY_FILE = env_str("SEAL_KEY_FILE", str(DATA_DIR / "seal.keys"))
+if HTTPS and not SEAL_KEYS and not Path(SEAL_KEY_FILE).exists():
+    raise ImproperlyConfigured("Set SEAL_KEYS or SEAL_KEY_FILE: addresses are sealed with them.")
+#: How long a task's window lasts when the need gives no date.
+TASK_WINDOW_DAYS = env_int("TASK_WINDOW_DAYS", 3, minimum=1)

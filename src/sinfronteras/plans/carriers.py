@@ -1,0 +1,110 @@
+"""The second planning stage: who carries what between areas.
+
+Carry tasks go to volunteers who offered carrying (hours, a reach in km), by the
+same planner: each task is a need for hours of carrying at its pick-up area, in
+the tier of the need it serves; each carrier an offer of its hours. The
+planner's fractional answer is then rounded to one carrier per task, in tier
+order, never beyond a carrier's hours or reach (pick-up and drop-off both
+within the carrier's reach). What cannot be carried is reported, not hidden.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_UP, Decimal
+
+from sinfronteras.planning import Problem, plan
+from sinfronteras.planning.model import tier_of
+
+#: A carry takes this long to arrange and hand over, plus the drive at CITY_KMH.
+HANDLING_HOURS = 0.5
+CITY_KMH = 20.0
+
+
+def km_between(a, b) -> float:
+    """Great-circle distance between two areas (haversine, as the planner)."""
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def carry_hours(km: float) -> Decimal:
+    """Hours a carry of ``km`` takes, rounded up to a quarter hour."""
+    hours = Decimal(str(HANDLING_HOURS + km / CITY_KMH))
+    return (hours * 4).quantize(Decimal(1), rounding=ROUND_UP) / 4
+
+
+@dataclass
+class Carry:
+    """A carry to assign: pick-up and drop-off areas, hours, and its tier."""
+
+    key: str
+    pickup: object
+    dropoff: object
+    hours: Decimal
+    tier: int
+    carrier_offer_id: int | None = None
+
+
+def _reach(offer, default_radius) -> float:
+    radius = offer.radius_km if offer.radius_km is not None else default_radius
+    return math.inf if radius is None else float(radius)
+
+
+def _problem(carries, carriers, hours_left, default_radius) -> dict:
+    areas = {c.pickup.pk: c.pickup for c in carries} | {o.area_id: o.area for o in carriers}
+    doc = {"version": 1,
+           "resources": [{"id": "carry-basic", "unit": "h", "basic": True},
+                         {"id": "carry-other", "unit": "h", "basic": False}],
+           "places": [{"id": f"a{pk}", "lat": a.lat, "lon": a.lon} for pk, a in sorted(areas.items())],
+           "needs": [{"id": c.key, "resource": "carry-basic" if c.tier <= 2 else "carry-other",
+                      "quantity": float(c.hours), "place": f"a{c.pickup.pk}",
+                      "urgent": c.tier in (1, 3)} for c in carries],
+           "offers": []}
+    for offer in carriers:
+        entry = {"id": f"c{offer.pk}", "resources": ["carry-basic", "carry-other"],
+                 "quantity": float(hours_left[offer.pk]), "place": f"a{offer.area_id}"}
+        reach = _reach(offer, default_radius)
+        if reach != math.inf:
+            entry["radius_km"] = reach
+        doc["offers"].append(entry)
+    return doc
+
+
+def assign_carriers(carries: list[Carry], carriers: list, hours_left: dict, default_radius=None):
+    """Give each carry at most one carrier. Returns the carries that found none.
+
+    ``hours_left`` (carrier offer pk -> hours) is drawn down in place.
+    """
+    if not carries:
+        return []
+    if not carriers:
+        return list(carries)
+    fractional = plan(Problem.from_json(_problem(carries, carriers, hours_left, default_radius)))
+    share: dict[str, dict[int, float]] = {}
+    for allocation in fractional.allocations:
+        share.setdefault(allocation.need, {})[int(allocation.offer[1:])] = allocation.quantity
+    by_pk = {offer.pk: offer for offer in carriers}
+    unassigned = []
+    for carry in sorted(carries, key=lambda c: (c.tier, -c.hours, c.key)):
+        preferred = sorted(share.get(carry.key, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        others = sorted((km_between(o.area, carry.pickup), pk) for pk, o in by_pk.items())
+        order = [pk for pk, _ in preferred] + [pk for _, pk in others]
+        for pk in dict.fromkeys(order):
+            offer = by_pk[pk]
+            reach = _reach(offer, default_radius)
+            fits = hours_left[pk] >= carry.hours
+            if fits and km_between(offer.area, carry.pickup) <= reach \
+                    and km_between(offer.area, carry.dropoff) <= reach:
+                carry.carrier_offer_id = pk
+                hours_left[pk] -= carry.hours
+                break
+        else:
+            unassigned.append(carry)
+    return unassigned
+
+
+def tier_for(need) -> int:
+    return tier_of(need.resource.basic, need.urgent)

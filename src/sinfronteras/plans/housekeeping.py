@@ -1,0 +1,62 @@
+"""Housekeeping: expire tasks past their window, destroy addresses, delete old needs.
+
+Run by ``sinfronteras housekeeping`` (from cron, e.g. every 15 minutes) and
+after every plan run. Safe to run any number of times.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from sinfronteras.members.models import Collective
+from sinfronteras.sharing.models import Need, NeedStatus
+
+from .models import SealedAddress, Task, TaskState
+from .store import release
+
+LIVE = [TaskState.OPEN, TaskState.PROPOSED, TaskState.ACCEPTED]
+
+
+def do_housekeeping(now=None) -> dict:
+    now = now or timezone.now()
+    expired = _expire_tasks(now)
+    destroyed = _destroy_addresses(now)
+    deleted = _delete_old_needs(now)
+    return {"tasks_expired": expired, "addresses_destroyed": destroyed, "needs_deleted": deleted}
+
+
+def _expire_tasks(now) -> int:
+    """Tasks whose window has passed return to the pool (their needs are planned again)."""
+    count = 0
+    with transaction.atomic():
+        for task in Task.objects.select_for_update().filter(state__in=LIVE, window_end__lt=now):
+            release(task)
+            task.state = TaskState.EXPIRED
+            task.save(update_fields=["state"])
+            count += 1
+    return count
+
+
+def _destroy_addresses(now) -> int:
+    """An address lives while its need is open and no window of it has passed unused."""
+    closed = SealedAddress.objects.exclude(need__status=NeedStatus.OPEN)
+    lapsed = SealedAddress.objects.filter(need__tasks__state=TaskState.EXPIRED,
+                                          need__tasks__window_end__lt=now).exclude(
+        need__tasks__state__in=LIVE)
+    ids = set(closed.values_list("pk", flat=True)) | set(lapsed.values_list("pk", flat=True))
+    return SealedAddress.objects.filter(pk__in=ids).delete()[0] and len(ids)
+
+
+def _delete_old_needs(now) -> int:
+    """Fulfilled or withdrawn needs go after the retention the members decided."""
+    deleted = 0
+    for collective in Collective.objects.all():
+        limit = now - timedelta(days=collective.retention_days)
+        old = Need.objects.filter(collective=collective).filter(
+            status=NeedStatus.FULFILLED, fulfilled_at__lt=limit) | Need.objects.filter(
+            collective=collective, status=NeedStatus.WITHDRAWN, updated_at__lt=limit)
+        deleted += old.delete()[1].get("sharing.Need", 0)
+    return deleted

@@ -1,0 +1,129 @@
+"""What people do with tasks: accept, decline, take an open one, mark done.
+
+Every change is one conditional UPDATE (or a row lock) so that concurrent clicks
+cannot give a task two carriers or a carrier more hours than they declared.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from sinfronteras.sharing.models import NeedStatus, Offer
+
+from .carriers import km_between
+from .models import Task, TaskKind, TaskState
+from .store import commit, release
+
+
+class TaskRefused(Exception):
+    """The task cannot change that way now; the message says why, for people."""
+
+
+def access_task(member, pk) -> Task:
+    """The one access check for tasks: its carrier, its giver, or a coordinator."""
+    task = (Task.objects.select_related("need__resource", "need__area", "offer__area",
+                                        "carrier", "need__posted_by")
+            .filter(pk=pk, need__collective_id=member.collective_id).first())
+    if task is None:
+        raise Http404("No such task.")
+    if member.is_coordinator or member.pk in (task.carrier_id, task.offer.posted_by_id):
+        return task
+    if task.state == TaskState.OPEN and eligible_carrier_offer(member, task):
+        return task
+    raise Http404("No such task.")
+
+
+def do_accept(member, task: Task) -> Task:
+    now = timezone.now()
+    changed = Task.objects.filter(pk=task.pk, state=TaskState.PROPOSED, carrier=member,
+                                  window_end__gt=now).update(state=TaskState.ACCEPTED, accepted_at=now)
+    if not changed:
+        raise TaskRefused("This task is no longer waiting for you.")
+    task.refresh_from_db()
+    return task
+
+
+def do_decline(member, task: Task) -> Task:
+    """Give the task back: it returns to the pool and is planned again."""
+    with transaction.atomic():
+        locked = Task.objects.select_for_update().filter(
+            pk=task.pk, carrier=member, state__in=[TaskState.PROPOSED, TaskState.ACCEPTED]).first()
+        if locked is None:
+            raise TaskRefused("This task is not yours to decline.")
+        release(locked)
+        locked.state = TaskState.DECLINED
+        locked.save(update_fields=["state"])
+    return locked
+
+
+def eligible_carrier_offer(member, task: Task):
+    """The member's carrying offer that reaches both ends with hours left, if any."""
+    for offer in (Offer.objects.active().filter(posted_by=member, resources__carries=True)
+                  .select_related("area").distinct()):
+        reach = offer.radius_km if offer.radius_km is not None else member.collective.default_radius_km
+        reach = float("inf") if reach is None else float(reach)
+        if (offer.available >= task.hours and km_between(offer.area, task.offer.area) <= reach
+                and km_between(offer.area, task.need.area) <= reach):
+            return offer
+    return None
+
+
+def do_take(member, task: Task) -> Task:
+    """Take an open carry task: the carrier's hours are checked under the database's guard."""
+    carrier_offer = eligible_carrier_offer(member, task)
+    if carrier_offer is None:
+        raise TaskRefused("You have no carrying offer with enough hours that reaches both ends.")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            changed = Task.objects.filter(
+                pk=task.pk, state=TaskState.OPEN, carrier__isnull=True, window_end__gt=now,
+            ).update(state=TaskState.ACCEPTED, carrier=member, carrier_offer=carrier_offer,
+                     accepted_at=now)
+            if not changed:
+                raise TaskRefused("Someone else took this task first.")
+            commit(carrier_offer.pk, task.hours)  # refused by the database beyond the hours
+    except IntegrityError:
+        raise TaskRefused("That would go beyond the hours you offered.") from None
+    task.refresh_from_db()
+    return task
+
+
+def do_done(member, task: Task) -> Task:
+    now = timezone.now()
+    changed = Task.objects.filter(pk=task.pk, state=TaskState.ACCEPTED, carrier=member).update(
+        state=TaskState.DONE, done_at=now)
+    if not changed:
+        raise TaskRefused("Only the carrier of an accepted task can mark it done.")
+    task.refresh_from_db()
+    _settle_need(task.need)
+    return task
+
+
+def _settle_need(need) -> None:
+    """The delivery happened: destroy the sealed address; a covered need is fulfilled."""
+    from .models import SealedAddress
+
+    SealedAddress.objects.filter(need_id=need.pk).delete()
+    done = sum(t.quantity for t in need.tasks.filter(state=TaskState.DONE))
+    if done >= need.quantity and need.status == NeedStatus.OPEN:
+        type(need).objects.filter(pk=need.pk).update(status=NeedStatus.FULFILLED,
+                                                     fulfilled_at=timezone.now())
+
+
+def my_tasks(member):
+    """Tasks the member carries or gives, live first."""
+    return (Task.objects.filter(Q(carrier=member) | Q(offer__posted_by=member, kind=TaskKind.HANDOVER))
+            .exclude(state=TaskState.SUPERSEDED)
+            .select_related("need__resource", "need__area", "offer__area").distinct())
+
+
+def open_tasks_for(member):
+    """Open carry tasks this member could take."""
+    tasks = (Task.objects.filter(need__collective_id=member.collective_id, state=TaskState.OPEN,
+                                 window_end__gt=timezone.now())
+             .select_related("need__resource", "need__area", "offer__area"))
+    return [t for t in tasks if eligible_carrier_offer(member, t)]

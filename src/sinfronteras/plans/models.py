@@ -1,0 +1,175 @@
+"""Plan runs, their allocations, and the tasks that carry them out.
+
+A plan run reads open needs and active offers, calls the planning library, and
+stores what it decided. Each allocation becomes a task: a hand-over when giver
+and receiver share an area, else a carry by a volunteer who offered transport.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+ACTIVE_RUN = Q(status__in=["queued", "running"])
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class PlanRun(models.Model):
+    collective = models.ForeignKey("members.Collective", models.CASCADE, related_name="plan_runs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                     blank=True, related_name="+")
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    stage = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    #: The settings in force (retention, default reach, basic resources) and the
+    #: decisions behind them.
+    parameters = models.JSONField(default=dict, blank=True)
+    decisions = models.JSONField(default=list, blank=True)
+    #: The planner's summary (tiers, distance, shortage report), the carriers stage,
+    #: and what one-request-at-a-time matching would have done.
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Two runs of one collective never overlap.
+            models.UniqueConstraint(fields=["collective"], condition=ACTIVE_RUN,
+                                    name="one_active_plan_run_per_collective"),
+        ]
+
+    def __str__(self) -> str:
+        return f"plan run #{self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class NeedOutcome(models.Model):
+    """What a run gave one need: how much, which tier, and why not more."""
+
+    run = models.ForeignKey(PlanRun, models.CASCADE, related_name="outcomes")
+    need = models.ForeignKey("sharing.Need", models.CASCADE, related_name="outcomes")
+    met = models.DecimalField(max_digits=12, decimal_places=3)
+    fraction = models.FloatField()
+    tier = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "need"], name="one_outcome_per_need")]
+
+
+class Allocation(models.Model):
+    """A quantity of an offer that goes to a need."""
+
+    run = models.ForeignKey(PlanRun, models.CASCADE, related_name="allocations")
+    offer = models.ForeignKey("sharing.Offer", models.CASCADE, related_name="allocations")
+    need = models.ForeignKey("sharing.Need", models.CASCADE, related_name="allocations")
+    quantity = models.DecimalField(max_digits=12, decimal_places=3)
+    km = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="allocation_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"allocation #{self.pk}"
+
+
+class TaskKind(models.TextChoices):
+    HANDOVER = "handover", _("hand-over")
+    CARRY = "carry", _("carry")
+
+
+class TaskState(models.TextChoices):
+    OPEN = "open", _("looking for a carrier")
+    PROPOSED = "proposed", _("proposed")
+    ACCEPTED = "accepted", _("accepted")
+    DONE = "done", _("done")
+    DECLINED = "declined", _("declined")
+    EXPIRED = "expired", _("expired")
+    SUPERSEDED = "superseded", _("replanned")
+
+
+LIVE_TASK = Q(state__in=["open", "proposed", "accepted"])
+
+
+class Task(models.Model):
+    """Carry out one allocation: hand over in one area, or carry between two.
+
+    The carrier is the giver for a hand-over, or a volunteer with a transport
+    offer for a carry; ``carrier_offer`` is that transport offer, whose hours the
+    task uses.
+    """
+
+    run = models.ForeignKey(PlanRun, models.CASCADE, related_name="tasks")
+    allocation = models.ForeignKey(Allocation, models.CASCADE, related_name="tasks")
+    need = models.ForeignKey("sharing.Need", models.CASCADE, related_name="tasks")
+    offer = models.ForeignKey("sharing.Offer", models.CASCADE, related_name="tasks")
+    quantity = models.DecimalField(max_digits=12, decimal_places=3)
+    kind = models.CharField(max_length=10, choices=TaskKind.choices)
+    state = models.CharField(max_length=10, choices=TaskState.choices, default=TaskState.PROPOSED)
+    carrier = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                related_name="carried_tasks")
+    carrier_offer = models.ForeignKey("sharing.Offer", models.SET_NULL, null=True, blank=True,
+                                      related_name="carried_tasks")
+    hours = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    km = models.FloatField(default=0)
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    # The person in need and the giver see each other's display name only if both agreed.
+    receiver_shares_name = models.BooleanField(default=False)
+    giver_shares_name = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["window_end", "pk"]
+        constraints = [
+            # One live task per allocation: its carrier is one person, never two.
+            models.UniqueConstraint(fields=["allocation"], condition=LIVE_TASK,
+                                    name="one_live_task_per_allocation"),
+            models.CheckConstraint(
+                condition=~Q(state__in=["accepted", "done"]) | Q(carrier__isnull=False),
+                name="accepted_task_has_a_carrier"),
+            models.CheckConstraint(condition=Q(window_end__gt=models.F("window_start")),
+                                   name="task_window_is_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"task #{self.pk} ({self.kind}, {self.state})"
+
+    def in_window(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.window_start <= now <= self.window_end
+
+
+class SealedAddress(models.Model):
+    """A delivery address or meeting point, encrypted; readable only by the carrier
+    of an accepted task during its window, then destroyed (the row is deleted).
+
+    The keys live outside the database (``SEAL_KEYS`` or ``SEAL_KEY_FILE``); only
+    ciphertext is stored. The string form never shows the address.
+    """
+
+    need = models.OneToOneField("sharing.Need", models.CASCADE, related_name="sealed_address")
+    ciphertext = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"sealed address of need #{self.need_id}"

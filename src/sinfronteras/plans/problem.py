@@ -1,0 +1,99 @@
+"""Read a collective's open needs and active offers into a planning problem.
+
+What accepted or finished tasks already hold is subtracted first, so that
+re-planning keeps them as they are and plans only the rest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from sinfronteras.sharing.models import Need, Offer, Resource
+
+from .models import Task
+
+KEPT_STATES = ("accepted", "done")
+
+
+@dataclass
+class Snapshot:
+    """The problem (format v1) and the rows it came from, by problem id."""
+
+    problem: dict
+    needs: dict[str, Need] = field(default_factory=dict)
+    offers: dict[str, Offer] = field(default_factory=dict)
+    carriers: list[Offer] = field(default_factory=list)
+    carrier_hours: dict[int, Decimal] = field(default_factory=dict)
+
+
+def _kept(field_name: str, value: str = "quantity") -> dict[int, Decimal]:
+    rows = (Task.objects.filter(state__in=KEPT_STATES).values(field_name)
+            .annotate(total=Sum(value)))
+    return {row[field_name]: row["total"] or Decimal(0) for row in rows}
+
+
+def snapshot(collective) -> Snapshot:
+    today = timezone.localdate()
+    resources = list(Resource.objects.filter(collective=collective))
+    needs = list(Need.objects.open().filter(collective=collective).select_related("resource", "area"))
+    offers = list(
+        Offer.objects.active().filter(collective=collective).select_related("area")
+        .prefetch_related("resources").exclude(available_until__lt=today)
+    )
+    kept_need, kept_offer = _kept("need_id"), _kept("offer_id")
+    kept_hours = _kept("carrier_offer_id", "hours")
+    default_radius = collective.default_radius_km
+    snap = Snapshot(problem={"version": 1, "resources": [], "places": [], "needs": [], "offers": []})
+    doc = snap.problem
+    doc["resources"] = [{"id": r.key, "unit": r.unit, "basic": r.basic} for r in resources
+                        if not r.carries]
+    places = {}
+    for need in needs:
+        left = need.quantity - kept_need.get(need.pk, 0)
+        if left > 0 and not need.resource.carries:
+            places[need.area_id] = need.area
+            snap.needs[f"n{need.pk}"] = need
+            doc["needs"].append({"id": f"n{need.pk}", "resource": need.resource.key,
+                                 "quantity": float(left), "place": f"a{need.area_id}",
+                                 "urgent": need.urgent})
+    for offer in offers:
+        keys = [r.key for r in offer.resources.all()]
+        carries = any(r.carries for r in offer.resources.all())
+        if carries:
+            left = offer.quantity - kept_hours.get(offer.pk, 0)
+            if left > 0:
+                snap.carriers.append(offer)
+                snap.carrier_hours[offer.pk] = left
+            continue
+        left = offer.quantity - kept_offer.get(offer.pk, 0)
+        if left <= 0 or not keys:
+            continue
+        places[offer.area_id] = offer.area
+        snap.offers[f"o{offer.pk}"] = offer
+        entry = {"id": f"o{offer.pk}", "resources": keys, "quantity": float(left),
+                 "place": f"a{offer.area_id}"}
+        radius = offer.radius_km if offer.radius_km is not None else default_radius
+        if radius is not None:
+            entry["radius_km"] = float(radius)
+        doc["offers"].append(entry)
+    doc["places"] = [{"id": f"a{a.pk}", "lat": a.lat, "lon": a.lon}
+                     for a in sorted(places.values(), key=lambda a: a.pk)]
+    return snap
+
+
+def resource_areas(snap: Snapshot) -> dict[str, dict]:
+    """Names for the shortage report: resource key -> name/unit, area id -> name."""
+    names: dict[str, dict] = defaultdict(dict)
+    for need in snap.needs.values():
+        names["resources"][need.resource.key] = {"name_en": need.resource.name_en,
+                                                 "name_es": need.resource.name_es,
+                                                 "unit": need.resource.unit}
+        names["places"][f"a{need.area_id}"] = need.area.name
+    for offer in snap.offers.values():
+        names["places"][f"a{offer.area_id}"] = offer.area.name
+    return dict(names)

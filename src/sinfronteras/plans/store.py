@@ -1,0 +1,86 @@
+"""Write a computed plan in one transaction, under a lock on the collective."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sinfronteras.audit.models import record
+from sinfronteras.members.models import Collective
+from sinfronteras.sharing.models import Offer
+
+from .models import Allocation, NeedOutcome, PlanRun, RunStatus, Task, TaskState
+
+LIVE_UNACCEPTED = (TaskState.OPEN, TaskState.PROPOSED)
+
+
+def milli(amount: Decimal) -> int:
+    return int((amount * 1000).to_integral_value())
+
+
+def release(task: Task) -> None:
+    """Give back what a task took from its offer and its carrier's hours."""
+    commit(task.offer_id, -task.quantity)
+    if task.carrier_offer_id:
+        commit(task.carrier_offer_id, -task.hours)
+
+
+def commit(offer_id: int, amount: Decimal) -> None:
+    """Take from an offer (or give back, negative); the database refuses to go
+    beyond the offer's quantity or below nothing."""
+    if amount:
+        Offer.objects.filter(pk=offer_id).update(committed_milli=F("committed_milli") + milli(amount))
+
+
+def _supersede_unaccepted(collective) -> None:
+    stale = list(Task.objects.select_for_update().filter(need__collective=collective,
+                                                         state__in=LIVE_UNACCEPTED))
+    for task in stale:
+        release(task)
+    Task.objects.filter(pk__in=[t.pk for t in stale]).update(state=TaskState.SUPERSEDED)
+
+
+@transaction.atomic
+def store(run: PlanRun, outcome) -> None:
+    Collective.objects.select_for_update().get(pk=run.collective_id)
+    _supersede_unaccepted(run.collective)
+    now = timezone.now()
+    NeedOutcome.objects.bulk_create([
+        NeedOutcome(run=run, need=outcome.snap.needs[row["id"]],
+                    met=Decimal(str(row["met"])).quantize(Decimal("0.001")),
+                    fraction=row["fraction"], tier=row["tier"], reason=row.get("reason") or "")
+        for row in outcome.plan_doc["needs"]
+    ])
+    for planned in outcome.tasks:
+        allocation = Allocation.objects.create(run=run, offer=planned.offer, need=planned.need,
+                                               quantity=planned.quantity, km=planned.km)
+        carry = planned.carry
+        carrier_offer = carry.carrier_offer_id if carry else None
+        hours = carry.hours if carry else Decimal(0)
+        carrier = planned.offer.posted_by_id if carry is None else (
+            _owner(outcome, carrier_offer) if carrier_offer else None)
+        Task.objects.create(
+            run=run, allocation=allocation, need=planned.need, offer=planned.offer,
+            quantity=planned.quantity, kind=planned.kind, km=planned.km,
+            state=TaskState.PROPOSED if carrier else TaskState.OPEN,
+            carrier_id=carrier, carrier_offer_id=carrier_offer, hours=hours,
+            window_start=now, window_end=max(planned.window_end, now + _MINUTE))
+        commit(planned.offer.pk, planned.quantity)
+        if carrier_offer:
+            commit(carrier_offer, hours)
+    PlanRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, finished_at=timezone.now(), progress=100, stage="done",
+        summary=outcome.summary, parameters=outcome.parameters, decisions=outcome.decisions)
+    record(run.collective, "plan.done", actor=None,
+           data={"run": run.pk, "tasks": len(outcome.tasks), "decisions": outcome.decisions})
+
+
+def _owner(outcome, carrier_offer_id: int) -> int:
+    return next(o.posted_by_id for o in outcome.snap.carriers if o.pk == carrier_offer_id)
+
+
+_MINUTE = timedelta(minutes=1)
