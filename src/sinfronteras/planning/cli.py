@@ -93,7 +93,9 @@ def _run(args) -> int:
 
     progress = _Progress()
     problem = _load(args.problem)
+    progress(f"read {len(problem.needs)} needs and {len(problem.offers)} offers")
     result = plan(problem, progress=progress)
+    progress("writing the plan")
     text = result.dumps()
     if args.output == "-":
         sys.stdout.write(text)
@@ -102,6 +104,8 @@ def _run(args) -> int:
             Path(args.output).write_text(text, encoding="utf-8")
         except OSError as exc:
             raise _UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    if args.compare == "greedy":
+        progress("one-request-at-a-time matching, for comparison")
     other = greedy(problem).summary if args.compare == "greedy" else None
     out = sys.stderr if args.output == "-" else sys.stdout
     print(format_table(result.summary, other), file=out)

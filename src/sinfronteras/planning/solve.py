@@ -87,6 +87,7 @@ def plan(problem: Problem, *, progress: Callable[[str], None] | None = None) -> 
     say("least distance")
     allowed = lex.offer_cell[arcs.offer] == lex.need_cell[arcs.need]
     flow = least_distance(arcs, lex.met, sc.offer, allowed)
+    say("assembling the plan")
     return _assemble(problem, arcs, sc, lex, flow)
 
 
