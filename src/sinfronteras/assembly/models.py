@@ -1,0 +1,245 @@
+"""Proposals, ballots and decisions: how the members decide together.
+
+A proposal has a kind (how it is counted), its options, a voting window, a quorum
+(a share of the collective's active members) and a ballot mode. A secret ballot
+is stored with no link to the voter: no voter, no time of day, a random key; who
+voted is recorded apart (:class:`Participation`), and a database constraint lets
+each member vote once. Closing a proposal stores its :class:`Decision` with the
+whole tally, so the reasoning can be read and recounted later.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sinfronteras.members.models import Area, Collective
+from sinfronteras.sharing.models import Resource
+
+
+class Kind(models.TextChoices):
+    CONSENT = "consent", _("consent (agree, abstain, disagree, block)")
+    MAJORITY = "majority", _("majority (yes or no)")
+    RANKED = "ranked", _("ranked choice")
+    APPROVAL = "approval", _("approval")
+    SCORE = "score", _("score (0 to 5)")
+    BUDGET = "budget", _("participatory budget")
+
+
+#: Kinds answered yes or no: only these may change a planning setting.
+YES_NO = (Kind.CONSENT, Kind.MAJORITY)
+#: Kinds that choose among options given by the proposer.
+WITH_OPTIONS = (Kind.RANKED, Kind.APPROVAL, Kind.SCORE, Kind.BUDGET)
+
+
+class Rule(models.TextChoices):
+    """Counting rules, named as ``sinfronteras tally --rule`` names them."""
+
+    SCHULZE = "schulze", _("Schulze (Condorcet)")
+    RANKED_PAIRS = "ranked-pairs", _("ranked pairs")
+    IRV = "irv", _("instant runoff")
+    STV = "stv", _("single transferable vote (several seats)")
+    EQUAL_SHARES = "mes-add1", _("Method of Equal Shares")
+    GREEDY = "greedy", _("greedy by votes")
+
+
+RANKED_RULES = (Rule.SCHULZE, Rule.RANKED_PAIRS, Rule.IRV, Rule.STV)
+BUDGET_RULES = (Rule.EQUAL_SHARES, Rule.GREEDY)
+
+
+class Change(models.TextChoices):
+    """What a passed yes/no proposal changes in the planner (see ``do_change_setting``)."""
+
+    NONE = "", _("nothing: it only records the decision")
+    BASIC = "basic", _("make a resource a basic need")
+    NOT_BASIC = "not_basic", _("make a resource not a basic need")
+    RETENTION = "retention_days", _("how many days fulfilled needs are kept")
+    RADIUS = "default_radius_km", _("the default reach of an offer")
+
+
+class BallotMode(models.TextChoices):
+    OPEN = "open", _("open: members see who voted what")
+    SECRET = "secret", _("secret: nobody can link a ballot to a member")
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("closed")
+
+
+class ProposalQuerySet(models.QuerySet):
+    def of(self, member):
+        return self.filter(collective_id=member.collective_id)
+
+    def due(self, now=None):
+        """Open proposals whose voting window has passed."""
+        return self.filter(status=Status.OPEN, closes_at__lte=now or timezone.now())
+
+
+class Proposal(models.Model):
+    collective = models.ForeignKey(Collective, models.CASCADE, related_name="proposals")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                               related_name="proposals")
+    title = models.CharField(_("question"), max_length=140)
+    body = models.TextField(_("what and why"), max_length=4000, blank=True)
+    kind = models.CharField(_("how to decide"), max_length=16, choices=Kind.choices)
+    rule = models.CharField(_("counting rule"), max_length=16, choices=Rule.choices, blank=True)
+    seats = models.PositiveSmallIntegerField(
+        _("how many to choose"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)])
+    quorum = models.DecimalField(
+        _("quorum"), max_digits=3, decimal_places=2, default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Share of the collective's active members who must vote."))
+    ballot_mode = models.CharField(_("ballot"), max_length=8, choices=BallotMode.choices,
+                                   default=BallotMode.SECRET)
+    hide_results = models.BooleanField(_("hide results until voting closes"), default=True)
+    opens_at = models.DateTimeField(default=timezone.now)
+    closes_at = models.DateTimeField(_("voting closes"))
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    # What a passed yes/no proposal changes, and the pooled resource of a budget.
+    change = models.CharField(_("if it passes, it changes"), max_length=24, choices=Change.choices,
+                              blank=True, default=Change.NONE)
+    change_value = models.DecimalField(_("new value"), max_digits=7, decimal_places=2,
+                                       null=True, blank=True)
+    resource = models.ForeignKey(Resource, models.PROTECT, null=True, blank=True,
+                                 related_name="proposals", verbose_name=_("resource"))
+    budget = models.DecimalField(_("budget"), max_digits=12, decimal_places=3, null=True, blank=True,
+                                 validators=[MinValueValidator(Decimal("0.001"))])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quorum__gte=0) & Q(quorum__lte=1),
+                                   name="proposal_quorum_is_a_share"),
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")),
+                                   name="proposal_window_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == Status.OPEN
+
+    @property
+    def is_past_window(self) -> bool:
+        return self.closes_at <= timezone.now()
+
+    @property
+    def is_secret(self) -> bool:
+        return self.ballot_mode == BallotMode.SECRET
+
+    @property
+    def results_visible(self) -> bool:
+        return not self.is_open or not self.hide_results
+
+    @property
+    def has_options(self) -> bool:
+        return self.kind in WITH_OPTIONS
+
+    @property
+    def export_format(self) -> str | None:
+        """The ballot file a closed proposal can be recounted from: ``toi``, ``pb`` or none."""
+        if self.kind in (Kind.RANKED, Kind.APPROVAL):
+            return "toi"
+        if self.kind == Kind.BUDGET:
+            return "pb"
+        return None
+
+
+class Option(models.Model):
+    """One option of a proposal; for a participatory budget, a project with its cost and area."""
+
+    proposal = models.ForeignKey(Proposal, models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField()
+    label = models.CharField(_("option"), max_length=120)
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=3, null=True, blank=True,
+                               validators=[MinValueValidator(Decimal("0.001"))])
+    area = models.ForeignKey(Area, models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("area"))
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "position"], name="option_position_unique"),
+            models.UniqueConstraint(fields=["proposal", "label"], name="option_label_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def project_id(self) -> str:
+        """The project's id in a Pabulib file: zero-padded so text order is option order."""
+        return f"{self.position + 1:03d}"
+
+
+class Participation(models.Model):
+    """That a member voted on a proposal (never what). One per member: a database constraint."""
+
+    proposal = models.ForeignKey(Proposal, models.CASCADE, related_name="participations")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "member"], name="one_vote_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"participation #{self.pk}"
+
+
+class Ballot(models.Model):
+    """What was voted. ``voter`` is set only for an open ballot; a secret one has no link.
+
+    The key is random (so the order of rows says nothing about the order of voting)
+    and only the date is kept, never the time. ``choice`` holds option positions:
+    ``{"answer": "agree"}``, ``{"ranking": [[0], [2, 1]]}``, ``{"approved": [0, 2]}``
+    or ``{"scores": [[0, 5], [1, 3]]}``.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    proposal = models.ForeignKey(Proposal, models.CASCADE, related_name="ballots")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, null=True, blank=True,
+                              related_name="+")
+    choice = models.JSONField()
+    cast_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "voter"], condition=Q(voter__isnull=False),
+                                    name="one_open_ballot_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ballot on #{self.proposal_id}"
+
+
+class Decision(models.Model):
+    """The outcome of a closed proposal, with its tally; its number is the decision's reference."""
+
+    proposal = models.OneToOneField(Proposal, models.CASCADE, related_name="decision")
+    passed = models.BooleanField()
+    winners = models.JSONField(default=list, blank=True)
+    tally = models.JSONField(default=dict, blank=True)
+    voters = models.PositiveIntegerField()
+    members = models.PositiveIntegerField()
+    decided_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"decision #{self.pk}"

@@ -1,0 +1,110 @@
+"""The reasoning of a tally, shaped for the results page and said in the reader's language.
+
+Counting stores plain JSON (see :func:`counting.count`); this turns it into rows
+and tables: the answers, why a proposal failed, the rounds of an instant runoff
+or STV count, the Schulze pairwise table, ranked pairs' locked defeats, and the
+purchases of Equal Shares or greedy.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
+
+from .models import Kind, Rule
+
+ANSWER_NAMES = {"agree": gettext_lazy("agree"), "abstain": gettext_lazy("abstain"),
+                "disagree": gettext_lazy("disagree"), "block": gettext_lazy("block"),
+                "yes": gettext_lazy("yes"), "no": gettext_lazy("no")}
+
+
+def reason_text(reason: dict) -> str:
+    code = reason.get("code")
+    if code == "quorum":
+        return _("Quorum not met: %(voted)s of %(members)s members voted, %(needed)s needed.") % reason
+    if code == "block":
+        return ngettext("%(n)s member blocked.", "%(n)s members blocked.", reason["n"]) % reason
+    if code == "not_more":
+        return _("Not more in favour (%(yes)s) than against (%(no)s).") % reason
+    if code == "no_votes":
+        return _("Nobody voted.")
+    return _("No option was chosen.")
+
+
+def _answers(tally) -> list[tuple[str, int]]:
+    return [(str(ANSWER_NAMES.get(k, k)), v) for k, v in tally.get("answers", {}).items()]
+
+
+def _rounds(tally, labels) -> list[dict]:
+    rows = []
+    for r in tally.get("rounds", []):
+        counts = [(labels.get(name, name), value) for name, value in r["tallies"].items()]
+        rows.append({"number": r["round"], "counts": counts,
+                     "elected": [labels.get(n, n) for n in r["elected"]],
+                     "eliminated": [labels.get(n, n) for n in r["eliminated"]],
+                     "tie": "tie" in r.get("note", "")})
+    return rows
+
+
+def _table(matrix: dict, names: list[str]) -> list[dict]:
+    return [{"name": a, "cells": [None if a == b else matrix[a][b] for b in names]} for a in names]
+
+
+def _budget_steps(tally, labels) -> list[dict]:
+    """Equal Shares' purchases, or greedy's projects in order of votes (bought or not)."""
+    votes = tally.get("project_votes", {})
+    order = sorted((p for p, n in votes.items() if n > 0), key=lambda p: (-votes[p], p))
+    steps = []
+    for k, r in enumerate(tally.get("rounds", [])):
+        t = r["tallies"]
+        project = r["elected"][0] if r["elected"] else (order[k] if k < len(order) else None)
+        steps.append({"number": r["round"], "project": labels.get(project, project),
+                      "bought": bool(r["elected"]), "cost": t.get("cost"), "votes": t.get("votes"),
+                      "price": t.get("price_per_supporter"), "rho": t.get("rho")})
+    return steps
+
+
+def explain(proposal, options, tally: dict) -> dict:
+    """Everything the results page shows of a tally (stored or live)."""
+    labels = {o.project_id: o.label for o in options} if proposal.kind == Kind.BUDGET else {}
+    names = [o.label for o in options]
+    details = tally.get("details", {})
+    shown = {
+        "passed": tally.get("passed"),
+        "winners": tally.get("winners", []),
+        "reasons": [reason_text(r) for r in tally.get("reasons", [])],
+        "voters": tally.get("voters"), "members": tally.get("members"),
+        "answers": _answers(tally),
+        "tied": [[labels.get(n, n) for n in t] for t in tally.get("tied", [])],
+        "rule": tally.get("rule", ""),
+    }
+    rule = tally.get("rule", "")
+    if rule in (Rule.IRV, Rule.STV, "approval", "score"):
+        shown["rounds"] = _rounds(tally, labels)
+        shown["quota"] = details.get("quota")
+    if "pairwise" in details:
+        shown["names"] = names
+        shown["pairwise"] = _table(details["pairwise"], names)
+    if "strongest_paths" in details:
+        shown["strongest"] = _table(details["strongest_paths"], names)
+    if "locked" in details:
+        shown["locked"] = details["locked"]
+    if rule in (Rule.EQUAL_SHARES, Rule.GREEDY):
+        shown["steps"] = _budget_steps(tally, labels)
+        shown["spent"], shown["limit"] = details.get("spent"), details.get("limit")
+        shown["budget_per_voter"] = details.get("budget_per_voter")
+    return shown
+
+
+def ballot_text(choice: dict, options) -> str:
+    """One ballot in words (for an open ballot's results)."""
+    label = {o.position: o.label for o in options}
+    if "answer" in choice:
+        return str(ANSWER_NAMES.get(choice["answer"], choice["answer"]))
+    if "ranking" in choice:
+        return ", ".join(f"{k}. " + " = ".join(label[p] for p in tier)
+                         for k, tier in enumerate(choice["ranking"], start=1))
+    if "approved" in choice:
+        return ", ".join(label[p] for p in choice["approved"])
+    return ", ".join(f"{label[p]} {points}" for p, points in choice.get("scores", []))

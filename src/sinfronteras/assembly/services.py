@@ -1,0 +1,207 @@
+"""Proposing, voting, closing and applying decisions. Views and commands call these.
+
+Each ``do_*`` function runs in one transaction: it writes everything or nothing.
+Closing and applying are done by the system (no member's account), and both are
+recorded in the audit log with the decision's number.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from sinfronteras.audit.models import record
+from sinfronteras.members.models import Member, Role
+from sinfronteras.members.services import do_change_setting
+from sinfronteras.sharing.models import Need
+
+from . import counting
+from .models import Ballot, Change, Decision, Kind, Option, Participation, Proposal, Status
+
+
+class VoteRefused(Exception):
+    """The vote cannot be taken; ``reason`` is ``closed`` or ``already_voted``."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def access_proposal(member, pk) -> Proposal:
+    """The one access check: members of the proposal's collective only; anyone else gets 404."""
+    proposal = Proposal.objects.select_related("resource", "author").filter(pk=pk).first()
+    if proposal is None or proposal.collective_id != member.collective_id:
+        raise Http404("No such proposal.")
+    return proposal
+
+
+def active_members(collective_id) -> int:
+    return Member.objects.filter(collective_id=collective_id, is_active=True).count()
+
+
+def options_of(proposal) -> list[Option]:
+    return list(proposal.options.select_related("area").order_by("position"))
+
+
+def voted_on(member) -> set[int]:
+    """The proposals a member has voted on."""
+    return set(Participation.objects.filter(member=member).values_list("proposal_id", flat=True))
+
+
+def has_voted(member, proposal) -> bool:
+    return Participation.objects.filter(proposal=proposal, member=member).exists()
+
+
+@transaction.atomic
+def do_propose(member, form) -> Proposal:
+    """Create a proposal and its options from a valid :class:`ProposeForm`."""
+    proposal = form.save(commit=False)
+    proposal.collective_id = member.collective_id
+    proposal.author = member
+    proposal.opens_at = timezone.now()
+    proposal.save()
+    Option.objects.bulk_create([
+        Option(proposal=proposal, position=k, label=p["label"], cost=p.get("cost"), area=p.get("area"))
+        for k, p in enumerate(form.projects)
+    ])
+    record(proposal.collective, "proposal.created", actor=member,
+           data={"proposal": proposal.pk, "kind": proposal.kind, "change": proposal.change})
+    return proposal
+
+
+@transaction.atomic
+def do_vote(member, proposal, choice: dict) -> Ballot:
+    """Cast a member's one ballot. A secret ballot keeps no link to the member.
+
+    Refused (``VoteRefused``) when voting has closed or the member already voted;
+    the second refusal is decided by a database constraint, so two racing requests
+    cannot both vote.
+    """
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.collective_id != member.collective_id:
+        raise Http404("No such proposal.")
+    if not proposal.is_open or proposal.is_past_window:
+        raise VoteRefused("closed")
+    try:
+        with transaction.atomic():
+            Participation.objects.create(proposal=proposal, member=member)
+    except IntegrityError:
+        raise VoteRefused("already_voted") from None
+    voter = None if proposal.is_secret else member
+    return Ballot.objects.create(proposal=proposal, voter=voter, choice=choice)
+
+
+def tally(proposal, *, members: int | None = None) -> dict:
+    """Count the ballots now (a closed proposal's stored tally is its decision's)."""
+    choices = list(proposal.ballots.values_list("choice", flat=True))
+    members = active_members(proposal.collective_id) if members is None else members
+    return counting.count(proposal, options_of(proposal), choices, members)
+
+
+@transaction.atomic
+def do_close(proposal, *, now=None) -> Decision:
+    """Close a proposal, store its decision, apply it if it passed. Idempotent."""
+    proposal = Proposal.objects.select_for_update().select_related("collective").get(pk=proposal.pk)
+    if proposal.status == Status.CLOSED:
+        return proposal.decision
+    now = now or timezone.now()
+    result = tally(proposal)
+    decision = Decision.objects.create(
+        proposal=proposal, passed=result["passed"], winners=result["winners"], tally=result,
+        voters=result["voters"], members=result["members"], decided_at=now)
+    proposal.status = Status.CLOSED
+    if proposal.closes_at > now:
+        proposal.closes_at = now
+    proposal.save(update_fields=["status", "closes_at"])
+    record(proposal.collective, "proposal.closed", decision_ref=decision.pk,
+           data={"proposal": proposal.pk, "passed": decision.passed, "voters": decision.voters,
+                 "members": decision.members, "winners": decision.winners})
+    if decision.passed and effect_of(proposal):
+        try:
+            decision = do_apply_decision(decision)
+        except (ValueError, ValidationError) as exc:
+            record(proposal.collective, "decision.not_applied", decision_ref=decision.pk,
+                   data={"proposal": proposal.pk, "problem": str(exc)[:200]})
+    return decision
+
+
+def effect_of(proposal) -> str:
+    """What a passed proposal does to the plan: a setting's name, ``budget``, or ``""``."""
+    if proposal.change:
+        return proposal.change
+    return "budget" if proposal.kind == Kind.BUDGET else ""
+
+
+@transaction.atomic
+def do_apply_decision(decision) -> Decision:
+    """Carry out a passed decision: change a planning setting, or turn chosen projects into needs.
+
+    Idempotent: an applied decision is left as it is.
+    """
+    decision = Decision.objects.select_for_update().select_related(
+        "proposal__collective", "proposal__resource", "proposal__author").get(pk=decision.pk)
+    proposal = decision.proposal
+    effect = effect_of(proposal)
+    if decision.applied_at or not decision.passed or not effect:
+        return decision
+    collective = proposal.collective
+    if effect in (Change.BASIC, Change.NOT_BASIC):
+        do_change_setting(collective, "basic", effect == Change.BASIC, decision_ref=decision.pk,
+                          resource=proposal.resource)
+    elif effect == Change.RETENTION:
+        do_change_setting(collective, "retention_days", int(proposal.change_value),
+                          decision_ref=decision.pk)
+    elif effect == Change.RADIUS:
+        do_change_setting(collective, "default_radius_km", proposal.change_value,
+                          decision_ref=decision.pk)
+    else:
+        needs = _budget_needs(decision)
+        record(collective, "budget.applied", decision_ref=decision.pk,
+               data={"proposal": proposal.pk, "resource": proposal.resource.key,
+                     "projects": decision.tally.get("ids", []), "needs": [n.pk for n in needs]})
+    decision.applied_at = timezone.now()
+    decision.save(update_fields=["applied_at"])
+    return decision
+
+
+def _budget_needs(decision) -> list[Need]:
+    """Each chosen project becomes a need of the pooled resource, posted by the proposer."""
+    proposal = decision.proposal
+    poster = proposal.author or Member.objects.filter(
+        collective_id=proposal.collective_id, role=Role.COORDINATOR, is_active=True).order_by("pk").first()
+    if poster is None:
+        raise ValueError("Nobody can post the projects' needs: the proposer left and no coordinator is active.")
+    chosen = set(decision.tally.get("ids", []))
+    needs = []
+    for option in options_of(proposal):
+        if option.project_id not in chosen:
+            continue
+        area = option.area or poster.area
+        if area is None:
+            raise ValueError(f"Project {option.label!r} has no area.")
+        need, _ = Need.objects.get_or_create(
+            posted_by=poster, idempotency_key=f"decision-{decision.pk}-project-{option.project_id}",
+            defaults={"collective_id": proposal.collective_id, "resource": proposal.resource,
+                      "quantity": option.cost, "area": area, "urgent": False})
+        needs.append(need)
+    return needs
+
+
+def close_if_due(proposal) -> Proposal:
+    """Close lazily: a proposal viewed after its window is closed first."""
+    if proposal.is_open and proposal.is_past_window:
+        do_close(proposal)
+        proposal.refresh_from_db()
+    return proposal
+
+
+def close_due(now=None) -> list[Decision]:
+    """Close every proposal whose window has passed (the ``closeproposals`` command)."""
+    now = now or timezone.now()
+    return [do_close(p, now=now) for p in Proposal.objects.due(now).order_by("closes_at", "pk")]
+
+
+def decision_of(proposal) -> Decision | None:
+    return Decision.objects.filter(proposal=proposal).first()

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assembly"
+
+urlpatterns = [
+    path("", views.proposals, name="proposals"),
+    path("new/", views.propose, name="propose"),
+    path("<int:pk>/", views.proposal, name="proposal"),
+    path("<int:pk>/results/", views.proposal_results, name="results"),
+    path("<int:pk>/ballots.<str:ext>", views.ballots, name="ballots"),
+]
