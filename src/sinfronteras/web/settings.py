@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "sinfronteras.members",
     "sinfronteras.sharing",
     "sinfronteras.audit",
+    "sinfronteras.assembly",
     "sinfronteras.plans",
     "sinfronteras.web",
     "sinfronteras.demo",
