@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from sinfronteras.api.urls import api
 from sinfronteras.members import views as member_views
@@ -21,5 +21,6 @@ urlpatterns = [
     path("offers/new/", sharing_views.offer_edit, name="offer_new"),
     path("offers/<int:pk>/", sharing_views.offer_edit, name="offer_edit"),
     path("offers/<int:pk>/withdraw/", sharing_views.offer_withdraw, name="offer_withdraw"),
+    path("decisions/", include("sinfronteras.assembly.urls")),
     path("api/", api.urls),
 ]
