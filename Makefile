@@ -27,7 +27,9 @@ demo: install
 	@echo "  sinfronteras demo: http://$(HOST):$(PORT)/"
 	@echo "  log in as ana (coordinator) or luz (member); password: sinfronteras-demo"
 	@echo
-	$(BIN)/sinfronteras runserver --insecure $(HOST):$(PORT)
+	$(BIN)/sinfronteras db_worker --interval 1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/sinfronteras runserver --insecure $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sinfronteras.sharing.models import NeedStatus, Offer
 
@@ -41,7 +42,7 @@ def do_accept(member, task: Task) -> Task:
     changed = Task.objects.filter(pk=task.pk, state=TaskState.PROPOSED, carrier=member,
                                   window_end__gt=now).update(state=TaskState.ACCEPTED, accepted_at=now)
     if not changed:
-        raise TaskRefused("This task is no longer waiting for you.")
+        raise TaskRefused(_("This task is no longer waiting for you."))
     task.refresh_from_db()
     return task
 
@@ -52,7 +53,7 @@ def do_decline(member, task: Task) -> Task:
         locked = Task.objects.select_for_update().filter(
             pk=task.pk, carrier=member, state__in=[TaskState.PROPOSED, TaskState.ACCEPTED]).first()
         if locked is None:
-            raise TaskRefused("This task is not yours to decline.")
+            raise TaskRefused(_("This task is not yours to decline."))
         release(locked)
         locked.state = TaskState.DECLINED
         locked.save(update_fields=["state"])
@@ -75,7 +76,7 @@ def do_take(member, task: Task) -> Task:
     """Take an open carry task: the carrier's hours are checked under the database's guard."""
     carrier_offer = eligible_carrier_offer(member, task)
     if carrier_offer is None:
-        raise TaskRefused("You have no carrying offer with enough hours that reaches both ends.")
+        raise TaskRefused(_("You have no carrying offer with enough hours that reaches both ends."))
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -84,10 +85,10 @@ def do_take(member, task: Task) -> Task:
             ).update(state=TaskState.ACCEPTED, carrier=member, carrier_offer=carrier_offer,
                      accepted_at=now)
             if not changed:
-                raise TaskRefused("Someone else took this task first.")
+                raise TaskRefused(_("Someone else took this task first."))
             commit(carrier_offer.pk, task.hours)  # refused by the database beyond the hours
     except IntegrityError:
-        raise TaskRefused("That would go beyond the hours you offered.") from None
+        raise TaskRefused(_("That would go beyond the hours you offered.")) from None
     task.refresh_from_db()
     return task
 
@@ -97,7 +98,7 @@ def do_done(member, task: Task) -> Task:
     changed = Task.objects.filter(pk=task.pk, state=TaskState.ACCEPTED, carrier=member).update(
         state=TaskState.DONE, done_at=now)
     if not changed:
-        raise TaskRefused("Only the carrier of an accepted task can mark it done.")
+        raise TaskRefused(_("Only the carrier of an accepted task can mark it done."))
     task.refresh_from_db()
     _settle_need(task.need)
     return task

@@ -22,4 +22,9 @@ class Command(BaseCommand):
         verb = "Loaded" if result.created else "Already loaded:"
         self.stdout.write(f"{verb} {result.collective.name}: {result.members} members, "
                           f"{result.needs} needs, {result.offers} offers.")
+        if result.created:
+            from sinfronteras.plans.runs import do_request_run, execute_run
+
+            run = execute_run(do_request_run(result.collective, enqueue=False).pk)
+            self.stdout.write(f"Made the plan (run #{run.pk}: {run.status}).")
         self.stdout.write(f"Log in as ana (coordinator) or luz (member), password {PASSWORD}")

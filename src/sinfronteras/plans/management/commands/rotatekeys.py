@@ -1,0 +1,25 @@
+"""sinfronteras rotatekeys: re-seal every address with the newest key."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from sinfronteras.plans.models import SealedAddress
+from sinfronteras.plans.sealing import Unreadable, reseal
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt every sealed address with the first (newest) key; then drop old keys."
+
+    def handle(self, *args, **options):
+        count = 0
+        with transaction.atomic():
+            for sealed in SealedAddress.objects.select_for_update():
+                try:
+                    sealed.ciphertext = reseal(sealed.ciphertext)
+                except Unreadable:
+                    raise CommandError(f"sealed address #{sealed.pk}: no configured key opens it; "
+                                       "keep the old key in SEAL_KEYS until this passes.",
+                                       returncode=2) from None
+                sealed.save(update_fields=["ciphertext"])
+                count += 1
+        self.stdout.write(f"Re-sealed {count} addresses with the newest key.")

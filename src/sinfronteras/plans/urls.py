@@ -1,0 +1,14 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "plans"
+urlpatterns = [
+    path("plan/", views.plan_page, name="plan"),
+    path("plan/run/", views.plan_run, name="run"),
+    path("tasks/", views.my_tasks, name="tasks"),
+    path("tasks/<int:pk>/", views.task_page, name="task"),
+    re_path(r"^tasks/(?P<pk>[0-9]+)/(?P<action>accept|decline|take|done)/$", views.task_action,
+            name="task_action"),
+    path("needs/<int:pk>/address/", views.need_address, name="need_address"),
+]

@@ -1,0 +1,101 @@
+"""Plan pages (coordinators), "My tasks" (everyone), task pages, sealed addresses."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from sinfronteras.sharing.services import access_need
+
+from . import lifecycle, report, runs
+from .addresses import AddressForm, do_seal_address, readable_address
+from .models import PlanRun, TaskState
+from .status import need_states
+
+
+def coordinator_required(view):
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_coordinator:
+            raise PermissionDenied(_("Only coordinators run the plan."))
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+@coordinator_required
+def plan_page(request):
+    collective = request.user.collective
+    run = runs.latest_run(collective)
+    shown = run if run and run.status == "done" else runs.latest_done_run(collective)
+    rows = report.tier_rows(shown.summary) if shown else []
+    return render(request, "plans/plan.html", {
+        "run": run, "shown": shown, "rows": rows, "chart": report.bars(rows),
+        "shortages": report.shortage_sentences(shown.summary) if shown else [],
+        "uncarried": shown.summary.get("carriers", {}).get("uncarried", [])[:20] if shown else [],
+        "unmet": shown.outcomes.filter(fraction__lt=0.999).select_related(
+            "need__resource", "need__area").order_by("tier", "fraction")[:30] if shown else [],
+    })
+
+
+@coordinator_required
+@require_POST
+def plan_run(request):
+    try:
+        runs.do_request_run(request.user.collective, request.user)
+        messages.success(request, _("The plan is being made."))
+    except runs.RunBusy:
+        messages.info(request, _("A plan is already being made; here is its progress."))
+    return redirect("plans:plan")
+
+
+@login_required
+def my_tasks(request):
+    member = request.user
+    return render(request, "plans/tasks.html", {
+        "tasks": lifecycle.my_tasks(member)[:100],
+        "open_tasks": lifecycle.open_tasks_for(member)[:30],
+        "needs": need_states(member),
+    })
+
+
+@login_required
+def task_page(request, pk):
+    task = lifecycle.access_task(request.user, pk)
+    return render(request, "plans/task.html", {
+        "task": task, "address": readable_address(request.user, task),
+        "can_take": task.state == TaskState.OPEN and lifecycle.eligible_carrier_offer(request.user, task),
+    })
+
+
+@login_required
+@require_POST
+def task_action(request, pk, action):
+    task = lifecycle.access_task(request.user, pk)
+    do = {"accept": lifecycle.do_accept, "decline": lifecycle.do_decline,
+          "take": lifecycle.do_take, "done": lifecycle.do_done}[action]
+    try:
+        do(request.user, task)
+    except lifecycle.TaskRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("plans:task", pk=task.pk)
+
+
+@sensitive_post_parameters("address")
+@login_required
+def need_address(request, pk):
+    need = access_need(request.user, pk, write=True)
+    if need.posted_by_id != request.user.pk:
+        raise PermissionDenied(_("Only the person in need gives an address."))
+    form = AddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        do_seal_address(need, form.cleaned_data["address"])
+        messages.success(request, _("Sealed. Only the volunteer who brings it can read it, and only "
+                                    "while the delivery is on."))
+        return redirect("plans:tasks")
+    return render(request, "plans/address.html", {"form": form, "need": need,
+                                                  "sealed": hasattr(need, "sealed_address")})
