@@ -1,0 +1,45 @@
+"""Shared steps of the assembly tests: propose through the real form, vote, end a window."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from sinfronteras.assembly.forms import ProposeForm
+from sinfronteras.assembly.models import Proposal
+from sinfronteras.assembly.services import do_propose, do_vote
+
+
+def proposal_data(**changes) -> dict:
+    closes = timezone.localtime() + timedelta(days=3)
+    data = {"title": "Which day is the food drive?", "body": "", "kind": "ranked", "rule": "",
+            "seats": "1", "options": "", "resource": "", "budget": "", "change": "",
+            "change_value": "", "quorum": "50", "ballot_mode": "secret", "hide_results": "on",
+            "closes_at": closes.strftime("%Y-%m-%dT%H:%M")}
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def propose(member, **changes) -> Proposal:
+    form = ProposeForm(proposal_data(**changes), member=member)
+    assert form.is_valid(), form.errors
+    return do_propose(member, form)
+
+
+def end_window(proposal) -> Proposal:
+    now = timezone.now()
+    Proposal.objects.filter(pk=proposal.pk).update(opens_at=now - timedelta(days=2),
+                                                   closes_at=now - timedelta(minutes=1))
+    proposal.refresh_from_db()
+    return proposal
+
+
+def rank(*positions):
+    return {"ranking": [[p] for p in positions]}
+
+
+def vote_all(proposal, ballots):
+    """ballots: [(member, choice)]."""
+    for member, choice in ballots:
+        do_vote(member, proposal, choice)
