@@ -56,7 +56,6 @@ def child_plan(size: int, seed: int) -> dict:
     result = plan(p)
     wall = time.perf_counter() - t
     return {
-        "arcs": None,
         "needs": len(p.needs),
         "offers": len(p.offers),
         "plan_s": wall,
@@ -122,6 +121,14 @@ def _child(kind: str, size: int, seed: int, lp_budget: float) -> dict:
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
+def _cpu() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
+
 def _greedy_cell(tiers: dict) -> str:
     untouched = "/".join(str(tiers.get(t, {}).get("untouched", 0)) for t in "1234")
     low = min(row["min_fraction"] for row in tiers.values())
@@ -141,7 +148,7 @@ def main(argv=None) -> int:
         extra = () if args.child == "plan" else (args.lp_budget,)
         print(json.dumps(fn(sizes[0], args.seed, *extra)))
         return 0
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"machine: {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     head = "| arcs | needs / offers | plan s | peak MB | max flows | 1 MCF s (same units) | 1 MCF s (whole units) | plan / MCF | staged LP s | LP / plan | greedy untouched t1/t2/t3/t4 (lowest) | plan untouched (lowest) |"
     print(head)
     print("|---" * (head.count("|") - 1) + "|")
