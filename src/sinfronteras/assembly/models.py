@@ -108,7 +108,7 @@ class Proposal(models.Model):
                               blank=True, default=Change.NONE)
     change_value = models.DecimalField(_("new value"), max_digits=7, decimal_places=2,
                                        null=True, blank=True)
-    resource = models.ForeignKey(Resource, models.PROTECT, null=True, blank=True,
+    resource = models.ForeignKey(Resource, models.RESTRICT, null=True, blank=True,
                                  related_name="proposals", verbose_name=_("resource"))
     budget = models.DecimalField(_("budget"), max_digits=12, decimal_places=3, null=True, blank=True,
                                  validators=[MinValueValidator(Decimal("0.001"))])

@@ -1,0 +1,78 @@
+"""The demo collective's decisions: open votes to try, and one passed decision that changed the plan.
+
+Called at the end of the demo loader, inside its transaction, with its seeded
+random generator, so the same seed gives the same proposals and ballots.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from .models import BallotMode, Change, Kind, Option, Proposal, Rule
+from .services import do_close, do_vote
+
+
+def _proposal(collective, author, options=(), **fields) -> Proposal:
+    now = timezone.now()
+    fields.setdefault("closes_at", now + timedelta(days=5))
+    proposal = Proposal.objects.create(collective=collective, author=author, opens_at=now, **fields)
+    Option.objects.bulk_create([
+        Option(proposal=proposal, position=k, label=label, cost=cost, area=area)
+        for k, (label, cost, area) in enumerate(options)])
+    return proposal
+
+
+def _votes(proposal, voters, choose) -> None:
+    for member in voters:
+        do_vote(member, proposal, choose())
+
+
+def load_demo_proposals(collective, rng) -> list[Proposal]:
+    members = list(collective.members.order_by("pk"))
+    if len(members) < 4:
+        return []
+    by_name = {m.username: m for m in members}
+    ana = by_name.get("ana") or members[0]
+    luz = by_name.get("luz") or members[1]
+    vero = by_name.get("vero") or members[2]
+    sample = lambda share: rng.sample(members, max(3, int(len(members) * share)))  # noqa: E731
+    areas = list(collective.areas.order_by("name"))
+
+    consent = _proposal(collective, luz, title="Open the Saturday pantry at 9 instead of 10",
+                        body="Families with work shifts ask for an earlier start.",
+                        kind=Kind.CONSENT, quorum=Decimal("0.25"))
+    _votes(consent, sample(0.12),
+           lambda: {"answer": rng.choice(["agree", "agree", "agree", "abstain", "disagree"])})
+
+    places = [a.name for a in rng.sample(areas, min(4, len(areas)))]
+    ranked = _proposal(collective, vero, [(name, None, None) for name in places],
+                       title="Where should the next food drive be?", kind=Kind.RANKED,
+                       rule=Rule.SCHULZE, quorum=Decimal("0.10"), hide_results=False)
+    _votes(ranked, sample(0.15), lambda: {"ranking": [[p] for p in rng.sample(range(len(places)), 3)]})
+
+    setting = _proposal(collective, ana, title="Keep fulfilled needs 14 days, not 7",
+                        body="Two weeks lets volunteers confirm deliveries before the records go.",
+                        kind=Kind.MAJORITY, quorum=Decimal("0.20"), ballot_mode=BallotMode.OPEN,
+                        change=Change.RETENTION, change_value=Decimal("14"))
+    _votes(setting, sample(0.3), lambda: {"answer": rng.choice(["yes", "yes", "yes", "no", "abstain"])})
+    now = timezone.now()
+    Proposal.objects.filter(pk=setting.pk).update(opens_at=now - timedelta(days=9),
+                                                  closes_at=now - timedelta(days=2))
+    do_close(setting, now=now - timedelta(days=2))
+
+    childcare = collective.resources.filter(key="childcare").first()
+    budget = None
+    if childcare is not None and areas:
+        projects = [("Homework club", Decimal("24"), areas[0]), ("Court-day childcare", Decimal("16"), areas[-1]),
+                    ("Saturday playgroup", Decimal("20"), areas[len(areas) // 2]),
+                    ("Childcare at the rally", Decimal("8"), areas[1 % len(areas)])]
+        budget = _proposal(collective, by_name.get("marcus", ana), projects,
+                           title="Share 40 hours of childcare among projects", kind=Kind.BUDGET,
+                           rule=Rule.EQUAL_SHARES, resource=childcare, budget=Decimal("40"),
+                           quorum=Decimal("0.10"), hide_results=False)
+        _votes(budget, sample(0.15),
+               lambda: {"approved": sorted(rng.sample(range(len(projects)), rng.randint(1, 3)))})
+    return [p for p in (consent, ranked, setting, budget) if p is not None]
