@@ -103,6 +103,9 @@ def _build(data_dir, rng, households, volunteers):
         for i in range(1, volunteers)
     ]
     _offers(collective, givers, resources, rng, today)
+    from sinfronteras.assembly.demo import load_demo_proposals
+
+    load_demo_proposals(collective, rng)
     return collective
 
 
