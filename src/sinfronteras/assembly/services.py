@@ -140,7 +140,7 @@ def do_apply_decision(decision) -> Decision:
 
     Idempotent: an applied decision is left as it is.
     """
-    decision = Decision.objects.select_for_update().select_related(
+    decision = Decision.objects.select_for_update(of=("self",)).select_related(
         "proposal__collective", "proposal__resource", "proposal__author").get(pk=decision.pk)
     proposal = decision.proposal
     effect = effect_of(proposal)
