@@ -1,0 +1,187 @@
+"""A coordinator makes the plan; volunteers see, accept and finish their tasks."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from sinfronteras.plans.models import PlanRun, Task
+from sinfronteras.plans.runs import do_request_run, execute_run
+from sinfronteras.sharing.models import Resource
+
+
+@pytest.fixture
+def carrying(la):
+    return Resource.objects.create(collective=la, key="carrying", name_en="Carrying",
+                                   name_es="Transporte", unit="hours", carries=True)
+
+
+@pytest.fixture
+def small_world(la, alice, bob, carla, carrying, need_of, offer_of):
+    """Carla (Boyle Heights) needs food; Bob (Echo Park) gives it; Alice carries."""
+    need = need_of(carla, "food", 5, urgent=True)
+    food = offer_of(bob, ["food"], 8, radius_km=Decimal("20"))
+    carry = offer_of(alice, ["carrying"], 4, radius_km=Decimal("15"))
+    return need, food, carry
+
+
+def make_plan(collective, who=None):
+    return execute_run(do_request_run(collective, who, enqueue=False).pk)
+
+
+def test_a_plan_run_allocates_and_makes_a_carry_task_for_the_carrier(small_world, la, alice):
+    need, food, carry = small_world
+    run = make_plan(la)
+    assert run.status == "done", run.error
+    task = Task.objects.get()
+    assert (task.need, task.offer, task.quantity, task.kind) == (need, food, Decimal("5"), "carry")
+    assert (task.carrier, task.carrier_offer, task.state) == (alice, carry, "proposed")
+    food.refresh_from_db()
+    assert food.committed_milli == 5000
+    assert run.summary["plan"]["tiers"]["1"]["fully_met"] == 1
+    assert run.summary["greedy"]["tiers"]["1"]["needs"] == 1
+
+
+def test_a_hand_over_in_one_area_needs_no_carrier(la, carla, need_of, offer_of, carrying):
+    need_of(carla, "food", 2)
+    giver = offer_of(carla, ["food"], 3)  # same area
+    make_plan(la)
+    task = Task.objects.get()
+    assert task.kind == "handover" and task.carrier == carla and task.carrier_offer is None
+    assert giver.pk == task.offer_id
+
+
+def test_a_carry_without_any_carrier_is_reported_not_hidden(la, bob, carla, need_of, offer_of, carrying):
+    need_of(carla, "food", 2)
+    offer_of(bob, ["food"], 3)
+    run = make_plan(la)
+    task = Task.objects.get()
+    assert task.state == "open" and task.carrier is None
+    assert [u["need"] for u in run.summary["carriers"]["uncarried"]] == [task.need_id]
+
+
+def test_the_worker_carries_out_a_queued_run(small_world, la, alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = do_request_run(la, alice)
+    assert PlanRun.objects.get(pk=run.pk).status == "queued"
+    call_command("db_worker", "--batch", "--interval", "0")
+    run.refresh_from_db()
+    assert run.status == "done" and Task.objects.count() == 1
+
+
+def test_replanning_supersedes_proposals_and_gives_back_what_they_held(small_world, la):
+    make_plan(la)
+    make_plan(la)
+    states = sorted(Task.objects.values_list("state", flat=True))
+    assert states == ["proposed", "superseded"]
+    _, food, carry = small_world
+    food.refresh_from_db()
+    carry.refresh_from_db()
+    live = Task.objects.get(state="proposed")
+    assert food.committed_milli == 5000 and carry.committed_milli == int(live.hours * 1000)
+
+
+def test_a_failed_plan_changes_nothing_and_says_why(small_world, la, monkeypatch):
+    import sinfronteras.plans.store as store
+
+    def broken(run, outcome):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "store", broken)
+    run = make_plan(la)
+    assert run.status == "failed" and "disk full" in run.error
+    assert not Task.objects.exists()
+    monkeypatch.undo()
+    assert make_plan(la).status == "done"
+
+
+def test_the_plan_follows_the_decisions_in_force(small_world, la):
+    from sinfronteras.members.services import do_change_setting
+
+    do_change_setting(la, "default_radius_km", Decimal("30"), decision_ref=12)
+    run = make_plan(la)
+    assert run.decisions == [12] and run.parameters["default_radius_km"] == 30.0
+
+
+def test_the_coordinator_page_shows_tiers_shortages_and_the_comparison(client, small_world, la, alice,
+                                                                       need_of, carla):
+    need_of(carla, "diapers", 3, urgent=True)  # nobody offers diapers
+    make_plan(la, alice)
+    client.force_login(alice)
+    page = client.get(reverse("plans:plan")).content.decode()
+    assert 'id="tiers"' in page and 'id="versus"' in page and "<svg" in page
+    assert "3 packs of Diapers short in Boyle Heights" in page
+    assert "no offer of it reaches this area" in page
+
+
+def test_only_coordinators_make_the_plan(client, bob, la):
+    client.force_login(bob)
+    assert client.get(reverse("plans:plan")).status_code == 403
+    assert client.post(reverse("plans:run")).status_code == 403
+    assert not PlanRun.objects.exists()
+
+
+def test_pressing_make_the_plan_twice_queues_one_run(client, alice, la):
+    client.force_login(alice)
+    client.post(reverse("plans:run"))
+    client.post(reverse("plans:run"))
+    assert PlanRun.objects.count() == 1
+
+
+def test_a_carrier_accepts_then_marks_done_and_the_need_is_fulfilled(client, small_world, la, alice):
+    need, *_ = small_world
+    make_plan(la)
+    task = Task.objects.get()
+    client.force_login(alice)
+    assert client.get(reverse("plans:tasks")).content.decode().count(f"task-{task.pk}") == 1
+    client.post(reverse("plans:task_action", args=[task.pk, "accept"]))
+    client.post(reverse("plans:task_action", args=[task.pk, "done"]))
+    task.refresh_from_db()
+    need.refresh_from_db()
+    assert task.state == "done" and need.status == "fulfilled" and need.fulfilled_at
+
+
+def test_a_declined_task_returns_to_the_pool_and_is_planned_again(client, small_world, la, alice):
+    make_plan(la)
+    task = Task.objects.get()
+    client.force_login(alice)
+    client.post(reverse("plans:task_action", args=[task.pk, "decline"]))
+    task.refresh_from_db()
+    _, food, carry = small_world
+    food.refresh_from_db()
+    assert task.state == "declined" and food.committed_milli == 0
+    make_plan(la)
+    assert Task.objects.filter(state="proposed").count() == 1
+
+
+def test_the_person_in_need_sees_the_state_but_not_who_gives(client, small_world, la, alice, carla):
+    make_plan(la)
+    client.force_login(carla)
+    page = client.get(reverse("plans:tasks")).content.decode()
+    assert "planned" in page and "Bob" not in page and "Alice" not in page.split("<main>")[1].split("<footer>")[0]
+    task = Task.objects.get()
+    client.force_login(alice)
+    client.post(reverse("plans:task_action", args=[task.pk, "accept"]))
+    client.force_login(carla)
+    assert "on its way" in client.get(reverse("plans:tasks")).content.decode()
+
+
+def test_a_stranger_cannot_see_or_act_on_a_task(client, small_world, la, bob, dmitri):
+    make_plan(la)
+    task = Task.objects.get()
+    client.force_login(dmitri)
+    assert client.get(reverse("plans:task", args=[task.pk])).status_code == 404
+    assert client.post(reverse("plans:task_action", args=[task.pk, "accept"])).status_code == 404
+    task.refresh_from_db()
+    assert task.state == "proposed"
+
+
+def test_replan_command_runs_now_and_refuses_an_unknown_collective(small_world, la, capsys):
+    call_command("replan", "--now")
+    assert "tier 1: 1 needs, 1 fully met" in capsys.readouterr().out
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError) as error:
+        call_command("replan", "--collective", "nowhere")
+    assert error.value.returncode == 2
