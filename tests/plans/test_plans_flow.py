@@ -185,3 +185,16 @@ def test_replan_command_runs_now_and_refuses_an_unknown_collective(small_world, 
     with pytest.raises(CommandError) as error:
         call_command("replan", "--collective", "nowhere")
     assert error.value.returncode == 2
+
+
+def test_a_member_on_a_break_is_not_planned(small_world, la, alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    alice.on_break_until = timezone.localdate() + timedelta(days=7)
+    alice.save()
+    run = make_plan(la)
+    task = Task.objects.get()
+    assert task.state == "open" and task.carrier is None
+    assert run.summary["counts"]["carriers"] == 0

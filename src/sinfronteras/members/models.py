@@ -92,6 +92,8 @@ class Member(AbstractBaseUser):
         "self", models.SET_NULL, null=True, blank=True, related_name="vouched_for"
     )
     is_active = models.BooleanField(default=True)
+    #: "I need a break": until then the planner treats this member's offers as paused.
+    on_break_until = models.DateField(_("on a break until"), null=True, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
     # Login throttling, per account (never per IP address: none is kept).
     failed_logins = models.PositiveIntegerField(default=0)
@@ -104,6 +106,10 @@ class Member(AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def on_break(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.on_break_until is not None and self.on_break_until >= today
 
     @property
     def is_coordinator(self) -> bool:

@@ -44,6 +44,7 @@ def snapshot(collective) -> Snapshot:
     offers = list(
         Offer.objects.active().filter(collective=collective).select_related("area")
         .prefetch_related("resources").exclude(available_until__lt=today)
+        .exclude(posted_by__on_break_until__gte=today)  # burnout is a planning error
     )
     kept_need, kept_offer = _kept("need_id"), _kept("offer_id")
     kept_hours = _kept("carrier_offer_id", "hours")
