@@ -12,6 +12,8 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "Zq8#x!pL0v@R2m$T6w^Y9c&N4b*J7h(F",
     "ALLOWED_HOSTS": "aid.example.org",
     "SITE_URL": "https://aid.example.org",
+    "SEAL_KEYS": "x1Yw0lq3n2bQk5r9d8f7g6h5j4k3l2m1n0p9o8i7u6E=",
+    "SEAL_KEY_FILE": "/nonexistent/seal.keys",
 }
 
 
@@ -53,3 +55,9 @@ def test_https_needs_a_real_secret_key():
     env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
     done = sinfronteras("check", **env)
     assert done.returncode != 0 and "SECRET_KEY must be set" in done.stderr
+
+
+def test_https_needs_sealing_keys():
+    env = {k: v for k, v in PRODUCTION.items() if k != "SEAL_KEYS"}
+    done = sinfronteras("check", **env)
+    assert done.returncode == 2 and "SEAL_KEYS" in done.stderr
