@@ -39,3 +39,14 @@ def test_a_bad_value_changes_nothing(la):
 def test_an_unknown_setting_is_refused(la):
     with pytest.raises(ValueError, match="not a planning setting"):
         do_change_setting(la, "nationality_rules", 1, decision_ref=1)
+
+
+def test_a_budget_whose_projects_wait_as_open_needs_shapes_the_plan(la, bob, need_of):
+    from sinfronteras.audit.models import record
+
+    waiting, done = need_of(bob, "childcare", 10), need_of(bob, "childcare", 4)
+    record(la, "budget.applied", decision_ref=21, data={"needs": [waiting.pk]})
+    record(la, "budget.applied", decision_ref=22, data={"needs": [done.pk]})
+    done.status = "fulfilled"
+    done.save()
+    assert decisions_in_force(la) == [21]

@@ -111,15 +111,23 @@ def _plain(value):
 
 
 def decisions_in_force(collective) -> list[int]:
-    """The decisions behind the planning settings now in force, oldest first.
+    """The decisions that shape the next plan, in order.
 
-    For each setting, the latest decision that changed it.
+    For each planning setting, the latest decision that changed it; and each
+    participatory budget whose chosen projects still wait as open needs.
     """
     from sinfronteras.audit.models import Event
+    from sinfronteras.sharing.models import Need
 
     latest: dict[str, int] = {}
     events = Event.objects.filter(collective=collective, action="settings.changed",
                                   decision_ref__isnull=False).order_by("created_at", "pk")
     for event in events:
         latest[event.data.get("setting", "")] = event.decision_ref
+    budgets = Event.objects.filter(collective=collective, action="budget.applied",
+                                   decision_ref__isnull=False)
+    open_needs = set(Need.objects.open().filter(collective=collective).values_list("pk", flat=True))
+    for event in budgets:
+        if open_needs.intersection(event.data.get("needs", [])):
+            latest[f"budget:{event.decision_ref}"] = event.decision_ref
     return sorted(set(latest.values()))
