@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrganizingConfig(AppConfig):
+    name = "sinfronteras.organizing"
+    label = "organizing"
