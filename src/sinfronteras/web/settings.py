@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "sinfronteras.audit",
     "sinfronteras.assembly",
     "sinfronteras.plans",
+    "sinfronteras.organizing",
     "sinfronteras.web",
     "sinfronteras.demo",
     "django_tasks",
