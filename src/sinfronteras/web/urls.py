@@ -22,6 +22,7 @@ urlpatterns = [
     path("offers/<int:pk>/", sharing_views.offer_edit, name="offer_edit"),
     path("offers/<int:pk>/withdraw/", sharing_views.offer_withdraw, name="offer_withdraw"),
     path("decisions/", include("sinfronteras.assembly.urls")),
+    path("organize/", include("sinfronteras.organizing.urls")),
     path("", include("sinfronteras.plans.urls")),
     path("api/", api.urls),
 ]
