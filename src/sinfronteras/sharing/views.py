@@ -6,6 +6,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,9 +16,14 @@ from .forms import NeedForm, OfferForm
 from .models import Need, Offer
 
 
-def _by_area(items):
-    items = sorted(items, key=lambda item: item.area.name)
-    return [(area, list(group)) for area, group in groupby(items, key=lambda item: item.area)]
+PER_PAGE = 60
+
+
+def _by_area(request, rows):
+    """One page of rows (ordered by area), grouped by area."""
+    page = Paginator(rows.order_by("area__name", "pk"), PER_PAGE).get_page(request.GET.get("page"))
+    groups = [(area, list(group)) for area, group in groupby(page, key=lambda item: item.area)]
+    return {"groups": groups, "page": page}
 
 
 @login_required
@@ -36,7 +42,7 @@ def needs(request):
     member = request.user
     rows = (Need.objects.visible_to(member).open()
             .select_related("resource", "area", "posted_by"))
-    return render(request, "sharing/needs.html", {"groups": _by_area(rows)})
+    return render(request, "sharing/needs.html", _by_area(request, rows))
 
 
 @login_required
@@ -44,7 +50,7 @@ def offers(request):
     member = request.user
     rows = (Offer.objects.visible_to(member).active()
             .select_related("area", "posted_by").prefetch_related("resources"))
-    return render(request, "sharing/offers.html", {"groups": _by_area(rows)})
+    return render(request, "sharing/offers.html", _by_area(request, rows))
 
 
 @login_required
