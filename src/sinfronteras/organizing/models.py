@@ -37,13 +37,13 @@ class Action(models.Model):
     """Something the collective does together: a rally, a distribution, a door-knock."""
 
     collective = models.ForeignKey(Collective, models.CASCADE, related_name="actions")
-    organizer = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="actions",
-                                  verbose_name=_("organizer"))
+    organizer = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                  related_name="actions", verbose_name=_("organizer"))
     title = models.CharField(_("what"), max_length=120)
-    area = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("area"))
+    area = models.ForeignKey(Area, models.CASCADE, related_name="+", verbose_name=_("area"))
     starts_at = models.DateTimeField(_("when"))
     #: The material handed out (newspaper copies, flyers, ...) and how many are needed.
-    material = models.ForeignKey("sharing.Resource", models.PROTECT, null=True, blank=True,
+    material = models.ForeignKey("sharing.Resource", models.SET_NULL, null=True, blank=True,
                                  related_name="+", verbose_name=_("material"))
     copies = models.PositiveIntegerField(_("copies needed"), default=0)
     people = models.PositiveIntegerField(_("people needed"), default=0)
@@ -124,7 +124,7 @@ class Conversation(models.Model):
     collective = models.ForeignKey(Collective, models.CASCADE, related_name="conversations")
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE,
                                   related_name="conversations_logged")
-    area = models.ForeignKey(Area, models.PROTECT, related_name="+", verbose_name=_("area"))
+    area = models.ForeignKey(Area, models.CASCADE, related_name="+", verbose_name=_("area"))
     action = models.ForeignKey(Action, models.SET_NULL, null=True, blank=True,
                                related_name="conversations", verbose_name=_("at an action"))
     held_on = models.DateField(_("date"))
