@@ -106,6 +106,9 @@ def _build(data_dir, rng, households, volunteers):
     from sinfronteras.assembly.demo import load_demo_proposals
 
     load_demo_proposals(collective, rng)
+    from sinfronteras.organizing.demo import load_demo_organizing
+
+    load_demo_organizing(collective, rng)
     return collective
 
 
