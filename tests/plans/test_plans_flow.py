@@ -198,3 +198,38 @@ def test_a_member_on_a_break_is_not_planned(small_world, la, alice):
     task = Task.objects.get()
     assert task.state == "open" and task.carrier is None
     assert run.summary["counts"]["carriers"] == 0
+
+
+def test_withdrawing_a_need_cancels_its_tasks_and_gives_back_what_they_held(small_world, la, carla):
+    from sinfronteras.sharing.services import do_withdraw_need
+
+    need, food, carry = small_world
+    make_plan(la)
+    do_withdraw_need(need, carla)
+    task = Task.objects.get()
+    food.refresh_from_db()
+    carry.refresh_from_db()
+    assert task.state == "superseded" and food.committed_milli == 0 and carry.committed_milli == 0
+
+
+def test_a_carrier_who_withdraws_puts_the_carry_back_in_the_pool(small_world, la, alice):
+    from sinfronteras.sharing.services import do_withdraw_offer
+
+    need, food, carry = small_world
+    make_plan(la)
+    do_withdraw_offer(carry, alice)
+    task = Task.objects.get()
+    food.refresh_from_db()
+    assert (task.state, task.carrier, task.carrier_offer) == ("open", None, None)
+    assert food.committed_milli == 5000
+
+
+def test_a_coordinator_withdrawing_someones_need_is_in_the_audit_log(client, small_world, la, alice):
+    from sinfronteras.audit.models import Event
+
+    need, *_ = small_world
+    client.force_login(alice)
+    client.post(reverse("need_withdraw", args=[need.pk]))
+    event = Event.objects.get(action="need.withdrawn")
+    assert event.actor == alice and event.data == {"need": need.pk}
+    assert "need.withdrawn" in client.get(reverse("audit")).content.decode()

@@ -60,13 +60,14 @@ def update_need(request, need_id: int, payload: NeedPatch):
     form = NeedForm(_as_form_data(_merged(current, payload)), instance=need, member=request.user)
     if not form.is_valid():
         return _bad_request(request, _form_errors(form))
-    return NeedOut.of(services.do_update(form), request.user)
+    return NeedOut.of(services.do_update(form, request.user), request.user)
 
 
 @api.delete("/needs/{need_id}", response=NeedOut, tags=["needs"])
 def withdraw_need(request, need_id: int):
     """Withdraw a need. It stays visible to you as withdrawn."""
-    need = services.do_withdraw_need(services.access_need(request.user, need_id, write=True))
+    need = services.do_withdraw_need(services.access_need(request.user, need_id, write=True),
+                                     request.user)
     return NeedOut.of(need, request.user)
 
 
@@ -105,11 +106,12 @@ def update_offer(request, offer_id: int, payload: OfferPatch):
     if not form.is_valid():
         return _bad_request(request, _form_errors(form))
     with transaction.atomic():
-        offer = services.do_update(form)
+        offer = services.do_update(form, request.user)
     return OfferOut.of(offer, request.user)
 
 
 @api.delete("/offers/{offer_id}", response=OfferOut, tags=["offers"])
 def withdraw_offer(request, offer_id: int):
-    offer = services.do_withdraw_offer(services.access_offer(request.user, offer_id, write=True))
+    offer = services.do_withdraw_offer(services.access_offer(request.user, offer_id, write=True),
+                                       request.user)
     return OfferOut.of(offer, request.user)

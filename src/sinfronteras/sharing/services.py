@@ -85,19 +85,34 @@ def do_create_offer(member, form, *, idempotency_key: str | None = None) -> tupl
     return offer, True
 
 
+def _record_power(member, item, action: str) -> None:
+    """A coordinator acting on someone else's need or offer goes in the audit log."""
+    if member is not None and item.posted_by_id != member.pk:
+        from sinfronteras.audit.models import record
+
+        record(item.collective, action, actor=member,
+               data={type(item).__name__.lower(): item.pk})
+
+
 @transaction.atomic
-def do_update(form):
+def do_update(form, member=None):
     """Save an edit of a need or an offer (with its resources) in one transaction."""
-    return form.save()
+    item = form.save()
+    _record_power(member, item, f"{type(item).__name__.lower()}.edited")
+    return item
 
 
-def do_withdraw_need(need: Need) -> Need:
+@transaction.atomic
+def do_withdraw_need(need: Need, member=None) -> Need:
     need.status = NeedStatus.WITHDRAWN
     need.save(update_fields=["status", "updated_at"])
+    _record_power(member, need, "need.withdrawn")
     return need
 
 
-def do_withdraw_offer(offer: Offer) -> Offer:
+@transaction.atomic
+def do_withdraw_offer(offer: Offer, member=None) -> Offer:
     offer.status = OfferStatus.WITHDRAWN
     offer.save(update_fields=["status", "updated_at"])
+    _record_power(member, offer, "offer.withdrawn")
     return offer

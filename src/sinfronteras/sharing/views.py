@@ -62,7 +62,7 @@ def need_edit(request, pk=None):
             services.do_create_need(request.user, form)
             messages.success(request, _("Your need is posted."))
         else:
-            services.do_update(form)
+            services.do_update(form, request.user)
             messages.success(request, _("Your need is updated."))
         return redirect("needs")
     return render(request, "sharing/need_form.html", {"form": form, "need": need})
@@ -71,7 +71,7 @@ def need_edit(request, pk=None):
 @login_required
 @require_POST
 def need_withdraw(request, pk):
-    services.do_withdraw_need(services.access_need(request.user, pk, write=True))
+    services.do_withdraw_need(services.access_need(request.user, pk, write=True), request.user)
     messages.success(request, _("The need is withdrawn."))
     return redirect("needs")
 
@@ -85,7 +85,7 @@ def offer_edit(request, pk=None):
             services.do_create_offer(request.user, form)
             messages.success(request, _("Your offer is posted. Thank you."))
         else:
-            services.do_update(form)
+            services.do_update(form, request.user)
             messages.success(request, _("Your offer is updated."))
         return redirect("offers")
     return render(request, "sharing/offer_form.html", {"form": form, "offer": offer})
@@ -94,6 +94,6 @@ def offer_edit(request, pk=None):
 @login_required
 @require_POST
 def offer_withdraw(request, pk):
-    services.do_withdraw_offer(services.access_offer(request.user, pk, write=True))
+    services.do_withdraw_offer(services.access_offer(request.user, pk, write=True), request.user)
     messages.success(request, _("The offer is withdrawn."))
     return redirect("offers")

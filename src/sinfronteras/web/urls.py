@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sinfronteras.api.urls import api
+from sinfronteras.audit import views as audit_views
 from sinfronteras.members import views as member_views
 from sinfronteras.sharing import views as sharing_views
 
@@ -24,5 +25,6 @@ urlpatterns = [
     path("decisions/", include("sinfronteras.assembly.urls")),
     path("organize/", include("sinfronteras.organizing.urls")),
     path("", include("sinfronteras.plans.urls")),
+    path("audit/", audit_views.audit_log, name="audit"),
     path("api/", api.urls),
 ]

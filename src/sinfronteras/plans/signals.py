@@ -1,0 +1,41 @@
+"""Keep tasks true to their needs and offers when those are withdrawn."""
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from sinfronteras.sharing.models import Need, NeedStatus, Offer, OfferStatus
+
+from .models import SealedAddress, Task, TaskState
+from .store import commit, release
+
+LIVE = [TaskState.OPEN, TaskState.PROPOSED, TaskState.ACCEPTED]
+
+
+@receiver(post_save, sender=Need)
+def cancel_tasks_of_a_withdrawn_need(sender, instance, **kwargs):
+    if instance.status != NeedStatus.WITHDRAWN:
+        return
+    with transaction.atomic():
+        for task in Task.objects.select_for_update().filter(need=instance, state__in=LIVE):
+            release(task)
+            task.state = TaskState.SUPERSEDED
+            task.save(update_fields=["state"])
+        SealedAddress.objects.filter(need=instance).delete()
+
+
+@receiver(post_save, sender=Offer)
+def cancel_tasks_of_a_withdrawn_offer(sender, instance, **kwargs):
+    if instance.status != OfferStatus.WITHDRAWN:
+        return
+    with transaction.atomic():
+        for task in Task.objects.select_for_update().filter(offer=instance, state__in=LIVE):
+            release(task)
+            task.state = TaskState.SUPERSEDED
+            task.save(update_fields=["state"])
+        # A carrier who withdraws: their carries go back to the pool.
+        for task in Task.objects.select_for_update().filter(carrier_offer=instance, state__in=LIVE):
+            commit(instance.pk, -task.hours)
+            task.state, task.carrier, task.carrier_offer, task.accepted_at = (
+                TaskState.OPEN, None, None, None)
+            task.save(update_fields=["state", "carrier", "carrier_offer", "accepted_at"])
