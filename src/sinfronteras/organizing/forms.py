@@ -23,7 +23,7 @@ from .models import Action, Channel, Commitment, Conversation, OrganizingSetting
 PHONE_LIKE = re.compile(r"(?:\d[\s().\-+]*){7,}")
 CONTACT_LIKE = re.compile(r"@|https?:|www\.|\.(?:com|org|net)\b", re.IGNORECASE)
 TAG = re.compile(r"^[^\W\d_][\w\- ]{0,28}$")
-NAME = re.compile(r"^[^\W\d_][^\W\d_'.\- ]{0,29}$")
+NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '.\-]){0,29}$")
 
 
 def looks_like_contact(text: str) -> bool:

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sinfronteras.audit.models import record
+from sinfronteras.members.models import Member
 from sinfronteras.members.services import do_create_invite
 from sinfronteras.plans.sealing import seal, unseal
 from sinfronteras.sharing.models import Need, Offer, OfferStatus, Resource
@@ -308,6 +309,6 @@ def do_ask_for_help(member, commitment, resource, quantity) -> Need:
 @transaction.atomic
 def do_take_break(member, until) -> None:
     """"I need a break": the planner treats the member's offers as paused until then."""
-    type(member).objects.filter(pk=member.pk).update(on_break_until=until)
+    Member.objects.filter(pk=member.pk).update(on_break_until=until)
     member.on_break_until = until
     record(member.collective, "member.break", actor=member, data={"until": str(until) if until else None})
