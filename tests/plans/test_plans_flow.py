@@ -61,6 +61,7 @@ def test_a_carry_without_any_carrier_is_reported_not_hidden(la, bob, carla, need
     assert [u["need"] for u in run.summary["carriers"]["uncarried"]] == [task.need_id]
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connections when done
 def test_the_worker_carries_out_a_queued_run(small_world, la, alice, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         run = do_request_run(la, alice)
