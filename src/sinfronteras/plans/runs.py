@@ -63,6 +63,10 @@ def do_request_run(collective, requested_by=None, *, enqueue=True) -> PlanRun:
     return run
 
 
+#: Times a run computes again when tasks were accepted while it computed.
+COMPUTE_ATTEMPTS = 3
+
+
 def _heartbeat(run_id: int, stage: str, progress: int) -> None:
     PlanRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now(), stage=stage,
                                              progress=min(99, max(0, progress)))
@@ -78,12 +82,17 @@ def execute_run(run_id: int) -> PlanRun:
         return run
     try:
         from .compute import compute
+        from .store import PlanChanged, store
 
-        outcome = compute(run.collective, lambda stage, pct: _heartbeat(run_id, stage, pct))
-        _heartbeat(run_id, "saving", 95)
-        from .store import store
-
-        store(run, outcome)
+        for attempt in range(1, COMPUTE_ATTEMPTS + 1):
+            outcome = compute(run.collective, lambda stage, pct: _heartbeat(run_id, stage, pct))
+            _heartbeat(run_id, "saving", 95)
+            try:
+                store(run, outcome)
+                break
+            except PlanChanged:  # tasks were accepted meanwhile: plan again on fresh data
+                if attempt == COMPUTE_ATTEMPTS:
+                    raise
     except Exception as exc:  # a failed run must say so, whatever went wrong
         log.exception("plan run %s failed", run_id)
         PlanRun.objects.filter(pk=run_id).update(

@@ -6,16 +6,21 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from sinfronteras.audit.models import record
 from sinfronteras.members.models import Collective
-from sinfronteras.sharing.models import Offer
+from sinfronteras.sharing.models import Need, NeedStatus, Offer
 
 from .models import Allocation, NeedOutcome, PlanRun, RunStatus, Task, TaskState
 
 LIVE_UNACCEPTED = (TaskState.OPEN, TaskState.PROPOSED)
+KEPT = (TaskState.ACCEPTED, TaskState.DONE)
+
+
+class PlanChanged(Exception):
+    """Needs changed, or tasks were accepted, while the plan was computed: compute again."""
 
 
 def milli(amount: Decimal) -> int:
@@ -48,6 +53,7 @@ def _supersede_unaccepted(collective) -> None:
 def store(run: PlanRun, outcome) -> None:
     Collective.objects.select_for_update().get(pk=run.collective_id)
     _supersede_unaccepted(run.collective)
+    _check_unchanged(outcome)
     now = timezone.now()
     NeedOutcome.objects.bulk_create([
         NeedOutcome(run=run, need=outcome.snap.needs[row["id"]],
@@ -77,6 +83,22 @@ def store(run: PlanRun, outcome) -> None:
         summary=outcome.summary, parameters=outcome.parameters, decisions=outcome.decisions)
     record(run.collective, "plan.done", actor=None,
            data={"run": run.pk, "tasks": len(outcome.tasks), "decisions": outcome.decisions})
+
+
+def _check_unchanged(outcome) -> None:
+    """Under the locks: every planned need still open, with at least what it had left
+    when the plan was computed (an accept in the meantime would be planned twice)."""
+    left_then = {row["id"]: Decimal(str(row["quantity"])) for row in outcome.snap.problem["needs"]}
+    needs = {f"n{pk}": (quantity, status) for pk, quantity, status in Need.objects.filter(
+        pk__in=[need.pk for need in outcome.snap.needs.values()]).values_list("pk", "quantity", "status")}
+    kept = dict(Task.objects.filter(need_id__in=[n.pk for n in outcome.snap.needs.values()],
+                                    state__in=KEPT).values("need_id").annotate(total=Sum("quantity"))
+                .values_list("need_id", "total"))
+    for key, then in left_then.items():
+        if key not in needs or needs[key][1] != NeedStatus.OPEN:
+            raise PlanChanged(f"need {key} was withdrawn or deleted while the plan was made")
+        if needs[key][0] - kept.get(int(key[1:]), 0) < then - Decimal("0.0005"):
+            raise PlanChanged(f"need {key} changed while the plan was made")
 
 
 def _owner(outcome, carrier_offer_id: int) -> int:
