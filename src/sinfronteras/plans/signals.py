@@ -12,15 +12,19 @@ from .store import commit, release
 LIVE = [TaskState.OPEN, TaskState.PROPOSED, TaskState.ACCEPTED]
 
 
+def _supersede(tasks) -> None:
+    for task in tasks.select_for_update().filter(state__in=LIVE):
+        release(task)
+        task.state = TaskState.SUPERSEDED
+        task.save(update_fields=["state"])
+
+
 @receiver(post_save, sender=Need)
 def cancel_tasks_of_a_withdrawn_need(sender, instance, **kwargs):
     if instance.status != NeedStatus.WITHDRAWN:
         return
     with transaction.atomic():
-        for task in Task.objects.select_for_update().filter(need=instance, state__in=LIVE):
-            release(task)
-            task.state = TaskState.SUPERSEDED
-            task.save(update_fields=["state"])
+        _supersede(Task.objects.filter(need=instance))
         SealedAddress.objects.filter(need=instance).delete()
 
 
@@ -29,10 +33,7 @@ def cancel_tasks_of_a_withdrawn_offer(sender, instance, **kwargs):
     if instance.status != OfferStatus.WITHDRAWN:
         return
     with transaction.atomic():
-        for task in Task.objects.select_for_update().filter(offer=instance, state__in=LIVE):
-            release(task)
-            task.state = TaskState.SUPERSEDED
-            task.save(update_fields=["state"])
+        _supersede(Task.objects.filter(offer=instance))
         # A carrier who withdraws: their carries go back to the pool.
         for task in Task.objects.select_for_update().filter(carrier_offer=instance, state__in=LIVE):
             commit(instance.pk, -task.hours)

@@ -40,49 +40,38 @@ def _existing(model, member, key):
     return model.objects.filter(posted_by=member, idempotency_key=key).first()
 
 
-def do_create_need(member, form, *, idempotency_key: str | None = None) -> tuple[Need, bool]:
-    """Create a need from a valid form. Returns (need, created).
+def _create(model, member, form, idempotency_key):
+    """Create a need or an offer from a valid form. Returns (record, created).
 
     With an idempotency key, a second call with the same key returns the first
-    need instead of making another, even when two calls race (a database
+    record instead of making another, even when two calls race (a database
     constraint decides).
     """
-    existing = _existing(Need, member, idempotency_key)
+    existing = _existing(model, member, idempotency_key)
     if existing:
         return existing, False
-    need = form.save(commit=False)
-    need.collective_id = member.collective_id
-    need.posted_by = member
-    need.idempotency_key = idempotency_key or None
+    item = form.save(commit=False)
+    item.collective_id = member.collective_id
+    item.posted_by = member
+    item.idempotency_key = idempotency_key or None
     try:
         with transaction.atomic():
-            need.save()
+            item.save()
+            form.save_m2m()
     except IntegrityError:
-        existing = _existing(Need, member, idempotency_key)
+        existing = _existing(model, member, idempotency_key)
         if existing is None:
             raise
         return existing, False
-    return need, True
+    return item, True
+
+
+def do_create_need(member, form, *, idempotency_key: str | None = None) -> tuple[Need, bool]:
+    return _create(Need, member, form, idempotency_key)
 
 
 def do_create_offer(member, form, *, idempotency_key: str | None = None) -> tuple[Offer, bool]:
-    existing = _existing(Offer, member, idempotency_key)
-    if existing:
-        return existing, False
-    offer = form.save(commit=False)
-    offer.collective_id = member.collective_id
-    offer.posted_by = member
-    offer.idempotency_key = idempotency_key or None
-    try:
-        with transaction.atomic():
-            offer.save()
-            form.save_m2m()
-    except IntegrityError:
-        existing = _existing(Offer, member, idempotency_key)
-        if existing is None:
-            raise
-        return existing, False
-    return offer, True
+    return _create(Offer, member, form, idempotency_key)
 
 
 def _record_power(member, item, action: str) -> None:
