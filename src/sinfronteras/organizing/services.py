@@ -127,9 +127,9 @@ def _stock(action):
     from sinfronteras.plans.carriers import km_between
 
     fed = set(action.links.values_list("need__tasks__offer_id", flat=True))
-    offers = (Offer.objects.select_for_update().filter(
-        collective_id=action.collective_id, status=OfferStatus.ACTIVE,
-        resources=action.material_id).select_related("area").distinct())
+    ids = Offer.objects.filter(collective_id=action.collective_id, status=OfferStatus.ACTIVE,
+                               resources=action.material_id).values("pk")
+    offers = Offer.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("area")
     return sorted(offers, key=lambda o: (o.pk not in fed, km_between(o.area, action.area), o.pk))
 
 
