@@ -8,7 +8,7 @@ field only with a recorded yes and a chosen channel.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import datetime
 
 from django import forms
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from sinfronteras.members.models import Area, Member, Role
 from sinfronteras.sharing.models import Resource
 
-from .models import Action, Channel, Commitment, Conversation, OrganizingSettings
+from .models import Action, Commitment, Conversation, OrganizingSettings
 
 #: Seven digits or more, allowing spaces, dots, dashes and brackets between them.
 PHONE_LIKE = re.compile(r"(?:\d[\s().\-+]*){7,}")
@@ -241,7 +241,3 @@ class SettingsForm(forms.ModelForm):
     class Meta:
         model = OrganizingSettings
         fields = ["conversation_days"]
-
-
-def at(day, hour=time(10)):
-    return timezone.make_aware(datetime.combine(day, hour))
