@@ -69,4 +69,9 @@ def unseal(token: bytes) -> str:
 
 def reseal(token: bytes) -> bytes:
     """The same plaintext, encrypted with the newest key."""
-    return fernet().rotate(bytes(token))
+    from cryptography.fernet import InvalidToken
+
+    try:
+        return fernet().rotate(bytes(token))
+    except InvalidToken:
+        raise Unreadable("no configured key opens this sealed address") from None
