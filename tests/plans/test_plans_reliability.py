@@ -535,3 +535,33 @@ def test_nobody_is_assigned_beyond_the_hours_or_distance_they_declared(
             assert not (fits and carrier.available >= task.hours), \
                 f"task #{task.pk} left uncarried though offer #{carrier.pk} could carry it"
     assert_books_balance(la)
+
+
+@pytest.mark.django_db
+def test_a_run_marked_failed_while_its_worker_was_slow_stores_nothing_afterwards(
+        la, alice, bob, carla, need_of, offer_of, settings):
+    """A worker silent past the stale time is taken for dead; if it was only slow, what it
+    then stores must not land beside the next run's plan (nor turn "failed" into "done")."""
+    from sinfronteras.plans.compute import compute
+    from sinfronteras.plans.store import store
+
+    settings.PLAN_RUN_STALE_SECONDS = 5
+    offer_of(bob, ["food"], 10, area=carla.area)
+    need_of(carla, "food", 4)
+    slow = do_request_run(la, alice, enqueue=False)
+    PlanRun.objects.filter(pk=slow.pk).update(status="running", heartbeat_at=timezone.now())
+    outcome = compute(la)
+    before = collective_rows(la)
+    with time_machine.travel(timezone.now() + timedelta(seconds=10), tick=False):
+        assert mark_stale_runs(la) == 1
+    next_run = do_request_run(la, alice, enqueue=False)
+
+    with pytest.raises(Exception):  # noqa: B017 - any refusal will do; the data tells the rest
+        store(slow, outcome)
+
+    slow.refresh_from_db()
+    assert slow.status == "failed"
+    assert collective_rows(la) == before
+    assert execute_run(next_run.pk).status == "done"
+    assert_books_balance(la)
+    assert Task.objects.filter(need__collective=la, state="proposed").count() == 1

@@ -95,7 +95,7 @@ def execute_run(run_id: int) -> PlanRun:
                     raise
     except Exception as exc:  # a failed run must say so, whatever went wrong
         log.exception("plan run %s failed", run_id)
-        PlanRun.objects.filter(pk=run_id).update(
+        PlanRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
             status=RunStatus.FAILED, finished_at=timezone.now(),
             error=(f"{type(exc).__name__}: {exc}")[:300])
     run.refresh_from_db()

@@ -19,6 +19,10 @@ LIVE_UNACCEPTED = (TaskState.OPEN, TaskState.PROPOSED)
 KEPT = (TaskState.ACCEPTED, TaskState.DONE)
 
 
+class RunGone(Exception):
+    """The run was taken for dead (stale) while it computed: it must store nothing."""
+
+
 class PlanChanged(Exception):
     """Needs changed, or tasks were accepted, while the plan was computed: compute again."""
 
@@ -52,6 +56,8 @@ def _supersede_unaccepted(collective) -> None:
 @transaction.atomic
 def store(run: PlanRun, outcome) -> None:
     Collective.objects.select_for_update().get(pk=run.collective_id)
+    if not PlanRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).exists():
+        raise RunGone(f"plan run #{run.pk} was marked failed while it computed; nothing stored")
     _supersede_unaccepted(run.collective)
     _check_unchanged(outcome)
     now = timezone.now()
