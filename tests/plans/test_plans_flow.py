@@ -234,3 +234,14 @@ def test_a_coordinator_withdrawing_someones_need_is_in_the_audit_log(client, sma
     event = Event.objects.get(action="need.withdrawn")
     assert event.actor == alice and event.data == {"need": need.pk}
     assert "need.withdrawn" in client.get(reverse("audit")).content.decode()
+
+
+def test_time_given_in_person_between_areas_needs_no_carrier(la, bob, carla, carrying, need_of, offer_of):
+    childcare = la.resources.get(key="childcare")
+    childcare.in_person = True
+    childcare.save()
+    need_of(carla, "childcare", 2)
+    offer_of(bob, ["childcare"], 3, radius_km=Decimal("20"))
+    make_plan(la)
+    task = Task.objects.get()
+    assert (task.kind, task.carrier, task.state) == ("handover", bob, "proposed")

@@ -6,14 +6,14 @@ import json
 import math
 from pathlib import Path
 
-#: (key, English, Spanish, unit, basic[, carries])
+#: (key, English, Spanish, unit, basic[, carries[, given in person]])
 RESOURCES = [
     ("food", "Food", "Comida", "kg", True),
     ("diapers", "Diapers", "Pañales", "packs", True),
     ("hygiene-kits", "Hygiene kits", "Kits de higiene", "kits", True),
-    ("legal-help", "Legal help", "Ayuda legal", "hours", True),
-    ("rides", "Rides", "Viajes en coche", "rides", False),
-    ("childcare", "Childcare", "Cuidado de niños", "hours", False),
+    ("legal-help", "Legal help", "Ayuda legal", "hours", True, False, True),
+    ("rides", "Rides", "Viajes en coche", "rides", False, False, True),
+    ("childcare", "Childcare", "Cuidado de niños", "hours", False, False, True),
     ("newspaper", "Newspaper copies", "Ejemplares del periódico", "copies", False),
     ("carrying", "Carrying (driving or biking things over)", "Transporte (llevar cosas)", "hours", False, True),
 ]

@@ -80,10 +80,11 @@ def _build(data_dir, rng, households, volunteers):
     for area in areas:
         area.save()
     resources = {}
-    for key, en, es, unit, basic, *carries in RESOURCES:
+    for key, en, es, unit, basic, *flags in RESOURCES:
+        carries, in_person = (list(flags) + [False, False])[:2]
         resources[key] = Resource.objects.create(
             collective=collective, key=key, name_en=en, name_es=es, unit=unit, basic=basic,
-            carries=bool(carries and carries[0]))
+            carries=carries, in_person=in_person)
     password = make_password(PASSWORD)  # hashed once, shared by every demo account
     ana = _member(collective, "ana", "Ana (coordinadora)", password, areas[0], "es", Role.COORDINATOR)
     _member(collective, "marcus", "Marcus (coordinator)", password, areas[4], "en", Role.COORDINATOR)

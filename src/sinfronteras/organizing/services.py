@@ -33,8 +33,9 @@ def settings_of(collective) -> OrganizingSettings:
 
 def resource_on_demand(collective, spec) -> Resource:
     key, en, es, unit = spec
-    return Resource.objects.get_or_create(collective=collective, key=key,
-                                          defaults={"name_en": en, "name_es": es, "unit": unit})[0]
+    return Resource.objects.get_or_create(
+        collective=collective, key=key,
+        defaults={"name_en": en, "name_es": es, "unit": unit, "in_person": True})[0]
 
 
 # --- access: one helper per model ------------------------------------------------------------

@@ -67,7 +67,7 @@ def compute(collective, progress=lambda stage, pct: None) -> Outcome:
             continue
         km = km_between(offer.area, need.area)
         task = PlannedTask(need, offer, quantity, km, "handover", window_end(need, now))
-        if offer.area_id != need.area_id:
+        if offer.area_id != need.area_id and not need.resource.in_person:
             task.kind = "carry"
             task.carry = Carry(f"t{index}", offer.area, need.area, carry_hours(km), tier_for(need))
             carries.append(task.carry)

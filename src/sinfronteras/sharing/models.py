@@ -33,6 +33,9 @@ class Resource(models.Model):
     #: Offers of this resource carry other things between areas (hours of a volunteer
     #: with a car, a bike, a cart): the carriers of the second planning stage.
     carries = models.BooleanField(_("carrying"), default=False)
+    #: Given in person (time, a ride, a hand at an action): the giver goes, so a
+    #: hand-over between areas needs no carrier.
+    in_person = models.BooleanField(_("given in person"), default=False)
 
     class Meta:
         ordering = ["-basic", "name_en"]
