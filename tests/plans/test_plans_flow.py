@@ -245,3 +245,19 @@ def test_time_given_in_person_between_areas_needs_no_carrier(la, bob, carla, car
     make_plan(la)
     task = Task.objects.get()
     assert (task.kind, task.carrier, task.state) == ("handover", bob, "proposed")
+
+
+def test_a_queued_run_no_worker_takes_fails_and_frees_the_next(small_world, la, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sinfronteras.plans.runs import RunBusy, mark_stale_runs
+
+    lost = do_request_run(la, enqueue=False)
+    with pytest.raises(RunBusy):
+        do_request_run(la, enqueue=False)
+    mark_stale_runs(la, now=timezone.now() + timedelta(minutes=settings.PLAN_RUN_QUEUE_MINUTES + 1))
+    lost.refresh_from_db()
+    assert lost.status == "failed" and "db_worker" in lost.error
+    assert make_plan(la).status == "done"

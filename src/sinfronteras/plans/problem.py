@@ -31,8 +31,9 @@ class Snapshot:
     carrier_hours: dict[int, Decimal] = field(default_factory=dict)
 
 
-def _kept(field_name: str, value: str = "quantity") -> dict[int, Decimal]:
-    rows = (Task.objects.filter(state__in=KEPT_STATES).values(field_name)
+def _kept(collective, field_name: str, value: str = "quantity") -> dict[int, Decimal]:
+    rows = (Task.objects.filter(need__collective=collective, state__in=KEPT_STATES)
+            .values(field_name)
             .annotate(total=Sum(value)))
     return {row[field_name]: row["total"] or Decimal(0) for row in rows}
 
@@ -46,8 +47,8 @@ def snapshot(collective) -> Snapshot:
         .prefetch_related("resources").exclude(available_until__lt=today)
         .exclude(posted_by__on_break_until__gte=today)  # burnout is a planning error
     )
-    kept_need, kept_offer = _kept("need_id"), _kept("offer_id")
-    kept_hours = _kept("carrier_offer_id", "hours")
+    kept_need, kept_offer = _kept(collective, "need_id"), _kept(collective, "offer_id")
+    kept_hours = _kept(collective, "carrier_offer_id", "hours")
     default_radius = collective.default_radius_km
     snap = Snapshot(problem={"version": 1, "resources": [], "places": [], "needs": [], "offers": []})
     doc = snap.problem

@@ -36,10 +36,16 @@ def mark_stale_runs(collective, now=None) -> int:
     """Fail runs whose worker has not been heard from (it died or was killed)."""
     now = now or timezone.now()
     limit = now - timedelta(seconds=settings.PLAN_RUN_STALE_SECONDS)
-    return PlanRun.objects.filter(
+    dead = PlanRun.objects.filter(
         collective=collective, status=RunStatus.RUNNING, heartbeat_at__lt=limit,
     ).update(status=RunStatus.FAILED, finished_at=now,
              error="The worker stopped during the run; nothing was changed. Run it again.")
+    waited = now - timedelta(minutes=settings.PLAN_RUN_QUEUE_MINUTES)
+    lost = PlanRun.objects.filter(
+        collective=collective, status=RunStatus.QUEUED, created_at__lt=waited,
+    ).update(status=RunStatus.FAILED, finished_at=now,
+             error="No worker took the run: is `sinfronteras db_worker` running? Run it again.")
+    return dead + lost
 
 
 def do_request_run(collective, requested_by=None, *, enqueue=True) -> PlanRun:

@@ -179,6 +179,8 @@ else:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
 #: A plan run whose worker has not been heard from for this long is marked failed.
 PLAN_RUN_STALE_SECONDS = env_int("PLAN_RUN_STALE_SECONDS", 120, minimum=5)
+#: A queued run that no worker has taken for this long is marked failed.
+PLAN_RUN_QUEUE_MINUTES = env_int("PLAN_RUN_QUEUE_MINUTES", 30, minimum=1)
 
 # Sealed addresses: Fernet keys from SEAL_KEYS (comma-separated, newest first) or a
 # key file (one key a line, newest first). Never in the database.
