@@ -12,11 +12,50 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
+import django.test
 import pytest
 
 PASSWORD = "correct horse battery staple"
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("SINFRONTERAS_DATA", REPO.parent / "shared" / "data"))
+
+
+def current_code(member) -> str:
+    """The code a coordinator's authenticator app shows now (real TOTP, real device)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=member).latest("pk")
+    clock = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    # A code is good once: after a use in this time step, give the next step's (within tolerance).
+    clock.drift = max(0, device.last_t + 1 - clock.t())
+    return f"{clock.token():06d}"
+
+
+def give_second_factor(member):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.get_or_create(user=member, confirmed=True,
+                                            defaults={"name": "authenticator"})[0]
+
+
+class Client(django.test.Client):
+    """Django's test client; ``force_login`` of a coordinator also verifies their second
+    factor, as entering a code would (tests of the second factor itself log in for real)."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if getattr(user, "is_coordinator", False):
+            from django_otp import DEVICE_ID_SESSION_KEY
+
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = give_second_factor(user).persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return Client()
 
 
 @pytest.fixture(autouse=True)

@@ -65,3 +65,21 @@ def shoot(request):
 
 def fits_the_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def log_in(page, base, username, password=None):
+    """Log in through the page; a coordinator then types their current code."""
+    from conftest import PASSWORD, current_code, give_second_factor
+    from sinfronteras.members.models import Member
+
+    page.context.clear_cookies()
+    page.goto(f"{base}/login/")
+    page.get_by_label("Login name").fill(username)
+    page.get_by_label("Password").fill(password or PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    member = Member.objects.get(username=username)
+    if member.is_coordinator:
+        give_second_factor(member)
+        page.goto(f"{base}/two-factor/")
+        page.locator("#id_code").fill(current_code(member))
+        page.get_by_role("button", name="Confirm").click()

@@ -5,21 +5,14 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from conftest import PASSWORD
 from sinfronteras.plans.addresses import do_seal_address
 from sinfronteras.plans.models import SealedAddress, Task
 from sinfronteras.sharing.models import Resource
 
+from .conftest import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ADDRESS = "1200 Calle Browser, apt 3 (probe-b7d2)"
-
-
-def log_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.get_by_label("Login name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_a_plan_becomes_a_delivery_and_the_address_is_gone_afterwards(

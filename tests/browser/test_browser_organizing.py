@@ -5,23 +5,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD
 from sinfronteras.organizing.models import Action, Conversation
 from sinfronteras.plans.models import Task
 from sinfronteras.plans.runs import do_request_run, execute_run
 from sinfronteras.sharing.models import Resource
 
-from .conftest import fits_the_phone
+from .conftest import fits_the_phone, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.get_by_label("Login name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def offer(page, base, resource_label, quantity):

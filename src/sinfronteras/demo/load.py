@@ -87,7 +87,9 @@ def _build(data_dir, rng, households, volunteers):
             carries=carries, in_person=in_person)
     password = make_password(PASSWORD)  # hashed once, shared by every demo account
     ana = _member(collective, "ana", "Ana (coordinadora)", password, areas[0], "es", Role.COORDINATOR)
-    _member(collective, "marcus", "Marcus (coordinator)", password, areas[4], "en", Role.COORDINATOR)
+    marcus = _member(collective, "marcus", "Marcus (coordinator)", password, areas[4], "en",
+                     Role.COORDINATOR)
+    _second_factors([ana, marcus], rng)
     luz = _member(collective, "luz", "Luz", password, areas[0], "es", vouched_by=ana)
     vero = _member(collective, "vero", "Vero", password, areas[2], "es", vouched_by=ana)
     today = timezone.localdate()
@@ -119,6 +121,15 @@ def _member(collective, username, display_name, password, area, language, role=R
         username=username, display_name=display_name, password=password, collective=collective,
         area=area, language=language, role=role, vouched_by=vouched_by,
     )
+
+
+def _second_factors(coordinators, rng):
+    """Coordinators use two factors; the demo's codes come from `sinfronteras democode`."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for member in coordinators:
+        TOTPDevice.objects.create(user=member, name="authenticator", confirmed=True,
+                                  key="".join(rng.choice("0123456789abcdef") for _ in range(40)))
 
 
 def _pseudonym(rng):

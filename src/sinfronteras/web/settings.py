@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "sinfronteras.demo",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +57,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Coordinators act only after a second factor (DESIGN.md: two factors for coordinators).
+    "sinfronteras.members.second_factor.require_second_factor",
     "sinfronteras.web.middleware.activate_member_language",
     "sinfronteras.web.middleware.throttle_writes",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -100,6 +105,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+OTP_TOTP_ISSUER = "sinfronteras"
 
 # Membership and abuse limits.
 INVITE_DAYS = env_int("INVITE_DAYS", 7, minimum=1)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from sinfronteras.api.urls import api
 from sinfronteras.audit import views as audit_views
 from sinfronteras.members import views as member_views
+from sinfronteras.members.second_factor import second_factor
 from sinfronteras.sharing import views as sharing_views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("invites/", member_views.invites, name="invites"),
     path("language/", member_views.set_language, name="set_language"),
     path("tokens/", member_views.tokens, name="tokens"),
+    path("two-factor/", second_factor, name="second_factor"),
     path("needs/", sharing_views.needs, name="needs"),
     path("needs/new/", sharing_views.need_edit, name="need_new"),
     path("needs/<int:pk>/", sharing_views.need_edit, name="need_edit"),

@@ -27,4 +27,5 @@ class Command(BaseCommand):
 
             run = execute_run(do_request_run(result.collective, enqueue=False).pk)
             self.stdout.write(f"Made the plan (run #{run.pk}: {run.status}).")
-        self.stdout.write(f"Log in as ana (coordinator) or luz (member), password {PASSWORD}")
+        self.stdout.write(f"Log in as ana (coordinator) or luz (member), password {PASSWORD}; "
+                          "ana's second factor: `sinfronteras democode ana`.")
