@@ -261,3 +261,18 @@ def test_a_queued_run_no_worker_takes_fails_and_frees_the_next(small_world, la, 
     lost.refresh_from_db()
     assert lost.status == "failed" and "db_worker" in lost.error
     assert make_plan(la).status == "done"
+
+
+def test_a_plan_run_first_returns_tasks_past_their_window_to_the_pool(small_world, la):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    make_plan(la)
+    old = Task.objects.get()
+    Task.objects.filter(pk=old.pk).update(window_start=timezone.now() - timedelta(days=5),
+                                          window_end=timezone.now() - timedelta(days=1))
+    make_plan(la)
+    old.refresh_from_db()
+    assert old.state == "expired"
+    assert Task.objects.filter(state="proposed").count() == 1

@@ -88,8 +88,10 @@ def execute_run(run_id: int) -> PlanRun:
         return run
     try:
         from .compute import compute
+        from .housekeeping import do_housekeeping
         from .store import PlanChanged, store
 
+        do_housekeeping()  # tasks past their window go back to the pool first
         for attempt in range(1, COMPUTE_ATTEMPTS + 1):
             outcome = compute(run.collective, lambda stage, pct: _heartbeat(run_id, stage, pct))
             _heartbeat(run_id, "saving", 95)
