@@ -276,3 +276,27 @@ def test_a_plan_run_first_returns_tasks_past_their_window_to_the_pool(small_worl
     old.refresh_from_db()
     assert old.state == "expired"
     assert Task.objects.filter(state="proposed").count() == 1
+
+
+def test_names_are_shared_only_when_both_sides_agree(client, la, bob, carla, carrying, need_of, offer_of):
+    need_of(carla, "food", 2)
+    offer_of(bob, ["food"], 3)  # Echo Park to Boyle Heights: a carry, Bob gives
+    make_plan(la)
+    task = Task.objects.get()
+    client.force_login(carla)
+    client.post(reverse("plans:share_names", args=["need", task.need_id]))
+    assert "From: Bob" not in client.get(reverse("plans:tasks")).content.decode()
+    client.force_login(bob)
+    client.post(reverse("plans:share_names", args=["task", task.pk]))
+    assert "For: Carla" in client.get(reverse("plans:task", args=[task.pk])).content.decode()
+    client.force_login(carla)
+    assert "From: Bob" in client.get(reverse("plans:tasks")).content.decode()
+
+
+def test_nobody_else_can_agree_for_the_person_in_need(client, la, bob, carla, carrying, need_of, offer_of):
+    need = need_of(carla, "food", 2)
+    offer_of(bob, ["food"], 3)
+    make_plan(la)
+    client.force_login(bob)
+    assert client.post(reverse("plans:share_names", args=["need", need.pk])).status_code == 404
+    assert not Task.objects.filter(receiver_shares_name=True).exists()

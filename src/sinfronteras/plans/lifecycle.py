@@ -128,3 +128,18 @@ def open_tasks_for(member):
                                  window_end__gt=timezone.now())
              .select_related("need__resource", "need__area", "offer__area"))
     return [t for t in tasks if eligible_carrier_offer(member, t)]
+
+
+def do_share_names(member, need=None, task=None) -> int:
+    """Agree to share display names: the person in need (for a need) or the giver (a task).
+
+    Names show only where both sides agreed. Returns how many tasks changed.
+    """
+    if need is not None:
+        if need.posted_by_id != member.pk:
+            raise TaskRefused(_("Only the person in need can agree for this need."))
+        return Task.objects.filter(need=need).exclude(state=TaskState.SUPERSEDED).update(
+            receiver_shares_name=True)
+    if task is None or task.offer.posted_by_id != member.pk:
+        raise TaskRefused(_("Only the giver can agree for this task."))
+    return Task.objects.filter(pk=task.pk).update(giver_shares_name=True)

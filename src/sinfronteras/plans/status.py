@@ -22,7 +22,20 @@ def state_of(need) -> str:
     return _("waiting for the next plan")
 
 
-def need_states(member) -> list[tuple[Need, str, bool]]:
+def givers_known(need) -> list[str]:
+    """Display names of givers who, like the person in need, agreed to share names."""
+    return sorted({t.offer.posted_by.display_name for t in need.tasks.all()
+                   if t.state != TaskState.SUPERSEDED and t.receiver_shares_name
+                   and t.giver_shares_name})
+
+
+def need_states(member) -> list[dict]:
     needs = (Need.objects.filter(posted_by=member, status__in=["open", "fulfilled"])
-             .select_related("resource", "area").prefetch_related("tasks"))
-    return [(need, state_of(need), hasattr(need, "sealed_address")) for need in needs]
+             .select_related("resource", "area").prefetch_related("tasks__offer__posted_by"))
+    return [{"need": need, "state": state_of(need), "sealed": hasattr(need, "sealed_address"),
+             "givers": givers_known(need),
+             "asked": any(t.receiver_shares_name for t in need.tasks.all()),
+             "live": any(t.state in LIVE for t in need.tasks.all())} for need in needs]
+
+
+LIVE = (TaskState.OPEN, TaskState.PROPOSED, TaskState.ACCEPTED)

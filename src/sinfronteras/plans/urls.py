@@ -11,4 +11,5 @@ urlpatterns = [
     re_path(r"^tasks/(?P<pk>[0-9]+)/(?P<action>accept|decline|take|done)/$", views.task_action,
             name="task_action"),
     path("needs/<int:pk>/address/", views.need_address, name="need_address"),
+    re_path(r"^share/(?P<what>need|task)/(?P<pk>[0-9]+)/$", views.share_names, name="share_names"),
 ]

@@ -85,6 +85,22 @@ def task_action(request, pk, action):
     return redirect("plans:task", pk=task.pk)
 
 
+@login_required
+@require_POST
+def share_names(request, pk, what):
+    """The person in need (need pk) or the giver (task pk) agrees to share names."""
+    try:
+        if what == "need":
+            lifecycle.do_share_names(request.user, need=access_need(request.user, pk))
+            return redirect("plans:tasks")
+        task = lifecycle.access_task(request.user, pk)
+        lifecycle.do_share_names(request.user, task=task)
+    except lifecycle.TaskRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("plans:tasks")
+    return redirect("plans:task", pk=task.pk)
+
+
 @sensitive_post_parameters("address")
 @login_required
 def need_address(request, pk):
