@@ -68,6 +68,9 @@ def do_propose(member, form) -> Proposal:
     ])
     record(proposal.collective, "proposal.created", actor=member,
            data={"proposal": proposal.pk, "kind": proposal.kind, "change": proposal.change})
+    from .jobs import schedule_close
+
+    transaction.on_commit(lambda: schedule_close(proposal))
     return proposal
 
 
