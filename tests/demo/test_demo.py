@@ -45,3 +45,17 @@ def test_the_same_seed_makes_the_same_collective(db):
         model.objects.all().delete()
     do_load_demo(SHARED_DATA, seed=7, households=40, volunteers=10)
     assert snapshot() == first and len(first) > 20
+
+
+def test_the_demo_code_lets_ana_in_twice_in_a_row(db, capsys):
+    from django.core.management import call_command
+    from django.test import Client
+
+    do_load_demo(SHARED_DATA, households=5, volunteers=5)
+    for _ in range(2):
+        client = Client()
+        client.post("/login/", {"username": "ana", "password": "sinfronteras-demo"})
+        call_command("democode", "ana")
+        code = capsys.readouterr().out.strip()
+        client.post("/two-factor/", {"code": code})
+        assert client.get("/plan/").status_code == 200
