@@ -9,7 +9,7 @@ from sinfronteras.plans.addresses import do_seal_address
 from sinfronteras.plans.models import SealedAddress, Task
 from sinfronteras.sharing.models import Resource
 
-from .conftest import log_in
+from .conftest import fits_the_phone, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ADDRESS = "1200 Calle Browser, apt 3 (probe-b7d2)"
@@ -33,6 +33,7 @@ def test_a_plan_becomes_a_delivery_and_the_address_is_gone_afterwards(
     call_command("db_worker", "--batch", "--interval", "0")  # the real worker, once
     phone.goto(f"{base}/plan/")
     assert phone.locator("#tiers").is_visible()
+    assert fits_the_phone(phone)
     shoot(phone, "plan")
 
     task = Task.objects.get()
