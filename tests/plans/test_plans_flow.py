@@ -300,3 +300,17 @@ def test_nobody_else_can_agree_for_the_person_in_need(client, la, bob, carla, ca
     client.force_login(bob)
     assert client.post(reverse("plans:share_names", args=["need", need.pk])).status_code == 404
     assert not Task.objects.filter(receiver_shares_name=True).exists()
+
+
+def test_the_chart_numbers_stay_numbers_in_spanish(client, small_world, la, alice):
+    import re
+
+    alice.language = "es"
+    alice.save()
+    make_plan(la)
+    client.force_login(alice)
+    page = client.get(reverse("plans:plan")).content.decode()
+    svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    shapes = " ".join(re.findall(r"<(?:rect|text) [^>]*>", svg))
+    numbers = re.findall(r'\s(?:x|y|width|height)="([^"]*)"', shapes)
+    assert numbers and all(re.fullmatch(r"-?[0-9.]+", n) for n in numbers), numbers
