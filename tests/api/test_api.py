@@ -153,3 +153,11 @@ def test_a_member_creates_a_token_sees_it_once_and_can_revoke_it(client, bob, la
     client.post("/tokens/", {"revoke": bob.api_tokens.get().pk})
     client.logout()
     assert client.get("/api/needs", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_an_offer_can_come_back_every_week(bob_api, la):
+    body = {"resources": [resource(la, "childcare").pk], "quantity": 3, "area": area(la, "Koreatown").pk,
+            "weekly": True}
+    created = bob_api("post", "/offers", body).json()
+    assert created["weekly"] is True and Offer.objects.get().weekly
+    assert bob_api("patch", f"/offers/{created['id']}", {"weekly": False}).json()["weekly"] is False

@@ -314,3 +314,39 @@ def test_the_chart_numbers_stay_numbers_in_spanish(client, small_world, la, alic
     shapes = " ".join(re.findall(r"<(?:rect|text) [^>]*>", svg))
     numbers = re.findall(r'\s(?:x|y|width|height)="([^"]*)"', shapes)
     assert numbers and all(re.fullmatch(r"-?[0-9.]+", n) for n in numbers), numbers
+
+
+def _deliver(la, carrier):
+    """Plan, then the carrier accepts and finishes the carry."""
+    from sinfronteras.plans.lifecycle import do_accept, do_done
+
+    make_plan(la)
+    task = Task.objects.get(state="proposed", kind="carry")
+    do_done(carrier, do_accept(carrier, task))
+    return task
+
+
+@pytest.mark.parametrize("weekly, carried_again", [(True, True), (False, False)])
+def test_a_weekly_carrying_offer_comes_back_the_next_week_and_a_one_off_does_not(
+        la, alice, bob, carla, carrying, need_of, offer_of, weekly, carried_again):
+    from datetime import datetime, timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    offer_of(bob, ["food"], 50, radius_km=Decimal("20"))
+    carry = offer_of(alice, ["carrying"], 1, radius_km=Decimal("15"), weekly=weekly)
+    monday = timezone.make_aware(datetime(2026, 11, 23, 10, 0))
+    with time_machine.travel(monday, tick=False):
+        need_of(carla, "food", 5)
+        first = _deliver(la, alice)
+        need_of(carla, "food", 4)
+        make_plan(la)  # same week: the hour is used up
+        assert Task.objects.filter(state="open").count() == 1
+    with time_machine.travel(monday + timedelta(days=7), tick=False):
+        run = make_plan(la)
+        live = Task.objects.filter(state__in=["open", "proposed"]).get()
+        assert (live.carrier_offer_id == carry.pk) is carried_again
+        carry.refresh_from_db()
+        assert carry.committed_milli == (int(live.hours * 1000) if carried_again else int(first.hours * 1000))
+        assert run.status == "done"

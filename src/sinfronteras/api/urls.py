@@ -130,6 +130,7 @@ class OfferIn(Schema):
     quantity: Decimal
     area: int
     radius_km: Decimal | None = None
+    weekly: bool = False
     available_until: date | None = None
 
 
@@ -138,6 +139,7 @@ class OfferPatch(Schema):
     quantity: Decimal | None = None
     area: int | None = None
     radius_km: Decimal | None = None
+    weekly: bool | None = None
     available_until: date | None = None
 
 
@@ -147,6 +149,7 @@ class OfferOut(Schema):
     quantity: Decimal
     area: int
     radius_km: Decimal | None
+    weekly: bool
     available_until: date | None
     status: str
     mine: bool
@@ -156,7 +159,7 @@ class OfferOut(Schema):
         return {
             "id": offer.pk, "resources": sorted(r.pk for r in offer.resources.all()),
             "quantity": offer.quantity, "area": offer.area_id, "radius_km": offer.radius_km,
-            "available_until": offer.available_until, "status": offer.status,
+            "weekly": offer.weekly, "available_until": offer.available_until, "status": offer.status,
             "mine": offer.posted_by_id == member.pk,
         }
 

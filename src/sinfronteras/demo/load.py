@@ -174,6 +174,10 @@ def _needs(collective, people, resources, rng, today):
     Need.objects.bulk_create(rows)
 
 
+#: Offers of time come back every week ("3 hours on Saturdays").
+WEEKLY = {"carrying", "childcare", "legal-help", "rides"}
+
+
 def _offers(collective, givers, resources, rng, today):
     rows, links = [], []
     for giver in givers:
@@ -181,7 +185,7 @@ def _offers(collective, givers, resources, rng, today):
             if rng.random() < share:
                 rows.append(Offer(
                     collective=collective, posted_by=giver, area=giver.area,
-                    quantity=Decimal(rng.randint(low, high)),
+                    quantity=Decimal(rng.randint(low, high)), weekly=set(keys) <= WEEKLY,
                     radius_km=Decimal(radius), available_until=today + timedelta(days=21),
                 ))
                 links.append(keys)

@@ -1,4 +1,5 @@
-"""Housekeeping: expire tasks past their window, destroy addresses, delete old needs.
+"""Housekeeping: expire tasks past their window, renew weekly offers, destroy
+addresses, delete old needs.
 
 Run by ``sinfronteras housekeeping`` (from cron, e.g. every 15 minutes) and
 after every plan run. Safe to run any number of times.
@@ -6,16 +7,18 @@ after every plan run. Safe to run any number of times.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from sinfronteras.members.models import Collective
-from sinfronteras.sharing.models import Need, NeedStatus
+from sinfronteras.sharing.models import Need, NeedStatus, Offer
 
 from .models import SealedAddress, Task, TaskState
-from .store import release
+from .store import milli, release
 
 LIVE = [TaskState.OPEN, TaskState.PROPOSED, TaskState.ACCEPTED]
 
@@ -23,9 +26,35 @@ LIVE = [TaskState.OPEN, TaskState.PROPOSED, TaskState.ACCEPTED]
 def do_housekeeping(now=None) -> dict:
     now = now or timezone.now()
     expired = _expire_tasks(now)
+    renewed = renew_weekly_offers(now)
     destroyed = _destroy_addresses(now)
     deleted = _delete_old_needs(now)
-    return {"tasks_expired": expired, "addresses_destroyed": destroyed, "needs_deleted": deleted}
+    return {"tasks_expired": expired, "weekly_offers_renewed": renewed,
+            "addresses_destroyed": destroyed, "needs_deleted": deleted}
+
+
+def week_start(now) -> datetime:
+    """Monday 00:00 (local time) of the week ``now`` falls in."""
+    today = timezone.localtime(now).date()
+    return timezone.make_aware(datetime.combine(today - timedelta(days=today.weekday()), time.min))
+
+
+def renew_weekly_offers(now) -> int:
+    """A weekly offer starts each week afresh: what it has committed is counted again
+    from its live tasks and this week's finished ones (never from memory)."""
+    start = week_start(now)
+    count = 0
+    stale = Offer.objects.filter(weekly=True).exclude(week_of=start.date())
+    for offer in stale.only("pk"):
+        with transaction.atomic():
+            Offer.objects.select_for_update().filter(pk=offer.pk).first()
+            this_week = Q(state__in=LIVE) | Q(state=TaskState.DONE, done_at__gte=start)
+            goods = Task.objects.filter(this_week, offer=offer).aggregate(q=Sum("quantity"))["q"]
+            hours = Task.objects.filter(this_week, carrier_offer=offer).aggregate(h=Sum("hours"))["h"]
+            total = milli(goods or Decimal(0)) + milli(hours or Decimal(0))
+            Offer.objects.filter(pk=offer.pk).update(committed_milli=total, week_of=start.date())
+            count += 1
+    return count
 
 
 def _expire_tasks(now) -> int:

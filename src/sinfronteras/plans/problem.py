@@ -10,12 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from sinfronteras.sharing.models import Need, Offer, Resource
 
-from .models import Task
+from .models import Task, TaskState
 
 KEPT_STATES = ("accepted", "done")
 
@@ -32,8 +32,15 @@ class Snapshot:
 
 
 def _kept(collective, field_name: str, value: str = "quantity") -> dict[int, Decimal]:
+    """What accepted and done tasks hold, per offer (or need); a weekly offer counts
+    only this week's finished tasks."""
+    from .housekeeping import week_start
+
+    offer = field_name.removesuffix("_id")
+    last_week = Q(state=TaskState.DONE, done_at__lt=week_start(timezone.now()),
+                  **{f"{offer}__weekly": True}) if offer != "need" else Q(pk__in=[])
     rows = (Task.objects.filter(need__collective=collective, state__in=KEPT_STATES)
-            .values(field_name)
+            .exclude(last_week).values(field_name)
             .annotate(total=Sum(value)))
     return {row[field_name]: row["total"] or Decimal(0) for row in rows}
 

@@ -72,7 +72,7 @@ class OfferForm(CollectiveChoicesMixin, forms.ModelForm):
 
     class Meta:
         model = Offer
-        fields = ["resources", "quantity", "area", "radius_km", "available_until"]
+        fields = ["resources", "quantity", "area", "radius_km", "weekly", "available_until"]
         widgets = {"available_until": forms.DateInput(attrs={"type": "date"})}
         error_messages = {
             "quantity": {"required": _("Say how much you can give.")},

@@ -127,6 +127,11 @@ class Offer(models.Model):
         help_text=_("How far from your area you can give. Empty: any distance."),
     )
     available_until = models.DateField(_("available until"), null=True, blank=True)
+    weekly = models.BooleanField(
+        _("every week"), default=False,
+        help_text=_("The quantity comes back each week (e.g. 3 hours every Saturday)."))
+    #: For a weekly offer: the Monday of the week ``committed_milli`` counts.
+    week_of = models.DateField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=16, choices=OfferStatus.choices, default=OfferStatus.ACTIVE)
     #: What live and done tasks already take from this offer, in thousandths of its unit
     #: (whole numbers: exact on every database); never above ``quantity`` (a database
