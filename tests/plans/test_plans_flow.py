@@ -157,6 +157,8 @@ def test_a_declined_task_returns_to_the_pool_and_is_planned_again(client, small_
 
 
 def test_the_person_in_need_sees_the_state_but_not_who_gives(client, small_world, la, alice, carla):
+    from django.utils import timezone
+
     make_plan(la)
     client.force_login(carla)
     page = client.get(reverse("plans:tasks")).content.decode()
@@ -165,7 +167,10 @@ def test_the_person_in_need_sees_the_state_but_not_who_gives(client, small_world
     client.force_login(alice)
     client.post(reverse("plans:task_action", args=[task.pk, "accept"]))
     client.force_login(carla)
-    assert "on its way" in client.get(reverse("plans:tasks")).content.decode()
+    page = client.get(reverse("plans:tasks")).content.decode()
+    task.refresh_from_db()
+    weekday = timezone.localtime(task.window_end).strftime("%A")
+    assert f"on its way, by {weekday}" in page
 
 
 def test_a_stranger_cannot_see_or_act_on_a_task(client, small_world, la, bob, dmitri):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from sinfronteras.sharing.models import Need
@@ -16,7 +17,9 @@ def state_of(need) -> str:
     accepted = [t for t in tasks if t.state == TaskState.ACCEPTED]
     if accepted:
         day = min(t.window_end for t in accepted)
-        return _("on its way, by %(day)s") % {"day": day.strftime("%d/%m")}
+        # "on its way, by Saturday 28/11": the weekday in the reader's language
+        return _("on its way, by %(day)s") % {"day": dateformat.format(timezone.localtime(day),
+                                                                        "l j/n")}
     if any(t.state in (TaskState.PROPOSED, TaskState.OPEN) for t in tasks):
         return _("planned")
     return _("waiting for the next plan")
