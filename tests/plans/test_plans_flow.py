@@ -355,3 +355,28 @@ def test_a_weekly_carrying_offer_comes_back_the_next_week_and_a_one_off_does_not
         carry.refresh_from_db()
         assert carry.committed_milli == (int(live.hours * 1000) if carried_again else int(first.hours * 1000))
         assert run.status == "done"
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connections when done
+def test_housekeeping_keeps_itself_scheduled_while_a_worker_runs(small_world, la):
+    from django_tasks_db.models import DBTaskResult
+
+    from sinfronteras.plans.jobs import housekeeping
+
+    make_plan(la)
+    waiting = DBTaskResult.objects.filter(task_path=housekeeping.module_path, status="READY")
+    assert waiting.count() == 1
+    make_plan(la)
+    assert waiting.count() == 1  # never two in the queue
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    DBTaskResult.objects.filter(pk=waiting.get().pk).update(
+        run_after=timezone.now() - timedelta(seconds=1))  # its quarter of an hour has passed
+
+    call_command("db_worker", "--batch", "--interval", "0")
+    assert DBTaskResult.objects.filter(task_path=housekeeping.module_path,
+                                       status="SUCCESSFUL").count() == 1
+    assert waiting.count() == 1  # the next one is queued

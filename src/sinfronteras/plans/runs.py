@@ -92,6 +92,9 @@ def execute_run(run_id: int) -> PlanRun:
         from .store import PlanChanged, store
 
         do_housekeeping()  # tasks past their window go back to the pool first
+        from .jobs import schedule_housekeeping
+
+        schedule_housekeeping()  # and keep doing it while a worker runs
         for attempt in range(1, COMPUTE_ATTEMPTS + 1):
             outcome = compute(run.collective, lambda stage, pct: _heartbeat(run_id, stage, pct))
             _heartbeat(run_id, "saving", 95)
