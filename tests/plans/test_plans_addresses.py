@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 from datetime import timedelta
 
 import pytest
@@ -13,9 +12,9 @@ import time_machine
 from cryptography.fernet import Fernet
 from django.apps import apps
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 
+from leaks import capture_every_log, dump_database
 from plans_fixtures import carrier_of, carrying, plan_now, volunteer  # noqa: F401
 from sinfronteras.plans import lifecycle
 from sinfronteras.plans.addresses import do_seal_address, readable_address
@@ -138,48 +137,15 @@ def test_rotation_stops_when_a_sealed_address_opens_with_no_configured_key(deliv
 # ----------------------------------------------------------------------- the leak test
 
 
-def dump_database() -> str:
-    """Every row of every table (django-tasks' results included), as text; binary as bytes."""
-    parts = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            for row in cursor.fetchall():
-                parts.append(repr(tuple(bytes(v) if isinstance(v, memoryview) else v
-                                        for v in row)))
-    return "\n".join(parts)
-
-
 def every_model_as_text() -> str:
     return "\n".join(str(obj) for model in apps.get_models() for obj in model.objects.all())
-
-
-class Everything(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.DEBUG)
-        self.seen = io.StringIO()
-
-    def emit(self, record):
-        self.seen.write(self.format(record) + "\n" + repr(record.__dict__) + "\n")
-        request = getattr(record, "request", None)
-        if request is not None and hasattr(request, "META"):
-            self.seen.write(repr(request.META) + "\n")
-            self.seen.write(repr(getattr(request, "POST", "")) + "\n")
 
 
 @pytest.fixture
 def everything_logged(settings):
     settings.DEBUG = True  # SQL with its parameters goes to django.db.backends too
-    handler = Everything()
-    root, django_logger = logging.getLogger(), logging.getLogger("django")
-    old_levels = root.level, django_logger.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    django_logger.setLevel(logging.DEBUG)  # "django" is INFO by default: SQL is DEBUG
-    yield handler.seen
-    root.removeHandler(handler)
-    root.setLevel(old_levels[0])
-    django_logger.setLevel(old_levels[1])
+    with capture_every_log() as seen:
+        yield seen
 
 
 def assert_no_probe(text, where):

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 import re
 from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.contrib.sessions.models import Session
-from django.db import connection
 from django.urls import reverse
 
 from conftest import PASSWORD, area, resource
+from leaks import capture_every_log, dump_database
 
 FORBIDDEN = re.compile(
     r"(?:^|[_ ])(?:nationality|citizen\w*|immigra\w*|visa|\w*birth\w*|dob|passport|ssn|"
@@ -46,41 +43,10 @@ def test_the_forbidden_field_check_would_catch_one():
         assert not FORBIDDEN.search(name), name
 
 
-def dump_database() -> str:
-    """Every row of every table, as text."""
-    parts = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            parts.extend(repr(row) for row in cursor.fetchall())
-    parts.extend(json.dumps(s.get_decoded()) for s in Session.objects.all())
-    return "\n".join(parts)
-
-
-class Everything(logging.Handler):
-    """Keep each record whole: its message, its arguments and every extra attribute."""
-
-    def __init__(self):
-        super().__init__(level=logging.DEBUG)
-        self.seen = io.StringIO()
-
-    def emit(self, record):
-        self.seen.write(self.format(record) + "\n" + repr(record.__dict__) + "\n")
-        request = getattr(record, "request", None)
-        if request is not None and hasattr(request, "META"):
-            self.seen.write(repr(request.META) + "\n")
-
-
 @pytest.fixture
 def everything_logged():
-    handler = Everything()
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    yield handler.seen
-    root.removeHandler(handler)
-    root.setLevel(old_level)
+    with capture_every_log() as seen:
+        yield seen
 
 
 def test_no_ip_address_or_user_agent_reaches_the_database_logs_or_errors(
