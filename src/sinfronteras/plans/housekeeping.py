@@ -17,10 +17,10 @@ from django.utils import timezone
 from sinfronteras.members.models import Collective
 from sinfronteras.sharing.models import Need, NeedStatus, Offer
 
+from .models import LIVE_STATES as LIVE
 from .models import SealedAddress, Task, TaskState
-from .store import milli, release
+from .store import milli, retire
 
-LIVE = [TaskState.OPEN, TaskState.PROPOSED, TaskState.ACCEPTED]
 
 
 def do_housekeeping(now=None) -> dict:
@@ -59,14 +59,7 @@ def renew_weekly_offers(now) -> int:
 
 def _expire_tasks(now) -> int:
     """Tasks whose window has passed return to the pool (their needs are planned again)."""
-    count = 0
-    with transaction.atomic():
-        for task in Task.objects.select_for_update().filter(state__in=LIVE, window_end__lt=now):
-            release(task)
-            task.state = TaskState.EXPIRED
-            task.save(update_fields=["state"])
-            count += 1
-    return count
+    return retire(Task.objects.filter(state__in=LIVE, window_end__lt=now), TaskState.EXPIRED)
 
 
 def _destroy_addresses(now) -> int:

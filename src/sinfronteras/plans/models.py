@@ -106,7 +106,9 @@ class TaskState(models.TextChoices):
     SUPERSEDED = "superseded", _("replanned")
 
 
-LIVE_TASK = Q(state__in=["open", "proposed", "accepted"])
+#: A task is live while it may still be carried out.
+LIVE_STATES = [TaskState.OPEN, TaskState.PROPOSED, TaskState.ACCEPTED]
+LIVE_TASK = Q(state__in=LIVE_STATES)
 
 
 class Task(models.Model):

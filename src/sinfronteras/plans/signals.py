@@ -6,17 +6,13 @@ from django.dispatch import receiver
 
 from sinfronteras.sharing.models import Need, NeedStatus, Offer, OfferStatus
 
+from .models import LIVE_STATES as LIVE
 from .models import SealedAddress, Task, TaskState
-from .store import commit, release
-
-LIVE = [TaskState.OPEN, TaskState.PROPOSED, TaskState.ACCEPTED]
+from .store import commit, retire
 
 
 def _supersede(tasks) -> None:
-    for task in tasks.select_for_update().filter(state__in=LIVE):
-        release(task)
-        task.state = TaskState.SUPERSEDED
-        task.save(update_fields=["state"])
+    retire(tasks.filter(state__in=LIVE), TaskState.SUPERSEDED)
 
 
 @receiver(post_save, sender=Need)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from sinfronteras.sharing.models import Need
 
+from .models import LIVE_STATES as LIVE
 from .models import TaskState
 
 
@@ -40,5 +41,3 @@ def need_states(member) -> list[dict]:
              "asked": any(t.receiver_shares_name for t in need.tasks.all()),
              "live": any(t.state in LIVE for t in need.tasks.all())} for need in needs]
 
-
-LIVE = (TaskState.OPEN, TaskState.PROPOSED, TaskState.ACCEPTED)
