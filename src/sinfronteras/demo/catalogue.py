@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 #: (key, English, Spanish, unit, basic[, carries[, given in person]])
@@ -60,8 +59,7 @@ def food_pantries(data_dir: Path) -> list[dict]:
 
 
 def km_between(lat1, lon1, lat2, lon2) -> float:
-    """Great-circle distance (haversine, mean Earth radius)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+    """Great-circle distance, by the planner's haversine."""
+    from sinfronteras.planning.arcs import haversine_km
+
+    return float(haversine_km(lat1, lon1, lat2, lon2))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_UP, Decimal
 
 from sinfronteras.planning import Problem, plan
+from sinfronteras.planning.arcs import haversine_km
 from sinfronteras.planning.model import tier_of
 
 #: A carry takes this long to arrange and hand over, plus the drive at CITY_KMH.
@@ -23,11 +24,9 @@ CITY_KMH = 20.0
 
 
 def km_between(a, b) -> float:
-    """Great-circle distance between two areas (haversine, as the planner)."""
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
+    """Great-circle distance between two areas: the planner's own haversine, so that
+    a reach checked here agrees with the planner's arcs."""
+    return float(haversine_km(a.lat, a.lon, b.lat, b.lon))
 
 
 def carry_hours(km: float) -> Decimal:
@@ -48,7 +47,7 @@ class Carry:
     carrier_offer_id: int | None = None
 
 
-def _reach(offer, default_radius) -> float:
+def reach_km(offer, default_radius) -> float:
     radius = offer.radius_km if offer.radius_km is not None else default_radius
     return math.inf if radius is None else float(radius)
 
@@ -66,7 +65,7 @@ def _problem(carries, carriers, hours_left, default_radius) -> dict:
     for offer in carriers:
         entry = {"id": f"c{offer.pk}", "resources": ["carry-basic", "carry-other"],
                  "quantity": float(hours_left[offer.pk]), "place": f"a{offer.area_id}"}
-        reach = _reach(offer, default_radius)
+        reach = reach_km(offer, default_radius)
         if reach != math.inf:
             entry["radius_km"] = reach
         doc["offers"].append(entry)
@@ -94,7 +93,7 @@ def assign_carriers(carries: list[Carry], carriers: list, hours_left: dict, defa
         order = [pk for pk, _ in preferred] + [pk for _, pk in others]
         for pk in dict.fromkeys(order):
             offer = by_pk[pk]
-            reach = _reach(offer, default_radius)
+            reach = reach_km(offer, default_radius)
             fits = hours_left[pk] >= carry.hours
             if fits and km_between(offer.area, carry.pickup) <= reach \
                     and km_between(offer.area, carry.dropoff) <= reach:

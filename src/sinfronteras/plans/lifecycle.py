@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from sinfronteras.sharing.models import NeedStatus, Offer
 
-from .carriers import km_between
+from .carriers import km_between, reach_km
 from .models import Task, TaskKind, TaskState
-from .store import commit, release
+from .store import commit, retire
 
 
 class TaskRefused(Exception):
@@ -49,23 +49,23 @@ def do_accept(member, task: Task) -> Task:
 
 def do_decline(member, task: Task) -> Task:
     """Give the task back: it returns to the pool and is planned again."""
-    with transaction.atomic():
-        locked = Task.objects.select_for_update().filter(
-            pk=task.pk, carrier=member, state__in=[TaskState.PROPOSED, TaskState.ACCEPTED]).first()
-        if locked is None:
-            raise TaskRefused(_("This task is not yours to decline."))
-        release(locked)
-        locked.state = TaskState.DECLINED
-        locked.save(update_fields=["state"])
-    return locked
+    mine = Task.objects.filter(pk=task.pk, carrier=member,
+                               state__in=[TaskState.PROPOSED, TaskState.ACCEPTED])
+    if not retire(mine, TaskState.DECLINED):
+        raise TaskRefused(_("This task is not yours to decline."))
+    task.refresh_from_db()
+    return task
 
 
-def eligible_carrier_offer(member, task: Task):
+def carrying_offers(member) -> list[Offer]:
+    return list(Offer.objects.active().filter(posted_by=member, resources__carries=True)
+                .select_related("area").distinct())
+
+
+def eligible_carrier_offer(member, task: Task, offers=None):
     """The member's carrying offer that reaches both ends with hours left, if any."""
-    for offer in (Offer.objects.active().filter(posted_by=member, resources__carries=True)
-                  .select_related("area").distinct()):
-        reach = offer.radius_km if offer.radius_km is not None else member.collective.default_radius_km
-        reach = float("inf") if reach is None else float(reach)
+    for offer in carrying_offers(member) if offers is None else offers:
+        reach = reach_km(offer, member.collective.default_radius_km)
         if (offer.available >= task.hours and km_between(offer.area, task.offer.area) <= reach
                 and km_between(offer.area, task.need.area) <= reach):
             return offer
@@ -127,7 +127,8 @@ def open_tasks_for(member):
     tasks = (Task.objects.filter(need__collective_id=member.collective_id, state=TaskState.OPEN,
                                  window_end__gt=timezone.now())
              .select_related("need__resource", "need__area", "offer__area"))
-    return [t for t in tasks if eligible_carrier_offer(member, t)]
+    offers = carrying_offers(member)  # read once, not once a task
+    return [t for t in tasks if offers and eligible_carrier_offer(member, t, offers)]
 
 
 def do_share_names(member, need=None, task=None) -> int:
