@@ -15,8 +15,6 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from sinfronteras.members.models import ApiToken, Area
-from sinfronteras.sharing import services
-from sinfronteras.sharing.forms import NeedForm, OfferForm
 from sinfronteras.sharing.models import Need, Offer, Resource
 
 

@@ -14,8 +14,6 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ProblemError
-
 #: The problem and plan format version this library reads and writes.
 FORMAT_VERSION = 1
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 

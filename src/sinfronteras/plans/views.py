@@ -14,7 +14,7 @@ from sinfronteras.sharing.services import access_need
 
 from . import lifecycle, report, runs
 from .addresses import AddressForm, do_seal_address, readable_address
-from .models import PlanRun, TaskState
+from .models import TaskState
 from .status import need_states
 
 
