@@ -221,18 +221,22 @@ for i in range(12):
         kind="carry", state="open", hours=Decimal("0.75"), window_start=now - timedelta(hours=1),
         window_end=now + timedelta(days=1)))
 carriers = []
-for i in range(8):
+for i in range(4):
     m = member(f"c{i}", bh)
     o = Offer.objects.create(collective=la, posted_by=m, quantity=1, area=bh)
     o.resources.set([carrying])
     carriers.append((m, o))
+# Eight threads, two per carrier: they race for the same tasks and, in pairs, for the same
+# carrier's hours. Each walks every task in its own order until its carrier holds one, so
+# the outcome does not depend on timing: each carrier ends with exactly one task (a task
+# takes 0.75 of the carrier's one hour), whichever it was.
 barrier = threading.Barrier(8)
 errors, taken = [], []
 def work(i):
+    m = carriers[i // 2][0]
     try:
         barrier.wait()
-        for n, task in enumerate(random.Random(i).sample(tasks, 6)):
-            m = carriers[(i + n % 2) % 8][0]
+        for task in random.Random(i).sample(tasks, len(tasks)):
             try:
                 lifecycle.do_take(m, Task.objects.get(pk=task.pk)); taken.append(task.pk)
             except lifecycle.TaskRefused:
@@ -247,10 +251,10 @@ assert errors == [], errors
 assert len(taken) == len(set(taken)), "a task was taken twice"
 for m, o in carriers:
     o.refresh_from_db()
-    hours = sum(t.hours for t in Task.objects.filter(carrier_offer=o, state="accepted"))
-    assert o.committed_milli == int(hours * 1000) <= 1000, (o.pk, o.committed_milli, hours)
-    assert Task.objects.filter(carrier=m).exclude(carrier_offer=o).count() == 0
-assert Task.objects.filter(state="accepted").count() == len(taken) == 8
+    mine = Task.objects.filter(carrier=m)
+    assert mine.count() == 1 and mine.filter(carrier_offer=o, state="accepted").count() == 1
+    assert o.committed_milli == 750, (o.pk, o.committed_milli)
+assert Task.objects.filter(state="accepted").count() == len(taken) == 4
 print("ok", len(taken))
 """
 
@@ -263,7 +267,7 @@ def test_carriers_taking_tasks_at_once_on_a_sqlite_file_never_share_one(tmp_path
     done = subprocess.run([sys.executable, "-c", SQLITE_TAKES], env=env, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.strip() == "ok 8"
+    assert done.stdout.strip() == "ok 4"
 
 
 # ---------------------------------------------------------------- the worker killed mid-run
