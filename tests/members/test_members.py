@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import PASSWORD, area
+from sinfronteras.audit.models import Event
 from sinfronteras.members.models import Collective, Invite, Member
 from sinfronteras.members.services import do_create_invite
 
@@ -111,6 +112,17 @@ def test_createcollective_makes_a_collective_and_its_first_coordinator(db, capsy
     rosa = Member.objects.get(username="rosa")
     assert rosa.is_coordinator and rosa.collective.name == "Boyle Heights Mutual Aid"
     assert rosa.collective.areas.get().lat == 34.03  # coarse: about 1 km
+    food = rosa.collective.resources.get(key="food")
+    assert food.basic and food.unit_es == "kg"
+    assert rosa.collective.resources.filter(carries=True).count() == 1
+    started = Event.objects.get(collective=rosa.collective, action="catalogue.started")
+    assert started.actor == rosa and "food" in started.data["basic"]
+
+
+def test_createcollective_can_start_with_an_empty_catalogue(db):
+    call_command("createcollective", "Empty Shelves", "--username", "rosa", "--password", PASSWORD,
+                 "--catalogue", "empty")
+    assert not Member.objects.get(username="rosa").collective.resources.exists()
 
 
 @pytest.mark.parametrize("args, says", [
@@ -118,6 +130,8 @@ def test_createcollective_makes_a_collective_and_its_first_coordinator(db, capsy
     (["--username", "rosa", "--password", "123"], "password is too weak"),
     (["--username", "rosa", "--area", "Nowhere"], "--area 'Nowhere'"),
     (["--username", "rosa", "--area", "Pole:95,0"], "latitude"),
+    (["--username", "rosa", "--area", "Bell:33.97,-118.18", "--area", "bell:33.98,-118.18"],
+     "same name"),
 ])
 def test_createcollective_refuses_bad_input_with_exit_2_and_writes_nothing(db, args, says):
     if "--password" not in args:

@@ -145,3 +145,15 @@ def test_a_coordinator_pages_through_many_needs(client, alice, bob, need_of):
     second = client.get(reverse("needs") + "?page=2").content.decode()
     assert first.count('id="need-') == PER_PAGE and second.count('id="need-') == 5
     assert f"need-{needs[-1].pk}" in second and "Page 2 of 2" in second
+
+
+@pytest.mark.parametrize("page", ["needs", "offers"])
+def test_the_page_title_stays_plain_text_when_the_list_has_pages(client, alice, bob, need_of,
+                                                                 offer_of, page):
+    for _ in range(61):
+        need_of(bob, "food", 1)
+        offer_of(bob, ["food"], 1)
+    client.force_login(alice)
+    html = client.get(reverse(page)).content.decode()
+    title = html.split("<title>")[1].split("</title>")[0]
+    assert "Page 1 of 2" in html and "<" not in title

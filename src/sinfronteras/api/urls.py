@@ -85,6 +85,7 @@ class ResourceOut(Schema):
     name_en: str
     name_es: str
     unit: str
+    unit_es: str
     basic: bool
 
 

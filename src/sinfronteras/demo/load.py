@@ -18,9 +18,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from sinfronteras.members.models import Area, Collective, Member, Role
-from sinfronteras.sharing.models import Need, Offer, Resource
+from sinfronteras.sharing.models import Need, Offer
 
-from .catalogue import FIRST_NAMES, RESOURCES, food_pantries, km_between, neighbourhoods
+from sinfronteras.sharing.services import do_seed_catalogue
+
+from .catalogue import FIRST_NAMES, food_pantries, km_between, neighbourhoods
 
 SLUG = "la-sin-fronteras"
 NAME = "LA Sin Fronteras"
@@ -79,12 +81,7 @@ def _build(data_dir, rng, households, volunteers):
     areas = [Area(collective=collective, name=n, lat=lat, lon=lon) for n, lat, lon in neighbourhoods()]
     for area in areas:
         area.save()
-    resources = {}
-    for key, en, es, unit, basic, *flags in RESOURCES:
-        carries, in_person = (list(flags) + [False, False])[:2]
-        resources[key] = Resource.objects.create(
-            collective=collective, key=key, name_en=en, name_es=es, unit=unit, basic=basic,
-            carries=carries, in_person=in_person)
+    resources = do_seed_catalogue(collective)
     password = make_password(PASSWORD)  # hashed once, shared by every demo account
     ana = _member(collective, "ana", "Ana (coordinadora)", password, areas[0], "es", Role.COORDINATOR)
     marcus = _member(collective, "marcus", "Marcus (coordinator)", password, areas[4], "en",

@@ -23,8 +23,9 @@ from .models import (Action, ActionNeed, Commitment, CommitmentState, Conversati
                      OrganizingSettings)
 
 #: Resources made on demand: hours of people present at an action, and hours of any help.
-PRESENCE = ("presence", "People present at an action", "Personas presentes en una acción", "hours")
-HELP = ("help", "A hand (someone's time)", "Una mano (tiempo de alguien)", "hours")
+PRESENCE = ("presence", "People present at an action", "Personas presentes en una acción", "hours",
+            "horas")
+HELP = ("help", "A hand (someone's time)", "Una mano (tiempo de alguien)", "hours", "horas")
 
 
 def settings_of(collective) -> OrganizingSettings:
@@ -32,10 +33,11 @@ def settings_of(collective) -> OrganizingSettings:
 
 
 def resource_on_demand(collective, spec) -> Resource:
-    key, en, es, unit = spec
+    key, en, es, unit, unit_es = spec
     return Resource.objects.get_or_create(
         collective=collective, key=key,
-        defaults={"name_en": en, "name_es": es, "unit": unit, "in_person": True})[0]
+        defaults={"name_en": en, "name_es": es, "unit": unit, "unit_es": unit_es,
+                  "in_person": True})[0]
 
 
 # --- access: one helper per model ------------------------------------------------------------

@@ -101,7 +101,8 @@ def resource_areas(snap: Snapshot) -> dict[str, dict]:
     for need in snap.needs.values():
         names["resources"][need.resource.key] = {"name_en": need.resource.name_en,
                                                  "name_es": need.resource.name_es,
-                                                 "unit": need.resource.unit}
+                                                 "unit": need.resource.unit,
+                                                 "unit_es": need.resource.unit_es}
         names["places"][f"a{need.area_id}"] = need.area.name
     for offer in snap.offers.values():
         names["places"][f"a{offer.area_id}"] = offer.area.name

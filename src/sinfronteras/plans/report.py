@@ -32,13 +32,14 @@ def shortage_sentences(summary: dict, limit: int = 12) -> list[str]:
     for row in summary.get("plan", {}).get("shortage", [])[:limit]:
         resource = names.get("resources", {}).get(row["resource"], {})
         label = resource.get("name_es" if spanish else "name_en", row["resource"])
+        unit = (spanish and resource.get("unit_es")) or row["unit"]
         area = names.get("places", {}).get(row["place"], row["place"])
         text = ngettext(
             "%(short)s %(unit)s of %(resource)s short in %(area)s: %(short)s %(unit)s more from "
             "a giver within reach would fully meet %(count)s need.",
             "%(short)s %(unit)s of %(resource)s short in %(area)s: %(short)s %(unit)s more from "
             "a giver within reach would fully meet %(count)s needs.", row["needs"],
-        ) % {"short": _num(row["short"]), "unit": row["unit"], "resource": label, "area": area,
+        ) % {"short": _num(row["short"]), "unit": unit, "resource": label, "area": area,
              "count": row["needs"]}
         if row.get("nothing_in_reach"):
             text += " " + ngettext("%(n)s of them has no giver of it within reach at all.",

@@ -1,4 +1,4 @@
-"""Forms for needs and offers: the one place their input is checked.
+"""Forms for needs, offers and the catalogue (areas, resources): the one place input is checked.
 
 The pages and the JSON API both validate through these forms, so a rule is
 written once and an error reads the same everywhere.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area
@@ -55,7 +56,7 @@ class NeedForm(CollectiveChoicesMixin, forms.ModelForm):
 
 class ResourcesField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.unit})"
+        return f"{obj.name} ({obj.unit_label})"
 
 
 class OfferForm(CollectiveChoicesMixin, forms.ModelForm):
@@ -97,3 +98,90 @@ class OfferForm(CollectiveChoicesMixin, forms.ModelForm):
                 params={"units": ", ".join(units)},
             )
         return resources
+
+
+class ResourceForm(forms.ModelForm):
+    """A coordinator adds a resource to the catalogue or renames one.
+
+    Whether it is basic is not here: the members decide that by vote.
+    """
+
+    class Meta:
+        model = Resource
+        fields = ["name_en", "name_es", "unit", "unit_es", "carries", "in_person"]
+        help_texts = {
+            "unit": _("What one of it is counted in: kg, packs, hours, copies."),
+            "unit_es": _("Leave empty when it reads the same in Spanish."),
+            "carries": _("Offers of it carry other things between areas (a car, a bike, a cart)."),
+            "in_person": _("The giver goes: time, a ride, a hand at an action."),
+        }
+        error_messages = {
+            "name_en": {"required": _("Give the resource a name in English.")},
+            "name_es": {"required": _("Give the resource a name in Spanish.")},
+            "unit": {"required": _("Say what it is counted in, e.g. kg or hours.")},
+        }
+
+    def __init__(self, *args, collective, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.collective = collective
+
+    def clean_name_en(self):
+        name = self.cleaned_data["name_en"].strip()
+        if not self.instance.pk:
+            key = slugify(name)[:40].strip("-")
+            if not key:
+                raise forms.ValidationError(_("Write the name with letters or digits."))
+            if Resource.objects.filter(collective=self.collective, key=key).exists():
+                raise forms.ValidationError(
+                    _("The catalogue already has “%(name)s”: edit that one instead."),
+                    params={"name": name})
+            self.instance.key = key
+        return name
+
+    def clean_unit(self):
+        unit = self.cleaned_data["unit"].strip()
+        if self.instance.pk and unit != self.instance.unit:
+            needs = self.instance.needs.open().count()
+            offers = self.instance.offers.active().count()
+            if needs or offers:
+                raise forms.ValidationError(
+                    _("The unit can't change while %(needs)s open needs and %(offers)s active "
+                      "offers count in %(unit)s: add a new resource instead."),
+                    params={"needs": needs, "offers": offers, "unit": self.instance.unit})
+        return unit
+
+    def clean(self):
+        data = super().clean()
+        if data.get("carries") and data.get("in_person"):
+            raise forms.ValidationError(
+                _("A resource that carries other things is not itself given in person: untick one."))
+        return data
+
+
+class AreaForm(forms.ModelForm):
+    """A named area with coarse coordinates (rounded to about 1 km when saved)."""
+
+    class Meta:
+        model = Area
+        fields = ["name", "lat", "lon"]
+        labels = {"lat": _("Latitude"), "lon": _("Longitude")}
+        help_texts = {"lat": _("The middle of the neighbourhood, e.g. 34.03; kept to about 1 km.")}
+        error_messages = {
+            "name": {"required": _("Give the area a name.")},
+            "lat": dict.fromkeys(["required", "invalid", "min_value", "max_value"],
+                                 _("Give a latitude between -90 and 90.")),
+            "lon": dict.fromkeys(["required", "invalid", "min_value", "max_value"],
+                                 _("Give a longitude between -180 and 180.")),
+        }
+
+    def __init__(self, *args, collective, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.collective = collective
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        same = Area.objects.filter(collective=self.collective, name__iexact=name)
+        if same.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("There is already an area called “%(name)s”."),
+                                        params={"name": name})
+        return name

@@ -28,7 +28,9 @@ class Resource(models.Model):
     key = models.SlugField(max_length=40)
     name_en = models.CharField(_("name (English)"), max_length=80)
     name_es = models.CharField(_("name (Spanish)"), max_length=80)
-    unit = models.CharField(_("unit"), max_length=20)
+    unit = models.CharField(_("unit (English)"), max_length=20)
+    #: The unit's Spanish word; empty where it reads the same (kg).
+    unit_es = models.CharField(_("unit (Spanish)"), max_length=20, blank=True)
     basic = models.BooleanField(_("basic need"), default=False)
     #: Offers of this resource carry other things between areas (hours of a volunteer
     #: with a car, a bike, a cart): the carriers of the second planning stage.
@@ -46,6 +48,12 @@ class Resource(models.Model):
     @property
     def name(self) -> str:
         return self.name_es if (get_language() or "en").startswith("es") else self.name_en
+
+    @property
+    def unit_label(self) -> str:
+        """The unit in the language of the page."""
+        spanish = (get_language() or "en").startswith("es")
+        return (self.unit_es or self.unit) if spanish else self.unit
 
     def __str__(self) -> str:
         return self.name
@@ -170,6 +178,7 @@ class Offer(models.Model):
         return self.quantity - Decimal(self.committed_milli) / 1000
 
     @property
-    def unit(self) -> str:
+    def unit_label(self) -> str:
+        """The unit of its resources, in the language of the page."""
         first = next(iter(self.resources.all()), None)
-        return first.unit if first else ""
+        return first.unit_label if first else ""

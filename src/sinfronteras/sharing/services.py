@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
-from .models import Need, NeedStatus, Offer, OfferStatus
+from .models import Need, NeedStatus, Offer, OfferStatus, Resource
+from .starter import STARTER
 
 
 def access_need(member, pk, *, write: bool = False) -> Need:
@@ -105,3 +106,38 @@ def do_withdraw_offer(offer: Offer, member=None) -> Offer:
     offer.save(update_fields=["status", "updated_at"])
     _record_power(member, offer, "offer.withdrawn")
     return offer
+
+
+@transaction.atomic
+def do_seed_catalogue(collective, *, actor=None) -> dict[str, Resource]:
+    """Give a new collective the starter catalogue (``sharing.starter``). Returns key -> resource."""
+    from sinfronteras.audit.models import record
+
+    resources = {}
+    for key, en, es, unit, unit_es, basic, carries, in_person in STARTER:
+        resources[key] = Resource.objects.create(
+            collective=collective, key=key, name_en=en, name_es=es, unit=unit, unit_es=unit_es,
+            basic=basic, carries=carries, in_person=in_person)
+    record(collective, "catalogue.started", actor=actor,
+           data={"resources": len(resources),
+                 "basic": ", ".join(k for k, r in resources.items() if r.basic)})
+    return resources
+
+
+@transaction.atomic
+def do_save_catalogue_entry(member, form, kind: str):
+    """Save a resource or an area from a valid form; the change goes in the audit log.
+
+    ``kind`` is ``"resource"`` or ``"area"``. Returns the saved record.
+    """
+    from sinfronteras.audit.models import record
+
+    item = form.save(commit=False)
+    created = item.pk is None
+    item.collective = member.collective
+    item.save()
+    fields = form.Meta.fields if created else form.changed_data
+    data = {"id": item.pk} | {
+        f: value if isinstance(value := getattr(item, f), (bool, str)) else str(value) for f in fields}
+    record(member.collective, f"{kind}.{'added' if created else 'changed'}", actor=member, data=data)
+    return item

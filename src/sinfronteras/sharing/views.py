@@ -1,4 +1,4 @@
-"""Pages for needs and offers: parse, check access, delegate to services."""
+"""Pages for needs, offers and the catalogue: parse, check access, delegate to services."""
 
 from __future__ import annotations
 
@@ -6,14 +6,17 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sinfronteras.members.models import Area
+
 from . import services
-from .forms import NeedForm, OfferForm
-from .models import Need, Offer
+from .forms import AreaForm, NeedForm, OfferForm, ResourceForm
+from .models import Need, Offer, Resource
 
 
 PER_PAGE = 60
@@ -97,3 +100,36 @@ def offer_withdraw(request, pk):
     services.do_withdraw_offer(services.access_offer(request.user, pk, write=True), request.user)
     messages.success(request, _("The offer is withdrawn."))
     return redirect("offers")
+
+
+@login_required
+def catalogue(request):
+    """Every member reads the areas and resources; coordinators change them."""
+    collective = request.user.collective
+    return render(request, "sharing/catalogue.html", {
+        "resources": Resource.objects.filter(collective=collective),
+        "areas": Area.objects.filter(collective=collective),
+    })
+
+
+def _catalogue_entry(request, pk, model, form_class, template):
+    if not request.user.is_coordinator:
+        raise PermissionDenied(_("Only coordinators change the catalogue."))
+    collective = request.user.collective
+    item = get_object_or_404(model, pk=pk, collective=collective) if pk else None
+    form = form_class(request.POST or None, instance=item, collective=collective)
+    if request.method == "POST" and form.is_valid():
+        services.do_save_catalogue_entry(request.user, form, model._meta.model_name)
+        messages.success(request, _("Saved, and written in the audit log."))
+        return redirect("catalogue")
+    return render(request, template, {"form": form, "item": item})
+
+
+@login_required
+def resource_edit(request, pk=None):
+    return _catalogue_entry(request, pk, Resource, ResourceForm, "sharing/resource_form.html")
+
+
+@login_required
+def area_edit(request, pk=None):
+    return _catalogue_entry(request, pk, Area, AreaForm, "sharing/area_form.html")

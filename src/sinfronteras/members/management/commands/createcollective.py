@@ -1,4 +1,5 @@
-"""sinfronteras createcollective NAME --username U [--password P] [--area "Name:lat,lon"]..."""
+"""sinfronteras createcollective NAME --username U [--password P] [--area "Name:lat,lon"]...
+[--catalogue starter|empty]"""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.db import transaction
 from sinfronteras.members.forms import username_validator
 from sinfronteras.members.models import Area, Member
 from sinfronteras.members.services import do_create_collective
+from sinfronteras.sharing.services import do_seed_catalogue
 
 AREA = re.compile(r"^(?P<name>[^:]+):\s*(?P<lat>-?\d+(\.\d+)?)\s*,\s*(?P<lon>-?\d+(\.\d+)?)$")
 
@@ -43,8 +45,13 @@ class Command(BaseCommand):
         parser.add_argument("--language", default="en", choices=["en", "es"])
         parser.add_argument("--area", action="append", default=[], metavar="NAME:LAT,LON",
                             help="A named area with coarse coordinates; repeat for more.")
+        parser.add_argument("--catalogue", default="starter", choices=["starter", "empty"],
+                            help="Start with food, diapers, hygiene kits, legal help, rides, "
+                                 "childcare, newspaper copies and carrying (the default), or with "
+                                 "nothing. Coordinators add more on the catalogue page.")
 
-    def handle(self, *args, name, username, display_name, password, language, area, **options):
+    def handle(self, *args, name, username, display_name, password, language, area, catalogue,
+               **options):
         name = name.strip()
         if not name:
             raise fail("The collective's name is empty: give it a name.")
@@ -55,6 +62,9 @@ class Command(BaseCommand):
         if Member.objects.filter(username__iexact=username).exists():
             raise fail(f"--username {username!r} is taken: choose another login name.")
         areas = [parse_area(text) for text in area]
+        names = [area_name.casefold() for area_name, _lat, _lon in areas]
+        if len(set(names)) < len(names):
+            raise fail("--area: two areas have the same name; give each area once.")
         password = password or os.environ.get("SINFRONTERAS_PASSWORD") or self.ask_password()
         try:
             password_validation.validate_password(password)
@@ -67,6 +77,8 @@ class Command(BaseCommand):
             )
             for area_name, lat, lon in areas:
                 Area.objects.create(collective=collective, name=area_name, lat=lat, lon=lon)
+            if catalogue == "starter":
+                do_seed_catalogue(collective, actor=coordinator)
         self.stdout.write(f"Created {collective.name} ({collective.slug}) with coordinator {username}.")
 
     def ask_password(self) -> str:
