@@ -13,10 +13,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sinfronteras.members.models import Area
+from sinfronteras.members.models import Area, Member, Role
 from sinfronteras.sharing.models import Resource
 
-from .models import BUDGET_RULES, RANKED_RULES, WITH_OPTIONS, YES_NO, Change, Kind, Proposal, Rule
+from .models import (BUDGET_RULES, RANKED_RULES, ROLE_CHANGES, WITH_OPTIONS, YES_NO, Change, Kind,
+                     Proposal, Rule)
 
 MAX_OPTIONS = 50
 MAX_DAYS = 90
@@ -34,7 +35,7 @@ class ProposeForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["title", "body", "kind", "rule", "seats", "options", "resource", "budget",
-                  "change", "change_value", "quorum", "ballot_mode", "hide_results", "closes_at"]
+                  "change", "change_value", "subject", "quorum", "ballot_mode", "hide_results", "closes_at"]
         widgets = {
             "body": forms.Textarea(attrs={"rows": 4}),
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -46,11 +47,13 @@ class ProposeForm(forms.ModelForm):
             "resource": _("The pooled resource of a participatory budget, or the resource a "
                           "change makes basic or not basic."),
             "budget": _("How much of the pooled resource the projects share."),
+            "subject": _("The member a change of role is about."),
             "change_value": _("Days to keep fulfilled needs, or the default reach in km "
                               "(empty: any distance)."),
         }
         error_messages = {
             "title": {"required": _("Say what the members decide.")},
+            "subject": {"invalid_choice": _("Pick a member of your collective.")},
             "closes_at": {"required": _("Say when voting closes."),
                           "invalid": _("Give a date and time, for example 2030-05-01 18:00.")},
         }
@@ -61,6 +64,10 @@ class ProposeForm(forms.ModelForm):
         self.fields["rule"].choices = [("", _("the default for the kind"))] + list(Rule.choices)
         self.fields["resource"].queryset = Resource.objects.filter(collective_id=member.collective_id)
         self.fields["resource"].empty_label = _("none")
+        self.fields["subject"].queryset = Member.objects.filter(
+            collective_id=member.collective_id, is_active=True).order_by("display_name")
+        self.fields["subject"].label_from_instance = lambda m: m.display_name
+        self.fields["subject"].empty_label = _("none")
         if not self.is_bound:
             self.initial.setdefault("closes_at", (timezone.localtime() + timedelta(days=7))
                                     .replace(second=0, microsecond=0))
@@ -160,8 +167,8 @@ class ProposeForm(forms.ModelForm):
         if change and kind not in YES_NO:
             self.add_error("change", _("Only a consent or majority proposal can change a setting."))
             return
-        if change in (Change.BASIC, Change.NOT_BASIC):
-            if data.get("resource") is None:
+        if change in (Change.BASIC, Change.NOT_BASIC, *ROLE_CHANGES):
+            if change in (Change.BASIC, Change.NOT_BASIC) and data.get("resource") is None:
                 self.add_error("resource", _("Pick the resource this changes."))
             data["change_value"] = None
         elif change == Change.RETENTION:
@@ -172,6 +179,21 @@ class ProposeForm(forms.ModelForm):
                 self.add_error("change_value", _("Give a distance of 0 km or more, or leave it empty."))
         elif value is not None:
             self.add_error("change_value", _("Nothing changes: leave the value empty."))
+        self._clean_subject(change, data)
+
+    def _clean_subject(self, change, data):
+        subject = data.get("subject")
+        if change not in ROLE_CHANGES:
+            if subject is not None:
+                self.add_error("subject", _("Only a change of role names a member."))
+        elif subject is None:
+            self.add_error("subject", _("Pick the member whose role this changes."))
+        elif change == Change.COORDINATOR and subject.role == Role.COORDINATOR:
+            self.add_error("subject", _("%(name)s is a coordinator already.")
+                           % {"name": subject.display_name})
+        elif change == Change.MEMBER and subject.role != Role.COORDINATOR:
+            self.add_error("subject", _("%(name)s is not a coordinator.")
+                           % {"name": subject.display_name})
 
     def _clean_budget(self, kind, data):
         if kind == Kind.BUDGET:

@@ -62,6 +62,12 @@ class Change(models.TextChoices):
     NOT_BASIC = "not_basic", _("make a resource not a basic need")
     RETENTION = "retention_days", _("how many days fulfilled needs are kept")
     RADIUS = "default_radius_km", _("the default reach of an offer")
+    COORDINATOR = "coordinator", _("make a member a coordinator")
+    MEMBER = "member", _("make a coordinator a member again")
+
+
+#: Changes that name a member whose role they change.
+ROLE_CHANGES = (Change.COORDINATOR, Change.MEMBER)
 
 
 class BallotMode(models.TextChoices):
@@ -110,6 +116,9 @@ class Proposal(models.Model):
                                        null=True, blank=True)
     resource = models.ForeignKey(Resource, models.RESTRICT, null=True, blank=True,
                                  related_name="proposals", verbose_name=_("resource"))
+    #: The member whose role a role change changes.
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                related_name="+", verbose_name=_("member"))
     budget = models.DecimalField(_("budget"), max_digits=12, decimal_places=3, null=True, blank=True,
                                  validators=[MinValueValidator(Decimal("0.001"))])
     created_at = models.DateTimeField(default=timezone.now)

@@ -14,11 +14,12 @@ from django.utils import timezone
 
 from sinfronteras.audit.models import record
 from sinfronteras.members.models import Member, Role
-from sinfronteras.members.services import do_change_setting
+from sinfronteras.members.services import do_change_role, do_change_setting
 from sinfronteras.sharing.models import Need
 
 from . import counting
-from .models import Ballot, Change, Decision, Kind, Option, Participation, Proposal, Status
+from .models import (ROLE_CHANGES, Ballot, Change, Decision, Kind, Option, Participation, Proposal,
+                     Status)
 
 
 class VoteRefused(Exception):
@@ -144,7 +145,7 @@ def do_apply_decision(decision) -> Decision:
     Idempotent: an applied decision is left as it is.
     """
     decision = Decision.objects.select_for_update(of=("self",)).select_related(
-        "proposal__collective", "proposal__resource", "proposal__author").get(pk=decision.pk)
+        "proposal__collective", "proposal__resource", "proposal__author", "proposal__subject").get(pk=decision.pk)
     proposal = decision.proposal
     effect = effect_of(proposal)
     if decision.applied_at or not decision.passed or not effect:
@@ -159,6 +160,9 @@ def do_apply_decision(decision) -> Decision:
     elif effect == Change.RADIUS:
         do_change_setting(collective, "default_radius_km", proposal.change_value,
                           decision_ref=decision.pk)
+    elif effect in ROLE_CHANGES:
+        role = Role.COORDINATOR if effect == Change.COORDINATOR else Role.MEMBER
+        do_change_role(collective, proposal.subject, role, decision_ref=decision.pk)
     else:
         needs = _budget_needs(decision)
         record(collective, "budget.applied", decision_ref=decision.pk,

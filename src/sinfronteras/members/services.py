@@ -106,6 +106,31 @@ def do_change_setting(collective, name: str, value, *, decision_ref: int, resour
            data={"setting": key, "old": _plain(old), "new": _plain(value)})
 
 
+@transaction.atomic
+def do_change_role(collective, member, role: str, *, decision_ref: int) -> None:
+    """Apply a passed decision that makes ``member`` a coordinator or a member again.
+
+    Roles change only this way. A collective keeps at least one active coordinator:
+    a decision that would leave none is refused (``ValueError``), and so is one about
+    somebody who has left or belongs elsewhere.
+    """
+    from sinfronteras.audit.models import record
+
+    if member is None or member.collective_id != collective.pk or not member.is_active:
+        raise ValueError("The member this decision names has left the collective.")
+    if role not in Role.values:
+        raise ValueError(f"{role!r} is not a role; use one of {Role.values}.")
+    coordinators = Member.objects.select_for_update().filter(
+        collective=collective, role=Role.COORDINATOR, is_active=True)
+    if role == Role.MEMBER and list(coordinators) == [member]:
+        raise ValueError("This would leave the collective without a coordinator.")
+    old = member.role
+    member.role = role
+    member.save(update_fields=["role"])
+    record(collective, "role.changed", decision_ref=decision_ref,
+           data={"member": member.display_name, "old": old, "new": role})
+
+
 def _plain(value):
     return value if value is None or isinstance(value, (bool, int, str)) else str(value)
 
