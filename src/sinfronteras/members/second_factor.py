@@ -2,40 +2,62 @@
 
 A coordinator's session holds no coordinator power until a second factor is
 verified: the middleware sends them to set one up (first time) or to enter a
-code. Members are not asked; nothing here stores an IP address or a device name
-beyond "authenticator".
+code. Setting one up also gives ten one-time recovery codes, shown once, for a
+lost phone. Members are not asked; nothing here stores an IP address or a
+device name beyond "authenticator" and "recovery codes".
 """
 
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 
 #: Paths a coordinator may open before the second factor (besides the 2FA pages).
 OPEN_PREFIXES = ("/static/", "/logout/", "/language/", "/login/", "/api/")
+RECOVERY_CODES = 10
+TOTP_CODE = re.compile(r"\d{6}")
+RECOVERY_CODE = re.compile(r"[a-z2-7]{8}")  # django-otp's StaticToken.random_token()
 
 
 class CodeForm(forms.Form):
-    code = forms.RegexField(
-        label=_("Six-digit code from your authenticator app"), regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": _("Type the six digits your app shows now.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    code = forms.CharField(
+        label=gettext_lazy("Six-digit code from your authenticator app, or a recovery code"),
+        max_length=40,
+        error_messages={"required": gettext_lazy("Type the six digits your app shows now.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none"}),
     )
 
-    def __init__(self, *args, device, **kwargs):
+    def __init__(self, *args, device, recovery=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.device = device
+        self.device, self.recovery = device, list(recovery)
 
     def clean_code(self):
-        code = self.cleaned_data["code"].strip()
-        allowed, _detail = self.device.verify_is_allowed()
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"]).lower()
+        if TOTP_CODE.fullmatch(code):
+            device, wrong = self.device, _("That code is not right (or has expired). Try the next one.")
+        elif RECOVERY_CODE.fullmatch(code) and self.recovery:
+            # Codes from this page and any from the operator (``addstatictoken``).
+            device = next((d for d in self.recovery if d.token_set.filter(token=code).exists()),
+                          self.recovery[0])
+            wrong = _("That recovery code is not one of yours, or it was used.")
+        else:
+            raise forms.ValidationError(
+                _("Type the six digits your app shows now, or one of your recovery codes."))
+        allowed, _detail = device.verify_is_allowed()
         if not allowed:
             raise forms.ValidationError(_("Too many wrong codes. Wait a minute and try again."))
-        if not self.device.verify_token(code):
-            raise forms.ValidationError(_("That code is not right (or has expired). Try the next one."))
+        if not device.verify_token(code):
+            raise forms.ValidationError(wrong)
+        self.verified_device = device
         return code
 
 
@@ -43,6 +65,27 @@ def _device(member, *, confirmed):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.filter(user=member, confirmed=confirmed).first()
+
+
+def _recovery(member):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    return StaticDevice.objects.filter(user=member).order_by("pk")
+
+
+@transaction.atomic
+def do_renew_recovery_codes(member) -> list[str]:
+    """Replace a coordinator's recovery codes with ten new ones; returns them (shown once)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from sinfronteras.audit.models import record
+
+    StaticToken.objects.filter(device__user=member).delete()
+    device, _created = StaticDevice.objects.get_or_create(user=member, name="recovery codes")
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    record(member.collective, "second_factor.recovery_codes_made", actor=member)
+    return codes
 
 
 def require_second_factor(get_response):
@@ -59,31 +102,83 @@ def require_second_factor(get_response):
     return middleware
 
 
+@never_cache
 @login_required
 def second_factor(request):
-    """Set up an authenticator (first time) or enter a code from it."""
-    from django_otp import login as otp_login
+    """Set up an authenticator (first time), enter a code, or make new recovery codes."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     member = request.user
     device = _device(member, confirmed=True)
-    setting_up = device is None
+    # A new phone: the old authenticator keeps working until the new one is confirmed.
+    setting_up = device is None or (member.is_verified() and request.GET.get("replace") == "1")
     if setting_up:
         device = _device(member, confirmed=False) or TOTPDevice.objects.create(
             user=member, name="authenticator", confirmed=False)
-    form = CodeForm(request.POST or None, device=device)
+    recovery = () if setting_up else _recovery(member)
+    if request.method == "POST" and request.POST.get("action") == "new-codes":
+        if not member.is_verified():
+            return redirect("second_factor")
+        return _show_codes(request, do_renew_recovery_codes(member))
+    form = CodeForm(request.POST or None, device=device, recovery=recovery)
     if request.method == "POST" and form.is_valid():
-        if setting_up:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-        otp_login(request, device)
-        target = request.GET.get("next", "")
-        return redirect(target if target.startswith("/") and not target.startswith("//") else "home")
+        return _verified(request, form.verified_device, setting_up)
     return render(request, "members/second_factor.html", {
-        "form": form, "setting_up": setting_up,
+        "form": form, "setting_up": setting_up, "verified": member.is_verified(),
+        "codes_left": _codes_left(member),
         "qr": _qr_svg(device.config_url) if setting_up else None,
         "secret": _base32(device.bin_key) if setting_up else None,
     })
+
+
+def _verified(request, device, setting_up):
+    from django_otp import login as otp_login
+
+    from sinfronteras.audit.models import record
+
+    member = request.user
+    otp_login(request, device)
+    if setting_up:
+        _confirm(device)
+        return _show_codes(request, do_renew_recovery_codes(member))
+    if device.persistent_id.startswith("otp_static."):  # a recovery code, not the app
+        left = _codes_left(member)
+        record(member.collective, "second_factor.recovery_code_used", actor=member,
+               data={"left": left})
+        messages.warning(request, _("You used a recovery code; %(left)s are left. If your phone "
+                                    "is lost, move to a new one on the two-factor page.")
+                         % {"left": left})
+    return redirect(_next(request))
+
+
+@transaction.atomic
+def _confirm(device):
+    """The new authenticator replaces any earlier one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sinfronteras.audit.models import record
+
+    member = device.user
+    replaced = TOTPDevice.objects.filter(user=member).exclude(pk=device.pk).delete()[0]
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record(member.collective, "second_factor.set_up", actor=member, data={"replaced": bool(replaced)})
+
+
+def _codes_left(member) -> int:
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return StaticToken.objects.filter(device__user=member).count()
+
+
+def _show_codes(request, codes):
+    return render(request, "members/recovery_codes.html", {
+        "codes": [f"{code[:4]}-{code[4:]}" for code in codes], "next": _next(request)})
+
+
+def _next(request) -> str:
+    target = request.GET.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else reverse("home")
 
 
 def _qr_svg(url: str) -> str:
