@@ -78,6 +78,7 @@ class BallotMode(models.TextChoices):
 class Status(models.TextChoices):
     OPEN = "open", _("open")
     CLOSED = "closed", _("closed")
+    WITHDRAWN = "withdrawn", _("withdrawn by its author")
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -108,7 +109,7 @@ class Proposal(models.Model):
     hide_results = models.BooleanField(_("hide results until voting closes"), default=True)
     opens_at = models.DateTimeField(default=timezone.now)
     closes_at = models.DateTimeField(_("voting closes"))
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     # What a passed yes/no proposal changes, and the pooled resource of a budget.
     change = models.CharField(_("if it passes, it changes"), max_length=24, choices=Change.choices,
                               blank=True, default=Change.NONE)

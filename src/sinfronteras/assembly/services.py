@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sinfronteras.audit.models import record
 from sinfronteras.members.models import Member, Role
@@ -28,6 +29,10 @@ class VoteRefused(Exception):
     def __init__(self, reason: str):
         self.reason = reason
         super().__init__(reason)
+
+
+class WithdrawRefused(Exception):
+    """Only the author withdraws, only while open and before anybody voted."""
 
 
 def access_proposal(member, pk) -> Proposal:
@@ -97,6 +102,27 @@ def do_vote(member, proposal, choice: dict) -> Ballot:
     return Ballot.objects.create(proposal=proposal, voter=voter, choice=choice)
 
 
+@transaction.atomic
+def do_withdraw(member, proposal) -> Proposal:
+    """The author takes back an open proposal nobody has voted on yet; it is never counted.
+
+    Once somebody has voted, the proposal runs its course: withdrawing it would throw
+    their votes away.
+    """
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.author_id != member.pk:
+        raise WithdrawRefused(_("Only the member who proposed it can withdraw it."))
+    if not proposal.is_open:
+        raise WithdrawRefused(_("Voting on this proposal has closed."))
+    if Participation.objects.filter(proposal=proposal).exists():
+        raise WithdrawRefused(_("Somebody has voted already: the proposal runs until its "
+                                "window closes."))
+    proposal.status = Status.WITHDRAWN
+    proposal.save(update_fields=["status"])
+    record(proposal.collective, "proposal.withdrawn", actor=member, data={"proposal": proposal.pk})
+    return proposal
+
+
 def tally(proposal, *, members: int | None = None) -> dict:
     """Count the ballots now (a closed proposal's stored tally is its decision's)."""
     choices = list(proposal.ballots.values_list("choice", flat=True))
@@ -110,6 +136,8 @@ def do_close(proposal, *, now=None) -> Decision:
     proposal = Proposal.objects.select_for_update().select_related("collective").get(pk=proposal.pk)
     if proposal.status == Status.CLOSED:
         return proposal.decision
+    if proposal.status == Status.WITHDRAWN:
+        return None
     now = now or timezone.now()
     result = tally(proposal)
     decision = Decision.objects.create(

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +29,7 @@ def proposals(request):
     voted = services.voted_on(member)
     return render(request, "assembly/proposals.html", {
         "open": [p for p in rows if p.status == Status.OPEN],
-        "closed": [p for p in rows if p.status == Status.CLOSED][:50],
+        "closed": [p for p in rows if p.status != Status.OPEN][:50],
         "voted": voted,
     })
 
@@ -64,12 +65,29 @@ def proposal(request, pk):
             return redirect("assembly:proposal", pk=pk)
     return render(request, "assembly/proposal.html", {
         "proposal": proposal, "options": options, "form": form, "voted": voted, "can_vote": can_vote,
+        "can_withdraw": (proposal.is_open and proposal.author_id == request.user.pk
+                         and not proposal.participations.exists()),
     })
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    proposal = services.access_proposal(request.user, pk)
+    try:
+        services.do_withdraw(request.user, proposal)
+    except services.WithdrawRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Your proposal is withdrawn; it will not be counted."))
+    return redirect("assembly:proposal", pk=pk)
 
 
 @login_required
 def proposal_results(request, pk):
     proposal = services.close_if_due(services.access_proposal(request.user, pk))
+    if proposal.status == Status.WITHDRAWN:
+        return redirect("assembly:proposal", pk=pk)
     options = services.options_of(proposal)
     decision = services.decision_of(proposal)
     shown, open_ballots = None, []
@@ -88,7 +106,7 @@ def proposal_results(request, pk):
 @login_required
 def ballots(request, pk, ext):
     proposal = services.close_if_due(services.access_proposal(request.user, pk))
-    if proposal.is_open or proposal.export_format != ext:
+    if proposal.status != Status.CLOSED or proposal.export_format != ext:
         raise Http404("Only a closed proposal's ballots can be downloaded, in its format.")
     choices = list(proposal.ballots.values_list("choice", flat=True))
     text = exports.ballot_file(proposal, services.options_of(proposal), choices,
