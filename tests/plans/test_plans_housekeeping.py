@@ -125,3 +125,32 @@ def test_expired_tasks_give_back_what_they_held_and_are_planned_again(
     new = Task.objects.get(run=again, need=need)
     assert new.state == "proposed" and new.quantity == 4
     assert Offer.objects.get(pk=giver.pk).committed_milli == 4000
+
+
+def test_housekeeping_closes_the_job_row_of_a_run_its_worker_never_finished(
+        la, alice, django_capture_on_commit_callbacks):
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from sinfronteras.plans.jobs import run_plan
+    from sinfronteras.plans.runs import do_request_run, mark_stale_runs
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = do_request_run(la, alice)  # queued for a worker: one job row
+    row = DBTaskResult.objects.get(task_path=run_plan.module_path)
+    # A worker claims it, starts the run, and is killed (nothing more is written).
+    DBTaskResult.objects.filter(pk=row.pk).update(status=TaskResultStatus.RUNNING,
+                                                 started_at=timezone.now())
+    type(run).objects.filter(pk=run.pk).update(status="running", heartbeat_at=timezone.now())
+    assert do_housekeeping()["job_rows_closed"] == 0  # the run may still be going
+    with time_machine.travel(timezone.now() + timedelta(minutes=10), tick=False):
+        assert mark_stale_runs(la) == 1
+        assert do_housekeeping()["job_rows_closed"] == 1
+        assert do_housekeeping()["job_rows_closed"] == 0
+    row.refresh_from_db()
+    assert row.status == TaskResultStatus.FAILED and "worker stopped" in row.traceback
+    with time_machine.travel(timezone.now() + timedelta(days=6), tick=False):
+        assert do_housekeeping()["job_rows_pruned"] == 0
+    with time_machine.travel(timezone.now() + timedelta(days=8), tick=False):
+        assert do_housekeeping()["job_rows_pruned"] == 1
+    assert not DBTaskResult.objects.filter(pk=row.pk).exists()

@@ -25,10 +25,12 @@ import time_machine
 from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from plans_fixtures import (carrier_of, carrying, collective_rows, milli, open_carry_tasks,  # noqa: F401
                             plan_now, volunteer)
 from sinfronteras.plans import lifecycle
+from sinfronteras.plans.jobs import run_plan, tidy_job_results
 from sinfronteras.plans.models import PlanRun, Task
 from sinfronteras.plans.runs import RunBusy, do_request_run, execute_run, mark_stale_runs
 from sinfronteras.sharing.models import Offer
@@ -198,7 +200,10 @@ call_command("migrate", verbosity=0)
 from sinfronteras.members.models import Area, Collective, Member
 from sinfronteras.sharing.models import Need, Offer, Resource
 from sinfronteras.plans.models import Allocation, PlanRun, Task
+from django_tasks_db.models import DBTaskResult
+
 from sinfronteras.plans import lifecycle
+from sinfronteras.plans.jobs import run_plan, tidy_job_results
 la = Collective.objects.create(name="LA", slug="la")
 bh = Area.objects.create(collective=la, name="Boyle Heights", lat=34.0297, lon=-118.2117)
 ep = Area.objects.create(collective=la, name="Echo Park", lat=34.0782, lon=-118.2606)
@@ -350,6 +355,10 @@ def test_a_worker_killed_in_the_middle_of_a_plan_run_changes_nothing_and_the_nex
     run.refresh_from_db()
     assert run.status == "failed" and "worker stopped" in run.error
     assert collective_rows(la) == before
+    # Housekeeping closes the worker's own record of the job it never finished.
+    assert tidy_job_results()["job_rows_closed"] == 1
+    row = DBTaskResult.objects.get(task_path=run_plan.module_path, args_kwargs__args=[run.pk])
+    assert row.status == "FAILED" and row.finished_at is not None
     # The next run succeeds, in a fresh worker.
     second = do_request_run(la, alice)
     process = worker(tmp_path, db["NAME"], "second")

@@ -45,3 +45,36 @@ def schedule_housekeeping(after=HOUSEKEEPING_EVERY) -> bool:
         return False
     housekeeping.using(run_after=timezone.now() + after).enqueue()
     return True
+
+
+#: How long the worker's own record of a finished job is kept.
+JOB_RESULTS_KEPT = timedelta(days=7)
+
+
+def tidy_job_results(now=None) -> dict:
+    """Close the worker's records of plan runs it never finished, and prune old ones.
+
+    A worker killed mid-run leaves its job row "running" forever; once the plan run it
+    carried is marked failed (stale heartbeat), the row is marked failed too. Finished
+    rows go after ``JOB_RESULTS_KEPT``. (Other backends keep no rows here.)
+    """
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from .models import PlanRun, RunStatus
+
+    now = now or timezone.now()
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING,
+                                          task_path=run_plan.module_path).values_list("pk", "args_kwargs")
+    run_ids = {pk: (args.get("args") or [None])[0] for pk, args in running}
+    ended = set(PlanRun.objects.filter(pk__in=set(run_ids.values()),
+                                       status__in=[RunStatus.FAILED, RunStatus.DONE])
+                .values_list("pk", flat=True))
+    closed = DBTaskResult.objects.filter(
+        pk__in=[pk for pk, run_id in run_ids.items() if run_id in ended],
+        status=TaskResultStatus.RUNNING,
+    ).update(status=TaskResultStatus.FAILED, finished_at=now,
+             exception_class_path="builtins.RuntimeError",
+             traceback="The worker stopped before finishing; its plan run was marked failed.")
+    pruned = DBTaskResult.objects.finished().filter(finished_at__lt=now - JOB_RESULTS_KEPT).delete()[0]
+    return {"job_rows_closed": closed, "job_rows_pruned": pruned}
