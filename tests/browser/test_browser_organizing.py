@@ -39,9 +39,7 @@ def test_an_action_is_filled_by_the_plan_and_its_results_and_a_conversation_foll
     phone.get_by_label("People needed").fill("2")
     phone.get_by_label("Hours each").fill("3")
     shoot(phone, "action-form")
-    # Enter submits: in headless chromium the first click after filling a time field only
-    # closes its picker.
-    phone.get_by_label("Hours each").press("Enter")
+    phone.get_by_role("button", name="Plan it").click()
     assert "200 copies" in phone.locator("#action-needs").inner_text()
     assert fits_the_phone(phone)
     shoot(phone, "action-needs")
