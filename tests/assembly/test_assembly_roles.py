@@ -22,7 +22,8 @@ def test_a_passed_majority_makes_a_member_a_coordinator_who_then_sets_up_a_secon
     assert decision.passed and decision.applied_at and bob.is_coordinator
     event = Event.objects.get(action="role.changed")
     assert event.decision_ref == decision.pk
-    assert event.data == {"member": bob.display_name, "old": "member", "new": "coordinator"}
+    assert event.data == {"member": bob.display_name, "member_id": bob.pk, "old": "member",
+                          "new": "coordinator"}
 
     client = PlainClient()  # a real login: coordinator powers wait for a second factor
     client.force_login(bob)

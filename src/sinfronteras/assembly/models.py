@@ -221,7 +221,8 @@ class Ballot(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     proposal = models.ForeignKey(Proposal, models.CASCADE, related_name="ballots")
-    voter = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, null=True, blank=True,
+    # SET_NULL: a member who leaves takes their name off an open ballot, not their vote.
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                               related_name="+")
     choice = models.JSONField()
     cast_on = models.DateField(default=timezone.localdate)

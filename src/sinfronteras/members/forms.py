@@ -73,3 +73,41 @@ class SignupForm(forms.Form):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class ProfileForm(forms.ModelForm):
+    """What a member may change about themself: the name others see, their area, language."""
+
+    class Meta:
+        model = Member
+        fields = ["display_name", "area", "language"]
+        labels = {"display_name": _("Display name"), "area": _("Your area"),
+                  "language": _("Language")}
+        help_texts = {"display_name": _("What others see. A nickname is fine; never your legal name."),
+                      "area": _("A neighbourhood, never an address.")}
+        error_messages = {"display_name": {"required": _("Give a name others can call you.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(collective_id=self.instance.collective_id)
+
+
+class LeaveForm(forms.Form):
+    """Leaving erases the member: they confirm with their password."""
+
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if self.member.is_locked():
+            raise forms.ValidationError(_("Too many failed attempts for this account. Try again "
+                                          "in %(minutes)s minutes."),
+                                        params={"minutes": settings.LOGIN_LOCK_MINUTES})
+        if not self.member.check_password(password):
+            self.member.record_failed_login()
+            raise forms.ValidationError(_("That is not your password."))
+        return password

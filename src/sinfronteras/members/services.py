@@ -16,6 +16,10 @@ class InviteInvalid(Exception):
     """The invitation link is unknown, used or expired."""
 
 
+class LeaveRefused(Exception):
+    """The member cannot leave yet; the message says what to do first."""
+
+
 @transaction.atomic
 def do_create_collective(name: str, *, username: str, password: str, display_name: str = "",
                          language: str = "en") -> tuple[Collective, Member]:
@@ -128,7 +132,7 @@ def do_change_role(collective, member, role: str, *, decision_ref: int) -> None:
     member.role = role
     member.save(update_fields=["role"])
     record(collective, "role.changed", decision_ref=decision_ref,
-           data={"member": member.display_name, "old": old, "new": role})
+           data={"member": member.display_name, "member_id": member.pk, "old": old, "new": role})
 
 
 def _plain(value):
@@ -156,3 +160,49 @@ def decisions_in_force(collective) -> list[int]:
         if open_needs.intersection(event.data.get("needs", [])):
             latest[f"budget:{event.decision_ref}"] = event.decision_ref
     return sorted(set(latest.values()))
+
+
+@transaction.atomic
+def do_leave(member) -> None:
+    """A member leaves and is erased.
+
+    Tasks they carry go back to the pool; their open needs and active offers are
+    withdrawn (so nothing they held stays committed), then the member is deleted with
+    everything that is theirs: needs, offers, conversations they logged, commitments,
+    invitations, API tokens, second factors. Ballots stay counted with no link to them;
+    the audit log keeps that a member left, not who. The collective's last coordinator
+    cannot leave (``LeaveRefused``) until the members choose another.
+    """
+    from django.utils.translation import gettext as _
+
+    from sinfronteras.audit.models import record
+    from sinfronteras.plans.models import Task, TaskState
+    from sinfronteras.plans.store import retire
+    from sinfronteras.sharing.services import do_withdraw_need, do_withdraw_offer
+
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    others = Member.objects.filter(collective_id=member.collective_id, role=Role.COORDINATOR,
+                                   is_active=True).exclude(pk=member.pk)
+    if member.is_coordinator and not others.exists():
+        raise LeaveRefused(_("You are the collective's only coordinator. Propose that another "
+                             "member becomes one; once it passes, you can leave."))
+    retire(Task.objects.filter(carrier=member, state__in=[TaskState.PROPOSED, TaskState.ACCEPTED]),
+           TaskState.DECLINED)
+    for need in member.needs.open():
+        do_withdraw_need(need)
+    for offer in member.offers.active():
+        do_withdraw_offer(offer)
+    collective = member.collective
+    _forget_in_the_log(member)
+    member.delete()
+    record(collective, "member.left")
+
+
+def _forget_in_the_log(member) -> None:
+    """The log keeps that a decision changed a role; a member who left is no longer named."""
+    from sinfronteras.audit.models import Event
+
+    for event in Event.objects.filter(collective_id=member.collective_id, action="role.changed",
+                                      data__member_id=member.pk):
+        event.data = {k: v for k, v in event.data.items() if k != "member_id"} | {"member": "-"}
+        event.save(update_fields=["data"])

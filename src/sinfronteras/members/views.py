@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import LanguageForm, LoginForm, SignupForm
+from .forms import LanguageForm, LeaveForm, LoginForm, ProfileForm, SignupForm
 from .models import ApiToken
 
 
@@ -79,3 +80,41 @@ def tokens(request):
             _row, new_token = ApiToken.issue(request.user, name)
     return render(request, "members/tokens.html", {
         "new_token": new_token, "tokens": request.user.api_tokens.order_by("-created_at")})
+
+
+@login_required
+def account(request):
+    """The member's own page: the name others see, area and language; links to the rest."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("account")
+    return render(request, "members/account.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's: the new password logs out every other device (their sessions end)."""
+
+    template_name = "members/password.html"
+
+    def get_success_url(self):
+        messages.success(self.request, _("Your password is changed. Every other device is "
+                                         "logged out."))
+        return reverse("account")
+
+
+@sensitive_post_parameters("password")
+@login_required
+def leave(request):
+    """Leave the collective: erase the member and what is theirs, after their password."""
+    form = LeaveForm(request.POST or None, member=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_leave(request.user)
+        except services.LeaveRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("leave")
+        logout(request)
+        return render(request, "members/left.html")
+    return render(request, "members/leave.html", {"form": form})
