@@ -88,3 +88,36 @@ def test_the_proposal_page_names_the_member_a_role_change_is_about(client, alice
     client.force_login(bob)
     page = client.get(reverse("assembly:proposal", args=[proposal.pk])).content.decode()
     assert f"make a member a coordinator: {bob.display_name}" in page
+
+
+def test_a_passed_removal_shuts_a_member_out_and_withdraws_what_they_posted(
+        alice, bob, carla, la, need_of, offer_of):
+    from sinfronteras.members.models import ApiToken
+
+    need, offer = need_of(bob, "food", 3), offer_of(bob, ["diapers"], 2)
+    _row, token = ApiToken.issue(bob, "script")
+    proposal = propose(carla, kind="consent", title="Bob is out", change="remove",
+                       subject=str(bob.pk))
+    vote_all(proposal, [(alice, {"answer": "agree"}), (carla, {"answer": "agree"})])
+    decision = do_close(end_window(proposal))
+    bob.refresh_from_db()
+    need.refresh_from_db()
+    offer.refresh_from_db()
+    assert decision.applied_at and not bob.is_active
+    assert (need.status, offer.status) == ("withdrawn", "withdrawn")
+    assert Event.objects.get(action="member.removed").decision_ref == decision.pk
+    client = PlainClient()
+    assert client.post(reverse("login"), {"username": "bob", "password": "correct horse battery staple"}
+                       ).status_code == 200  # refused
+    api = client.get("/api/needs", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.status_code == 401
+
+
+def test_the_last_coordinator_is_not_removed(alice, bob, carla, la):
+    proposal = propose(bob, kind="majority", title="Alice is out", change="remove",
+                       subject=str(alice.pk))
+    vote_all(proposal, [(bob, {"answer": "yes"}), (carla, {"answer": "yes"})])
+    decision = do_close(end_window(proposal))
+    alice.refresh_from_db()
+    assert decision.applied_at is None and alice.is_active and alice.is_coordinator
+    assert Event.objects.filter(action="decision.not_applied", decision_ref=decision.pk).exists()

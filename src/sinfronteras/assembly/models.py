@@ -64,10 +64,11 @@ class Change(models.TextChoices):
     RADIUS = "default_radius_km", _("the default reach of an offer")
     COORDINATOR = "coordinator", _("make a member a coordinator")
     MEMBER = "member", _("make a coordinator a member again")
+    REMOVE = "remove", _("remove a member from the collective")
 
 
-#: Changes that name a member whose role they change.
-ROLE_CHANGES = (Change.COORDINATOR, Change.MEMBER)
+#: Changes that name the member they are about.
+ROLE_CHANGES = (Change.COORDINATOR, Change.MEMBER, Change.REMOVE)
 
 
 class BallotMode(models.TextChoices):
@@ -117,7 +118,7 @@ class Proposal(models.Model):
                                        null=True, blank=True)
     resource = models.ForeignKey(Resource, models.RESTRICT, null=True, blank=True,
                                  related_name="proposals", verbose_name=_("resource"))
-    #: The member whose role a role change changes.
+    #: The member a change of role (or a removal) is about.
     subject = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                 related_name="+", verbose_name=_("member"))
     budget = models.DecimalField(_("budget"), max_digits=12, decimal_places=3, null=True, blank=True,

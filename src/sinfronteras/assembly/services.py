@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from sinfronteras.audit.models import record
 from sinfronteras.members.models import Member, Role
-from sinfronteras.members.services import do_change_role, do_change_setting
+from sinfronteras.members.services import do_change_role, do_change_setting, do_remove_member
 from sinfronteras.sharing.models import Need
 
 from . import counting
@@ -188,6 +188,8 @@ def do_apply_decision(decision) -> Decision:
     elif effect == Change.RADIUS:
         do_change_setting(collective, "default_radius_km", proposal.change_value,
                           decision_ref=decision.pk)
+    elif effect == Change.REMOVE:
+        do_remove_member(collective, proposal.subject, decision_ref=decision.pk)
     elif effect in ROLE_CHANGES:
         role = Role.COORDINATOR if effect == Change.COORDINATOR else Role.MEMBER
         do_change_role(collective, proposal.subject, role, decision_ref=decision.pk)

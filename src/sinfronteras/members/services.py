@@ -124,10 +124,8 @@ def do_change_role(collective, member, role: str, *, decision_ref: int) -> None:
         raise ValueError("The member this decision names has left the collective.")
     if role not in Role.values:
         raise ValueError(f"{role!r} is not a role; use one of {Role.values}.")
-    coordinators = Member.objects.select_for_update().filter(
-        collective=collective, role=Role.COORDINATOR, is_active=True)
-    if role == Role.MEMBER and list(coordinators) == [member]:
-        raise ValueError("This would leave the collective without a coordinator.")
+    if role == Role.MEMBER:
+        _refuse_the_last_coordinator(member)
     old = member.role
     member.role = role
     member.save(update_fields=["role"])
@@ -176,9 +174,6 @@ def do_leave(member) -> None:
     from django.utils.translation import gettext as _
 
     from sinfronteras.audit.models import record
-    from sinfronteras.plans.models import Task, TaskState
-    from sinfronteras.plans.store import retire
-    from sinfronteras.sharing.services import do_withdraw_need, do_withdraw_offer
 
     member = Member.objects.select_for_update().get(pk=member.pk)
     others = Member.objects.filter(collective_id=member.collective_id, role=Role.COORDINATOR,
@@ -186,23 +181,63 @@ def do_leave(member) -> None:
     if member.is_coordinator and not others.exists():
         raise LeaveRefused(_("You are the collective's only coordinator. Propose that another "
                              "member becomes one; once it passes, you can leave."))
-    retire(Task.objects.filter(carrier=member, state__in=[TaskState.PROPOSED, TaskState.ACCEPTED]),
-           TaskState.DECLINED)
-    for need in member.needs.open():
-        do_withdraw_need(need)
-    for offer in member.offers.active():
-        do_withdraw_offer(offer)
+    _release_everything(member)
     collective = member.collective
     _forget_in_the_log(member)
     member.delete()
     record(collective, "member.left")
 
 
+@transaction.atomic
+def do_remove_member(collective, member, *, decision_ref: int) -> None:
+    """Apply a passed decision that removes a member: they can no longer log in or use a token.
+
+    What they carry goes back to the pool and their open needs and active offers are
+    withdrawn, as when somebody leaves; unlike leaving, nothing is erased at once (the
+    retention the members decided applies). The last coordinator is not removed.
+    """
+    from sinfronteras.audit.models import record
+
+    if member is None or member.collective_id != collective.pk or not member.is_active:
+        raise ValueError("The member this decision names has left the collective.")
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    _refuse_the_last_coordinator(member)
+    _release_everything(member)
+    member.api_tokens.all().delete()
+    member.invites_created.filter(used_at__isnull=True).delete()
+    member.is_active, member.role = False, Role.MEMBER
+    member.save(update_fields=["is_active", "role"])
+    record(collective, "member.removed", decision_ref=decision_ref,
+           data={"member": member.display_name, "member_id": member.pk})
+
+
+def _refuse_the_last_coordinator(member) -> None:
+    coordinators = Member.objects.select_for_update().filter(
+        collective_id=member.collective_id, role=Role.COORDINATOR, is_active=True)
+    if list(coordinators) == [member]:
+        raise ValueError("This would leave the collective without a coordinator.")
+
+
+def _release_everything(member) -> None:
+    """Tasks the member carries go back to the pool; their needs and offers are withdrawn."""
+    from sinfronteras.plans.models import Task, TaskState
+    from sinfronteras.plans.store import retire
+    from sinfronteras.sharing.services import do_withdraw_need, do_withdraw_offer
+
+    retire(Task.objects.filter(carrier=member, state__in=[TaskState.PROPOSED, TaskState.ACCEPTED]),
+           TaskState.DECLINED)
+    for need in member.needs.open():
+        do_withdraw_need(need)
+    for offer in member.offers.active():
+        do_withdraw_offer(offer)
+
+
 def _forget_in_the_log(member) -> None:
     """The log keeps that a decision changed a role; a member who left is no longer named."""
     from sinfronteras.audit.models import Event
 
-    for event in Event.objects.filter(collective_id=member.collective_id, action="role.changed",
+    for event in Event.objects.filter(collective_id=member.collective_id,
+                                      action__in=["role.changed", "member.removed"],
                                       data__member_id=member.pk):
         event.data = {k: v for k, v in event.data.items() if k != "member_id"} | {"member": "-"}
         event.save(update_fields=["data"])
