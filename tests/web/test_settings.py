@@ -42,6 +42,7 @@ def test_check_deploy_fails_without_https():
     ("WRITES_PER_MINUTE", "lots", "WRITES_PER_MINUTE='lots' is not a whole number"),
     ("LOGIN_MAX_FAILURES", "0", "LOGIN_MAX_FAILURES=0 is too small"),
     ("DATABASE_URL", "mysql://root@localhost/x", "DATABASE_URL names an unsupported database"),
+    ("CACHE_BACKEND", "disk", "CACHE_BACKEND='disk' is not one of memory, database, redis"),
 ])
 def test_a_bad_value_stops_start_up_naming_the_variable(name, value, says):
     done = sinfronteras("check", **{name: value})
@@ -61,3 +62,27 @@ def test_https_needs_sealing_keys():
     env = {k: v for k, v in PRODUCTION.items() if k != "SEAL_KEYS"}
     done = sinfronteras("check", **env)
     assert done.returncode == 2 and "SEAL_KEYS" in done.stderr
+
+
+def test_a_redis_cache_needs_redis_url():
+    done = sinfronteras("check", CACHE_BACKEND="redis", REDIS_URL="")
+    assert done.returncode == 2 and "CACHE_BACKEND=redis needs REDIS_URL" in done.stderr
+
+
+SHARED_COUNT = """
+import django
+django.setup()
+from django.core.cache import cache
+cache.add("writes", 0, timeout=60)
+print(cache.incr("writes"))
+"""
+
+
+def test_a_database_cache_counts_writes_across_processes(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "CACHE_BACKEND": "database",
+           "DJANGO_SETTINGS_MODULE": "sinfronteras.web.settings"}
+    assert sinfronteras("createcachetable", **env).returncode == 0
+    counts = [subprocess.run([sys.executable, "-c", SHARED_COUNT], capture_output=True, text=True,
+                             env={**os.environ, **env}, timeout=60).stdout.strip()
+              for _ in range(2)]
+    assert counts == ["1", "2"]  # the second process saw the first one's write

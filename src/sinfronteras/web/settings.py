@@ -115,8 +115,23 @@ LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_LOCK_MINUTES = env_int("LOGIN_LOCK_MINUTES", 15, minimum=1)
 WRITES_PER_MINUTE = env_int("WRITES_PER_MINUTE", 60, minimum=1)
 
-# The cache counts writes for the rate limit (per process, in memory).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Redis, where used (the cache, or background work): e.g. redis://127.0.0.1:6379/0.
+REDIS_URL = env_str("REDIS_URL", "")
+
+# The cache counts writes for the rate limit. "memory": per process (one-process servers,
+# `make demo`); "database": shared by every process through a table (run `sinfronteras
+# createcachetable` once); "redis": shared through REDIS_URL (the `redis` extra).
+CACHE_BACKEND = env_choice("CACHE_BACKEND", "memory", ["memory", "database", "redis"])
+if CACHE_BACKEND == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "sinfronteras_cache"}}
+elif CACHE_BACKEND == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("CACHE_BACKEND=redis needs REDIS_URL, e.g. redis://127.0.0.1:6379/0.")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
@@ -179,7 +194,6 @@ if TASKS_BACKEND == "database":
 elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
-    REDIS_URL = env_str("REDIS_URL", "")
     if not REDIS_URL:
         raise ImproperlyConfigured("TASKS_BACKEND=redis needs REDIS_URL, e.g. redis://127.0.0.1:6379/0.")
     INSTALLED_APPS += ["django_rq"]
