@@ -31,6 +31,10 @@ def readable_address(member, task) -> str | None:
     """The address, only for this task's carrier, only if accepted and in its window."""
     if task.carrier_id != member.pk or task.state != TaskState.ACCEPTED or not task.in_window():
         return None
+    from .alerts import alerted_area_ids
+
+    if task.need.area_id in alerted_area_ids(task.need.collective_id):
+        return None  # an alert there: nobody goes, so nobody reads it
     sealed = SealedAddress.objects.filter(need_id=task.need_id).first()
     if sealed is None:
         return None

@@ -37,7 +37,15 @@ def access_task(member, pk) -> Task:
     raise Http404("No such task.")
 
 
+def _refuse_during_an_alert(task: Task) -> None:
+    from .alerts import alerted_area_ids, touches
+
+    if touches(task, alerted_area_ids(task.need.collective_id)):
+        raise TaskRefused(_("Deliveries there are paused by an alert. Wait until it is lifted."))
+
+
 def do_accept(member, task: Task) -> Task:
+    _refuse_during_an_alert(task)
     now = timezone.now()
     changed = Task.objects.filter(pk=task.pk, state=TaskState.PROPOSED, carrier=member,
                                   window_end__gt=now).update(state=TaskState.ACCEPTED, accepted_at=now)
@@ -74,6 +82,7 @@ def eligible_carrier_offer(member, task: Task, offers=None):
 
 def do_take(member, task: Task) -> Task:
     """Take an open carry task: the carrier's hours are checked under the database's guard."""
+    _refuse_during_an_alert(task)
     carrier_offer = eligible_carrier_offer(member, task)
     if carrier_offer is None:
         raise TaskRefused(_("You have no carrying offer with enough hours that reaches both ends."))

@@ -175,3 +175,33 @@ class SealedAddress(models.Model):
 
     def __str__(self) -> str:
         return f"sealed address of need #{self.need_id}"
+
+
+class AlertQuerySet(models.QuerySet):
+    def active(self, now=None):
+        return self.filter(lifted_at__isnull=True, until__gt=now or timezone.now())
+
+
+class AreaAlert(models.Model):
+    """Deliveries in an area are paused (a raid reported there) until lifted or ``until``.
+
+    While it is on, the planner leaves the area's needs and offers out, nobody takes or
+    accepts a task that starts or ends there, and no address there is shown.
+    """
+
+    collective = models.ForeignKey("members.Collective", models.CASCADE, related_name="alerts")
+    area = models.ForeignKey("members.Area", models.CASCADE, related_name="alerts",
+                             verbose_name=_("area"))
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                  related_name="+")
+    raised_at = models.DateTimeField(default=timezone.now)
+    until = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"alert #{self.pk} in {self.area}"

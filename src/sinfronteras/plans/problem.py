@@ -46,13 +46,18 @@ def _kept(collective, field_name: str, value: str = "quantity") -> dict[int, Dec
 
 
 def snapshot(collective) -> Snapshot:
+    from .alerts import alerted_area_ids
+
     today = timezone.localdate()
+    paused = alerted_area_ids(collective.pk)  # deliveries there wait for the alert to end
     resources = list(Resource.objects.filter(collective=collective))
-    needs = list(Need.objects.open().filter(collective=collective).select_related("resource", "area"))
+    needs = list(Need.objects.open().filter(collective=collective).exclude(area_id__in=paused)
+                 .select_related("resource", "area"))
     offers = list(
         Offer.objects.active().filter(collective=collective).select_related("area")
         .prefetch_related("resources").exclude(available_until__lt=today)
         .exclude(posted_by__on_break_until__gte=today)  # burnout is a planning error
+        .exclude(area_id__in=paused)
     )
     kept_need, kept_offer = _kept(collective, "need_id"), _kept(collective, "offer_id")
     kept_hours = _kept(collective, "carrier_offer_id", "hours")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -12,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from sinfronteras.sharing.services import access_need
 
-from . import lifecycle, report, runs
+from . import alerts, lifecycle, report, runs
 from .addresses import AddressForm, do_seal_address, readable_address
-from .models import TaskState
+from .models import AreaAlert, TaskState
 from .status import need_states
 
 
@@ -39,7 +40,32 @@ def plan_page(request):
         "uncarried": shown.summary.get("carriers", {}).get("uncarried", [])[:20] if shown else [],
         "unmet": shown.outcomes.filter(fraction__lt=0.999).select_related(
             "need__resource", "need__area").order_by("tier", "fraction")[:30] if shown else [],
+        "alert_form": alerts.AlertForm(collective=collective),
     })
+
+
+@coordinator_required
+def alert_raise(request):
+    """Pause deliveries in an area (GET shows the form alone, POST raises the alert)."""
+    form = alerts.AlertForm(request.POST or None, collective=request.user.collective)
+    if request.method == "POST" and form.is_valid():
+        alerts.do_raise_alert(request.user, form.cleaned_data["area"], form.cleaned_data["hours"])
+        messages.warning(request, _("Alert raised: deliveries in %(area)s are paused.")
+                         % {"area": form.cleaned_data["area"]})
+        return redirect("plans:plan")
+    return render(request, "plans/alert_form.html", {"form": form})
+
+
+@coordinator_required
+@require_POST
+def alert_lift(request, pk):
+    alert = AreaAlert.objects.filter(pk=pk, collective_id=request.user.collective_id).first()
+    if alert is None:
+        raise Http404("No such alert.")
+    alerts.do_lift_alert(request.user, alert)
+    messages.success(request, _("Alert lifted: the next plan includes %(area)s again.")
+                     % {"area": alert.area})
+    return redirect("plans:plan")
 
 
 @coordinator_required
@@ -66,9 +92,11 @@ def my_tasks(request):
 @login_required
 def task_page(request, pk):
     task = lifecycle.access_task(request.user, pk)
+    paused = alerts.touches(task, alerts.alerted_area_ids(task.need.collective_id))
     return render(request, "plans/task.html", {
-        "task": task, "address": readable_address(request.user, task),
-        "can_take": task.state == TaskState.OPEN and lifecycle.eligible_carrier_offer(request.user, task),
+        "task": task, "address": readable_address(request.user, task), "paused": paused,
+        "can_take": (task.state == TaskState.OPEN and not paused
+                     and lifecycle.eligible_carrier_offer(request.user, task)),
     })
 
 

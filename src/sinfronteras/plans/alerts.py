@@ -1,0 +1,92 @@
+"""Alerts: deliveries in an area pause while a raid is reported there.
+
+A coordinator raises an alert for an area for some hours (it ends by itself) or lifts
+it. While it is on:
+
+- the planner leaves the area's needs and offers out (nothing new goes there);
+- tasks not yet accepted that start or end there go back to the pool now;
+- nobody takes or accepts a task that starts or ends there;
+- no address there is shown, not even to the carrier of an accepted task.
+
+Every member sees the alert at the top of every page.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sinfronteras.members.models import Area
+
+from .models import LIVE_STATES, AreaAlert, Task, TaskState
+from .store import retire
+
+MAX_HOURS = 72  # as the error message says
+
+
+class AlertForm(forms.Form):
+    area = forms.ModelChoiceField(
+        label=_("Area"), queryset=Area.objects.none(), empty_label=None,
+        error_messages={"invalid_choice": _("Pick one of your collective's areas.")})
+    hours = forms.IntegerField(
+        label=_("For how many hours"), initial=12, min_value=1, max_value=MAX_HOURS,
+        help_text=_("It ends by itself; you can lift it sooner."),
+        error_messages=dict.fromkeys(["min_value", "max_value", "required", "invalid"],
+                                     _("Give 1 to 72 hours.")))
+
+    def __init__(self, *args, collective, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(collective=collective)
+
+
+def alerted_area_ids(collective_id, now=None) -> set[int]:
+    """The areas of a collective where deliveries are paused now."""
+    return set(AreaAlert.objects.active(now).filter(collective_id=collective_id)
+               .values_list("area_id", flat=True))
+
+
+def touches(task, area_ids) -> bool:
+    """Whether a task starts or ends in one of these areas."""
+    return task.need.area_id in area_ids or task.offer.area_id in area_ids
+
+
+@transaction.atomic
+def do_raise_alert(member, area, hours: int) -> AreaAlert:
+    """Pause deliveries in ``area`` for ``hours``; unaccepted tasks there go back to the pool."""
+    from sinfronteras.audit.models import record
+
+    now = timezone.now()
+    alert = AreaAlert.objects.create(collective_id=member.collective_id, area=area,
+                                     raised_by=member, until=now + timedelta(hours=hours))
+    there = Q(need__area=area) | Q(offer__area=area)
+    retire(Task.objects.filter(there, need__collective_id=member.collective_id,
+                               state__in=[s for s in LIVE_STATES if s != TaskState.ACCEPTED]),
+           TaskState.SUPERSEDED)
+    record(member.collective, "alert.raised", actor=member,
+           data={"area": area.name, "until": alert.until.isoformat(timespec="minutes")})
+    return alert
+
+
+@transaction.atomic
+def do_lift_alert(member, alert) -> AreaAlert:
+    from sinfronteras.audit.models import record
+
+    updated = AreaAlert.objects.active().filter(pk=alert.pk).update(lifted_at=timezone.now())
+    if updated:
+        record(member.collective, "alert.lifted", actor=member, data={"area": alert.area.name})
+    alert.refresh_from_db()
+    return alert
+
+
+def active_alerts(request):
+    """Context processor: the member's collective's alerts, for the banner on every page."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"area_alerts": list(AreaAlert.objects.active().filter(collective_id=user.collective_id)
+                                .select_related("area").order_by("until"))}
