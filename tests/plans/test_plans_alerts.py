@@ -49,10 +49,12 @@ def test_an_alert_sends_unaccepted_tasks_back_and_the_next_plan_leaves_the_area_
     with pytest.raises(lifecycle.TaskRefused):
         lifecycle.do_accept(driver, task)
     paused = plan_now(la, alice)
+    assert paused.parameters["paused_areas"] == ["Boyle Heights"]
     assert not Task.objects.filter(run=paused, need=need).exists()
     assert not paused.outcomes.filter(need=need).exists()  # left out, not counted as unmet
     do_lift_alert(alice, alert)
     again = plan_now(la, alice)
+    assert again.parameters["paused_areas"] == []
     assert Task.objects.filter(run=again, need=need, state="proposed").exists()
     assert [e.action for e in Event.objects.filter(action__startswith="alert.")
             .order_by("pk")] == ["alert.raised", "alert.lifted"]
@@ -120,3 +122,11 @@ def test_members_cannot_raise_alerts_and_nobody_raises_one_in_another_collective
                        {"area": oakland.areas.get().pk, "hours": "4"}).content.decode()
     assert 'id="error-area"' in page
     assert not AreaAlert.objects.exists()
+
+
+def test_the_plan_page_says_which_areas_the_plan_left_out(client, la, alice, delivery):
+    do_raise_alert(alice, area(la, "Boyle Heights"), 4)
+    plan_now(la, alice)
+    client.force_login(alice)
+    page = client.get(reverse("plans:plan")).content.decode()
+    assert 'id="paused-areas"' in page and "Boyle Heights" in page

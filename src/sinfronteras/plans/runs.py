@@ -114,12 +114,17 @@ def execute_run(run_id: int) -> PlanRun:
 
 
 def parameters(collective) -> dict:
-    """The settings in force for a run, and the decisions behind them."""
+    """The settings in force for a run, the areas an alert left out, and the decisions
+    behind the settings."""
+    from .alerts import alerted_area_ids
+
     basic = sorted(collective.resources.filter(basic=True).values_list("key", flat=True))
     radius = collective.default_radius_km
+    paused = sorted(collective.areas.filter(pk__in=alerted_area_ids(collective.pk))
+                    .values_list("name", flat=True))
     return {"retention_days": collective.retention_days,
             "default_radius_km": None if radius is None else float(radius),
-            "basic_resources": basic}, decisions_in_force(collective)
+            "basic_resources": basic, "paused_areas": paused}, decisions_in_force(collective)
 
 
 def latest_run(collective):
