@@ -43,6 +43,21 @@ def test_a_plan_becomes_a_delivery_and_the_address_is_gone_afterwards(
     assert ADDRESS in phone.locator("#address").inner_text()
     shoot(phone, "accepted-with-address")
 
+    # A raid is reported where carla lives: the coordinator pauses deliveries there.
+    phone.goto(f"{base}/plan/")
+    phone.get_by_label("Area").select_option(label=need.area.name)
+    phone.get_by_label("For how many hours").fill("2")
+    phone.get_by_role("button", name="Pause deliveries there").click()
+    assert f"Alert in {need.area.name}" in phone.locator("#area-alerts").inner_text()
+    phone.goto(f"{base}/tasks/{task.pk}/")
+    assert phone.locator("#task-paused").is_visible() and phone.locator("#address").count() == 0
+    assert "probe-b7d2" not in phone.content()
+    shoot(phone, "paused-by-an-alert")
+    phone.goto(f"{base}/plan/")
+    phone.get_by_role("button", name="Lift it").click()
+    phone.goto(f"{base}/tasks/{task.pk}/")
+    assert ADDRESS in phone.locator("#address").inner_text()
+
     log_in(phone, base, "carla")
     phone.goto(f"{base}/tasks/")
     assert "on its way" in phone.locator(f"#need-state-{need.pk}").inner_text()
