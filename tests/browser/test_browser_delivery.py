@@ -44,7 +44,7 @@ def test_a_plan_becomes_a_delivery_and_the_address_is_gone_afterwards(
     shoot(phone, "accepted-with-address")
 
     # A raid is reported where carla lives: the coordinator pauses deliveries there.
-    phone.goto(f"{base}/plan/")
+    phone.goto(f"{base}/alerts/")
     phone.get_by_label("Area").select_option(label=need.area.name)
     phone.get_by_label("For how many hours").fill("2")
     phone.get_by_role("button", name="Pause deliveries there").click()
@@ -53,7 +53,7 @@ def test_a_plan_becomes_a_delivery_and_the_address_is_gone_afterwards(
     assert phone.locator("#task-paused").is_visible() and phone.locator("#address").count() == 0
     assert "probe-b7d2" not in phone.content()
     shoot(phone, "paused-by-an-alert")
-    phone.goto(f"{base}/plan/")
+    phone.goto(f"{base}/alerts/")
     phone.get_by_role("button", name="Lift it").click()
     phone.goto(f"{base}/tasks/{task.pk}/")
     assert ADDRESS in phone.locator("#address").inner_text()

@@ -1,7 +1,8 @@
 """Alerts: deliveries in an area pause while a raid is reported there.
 
-A coordinator raises an alert for an area for some hours (it ends by itself) or lifts
-it. While it is on:
+Any member raises an alert for an area for some hours (it ends by itself): a false
+alarm only holds deliveries back, a missed one sends a volunteer into a raid. A
+coordinator, or the member who raised it, lifts it sooner. While it is on:
 
 - the planner leaves the area's needs and offers out (nothing new goes there);
 - tasks not yet accepted that start or end there go back to the pool now;
@@ -70,6 +71,10 @@ def do_raise_alert(member, area, hours: int) -> AreaAlert:
     record(member.collective, "alert.raised", actor=member,
            data={"area": area.name, "until": alert.until.isoformat(timespec="minutes")})
     return alert
+
+
+def can_lift(member, alert) -> bool:
+    return member.is_coordinator or alert.raised_by_id == member.pk
 
 
 @transaction.atomic

@@ -6,8 +6,8 @@ app_name = "plans"
 urlpatterns = [
     path("plan/", views.plan_page, name="plan"),
     path("plan/run/", views.plan_run, name="run"),
-    path("plan/alerts/new/", views.alert_raise, name="alert_raise"),
-    path("plan/alerts/<int:pk>/lift/", views.alert_lift, name="alert_lift"),
+    path("alerts/", views.alerts_page, name="alerts"),
+    path("alerts/<int:pk>/lift/", views.alert_lift, name="alert_lift"),
     path("tasks/", views.my_tasks, name="tasks"),
     path("tasks/<int:pk>/", views.task_page, name="task"),
     re_path(r"^tasks/(?P<pk>[0-9]+)/(?P<action>accept|decline|take|done)/$", views.task_action,

@@ -40,32 +40,34 @@ def plan_page(request):
         "uncarried": shown.summary.get("carriers", {}).get("uncarried", [])[:20] if shown else [],
         "unmet": shown.outcomes.filter(fraction__lt=0.999).select_related(
             "need__resource", "need__area").order_by("tier", "fraction")[:30] if shown else [],
-        "alert_form": alerts.AlertForm(collective=collective),
     })
 
 
-@coordinator_required
-def alert_raise(request):
-    """Pause deliveries in an area (GET shows the form alone, POST raises the alert)."""
+@login_required
+def alerts_page(request):
+    """Every member may pause deliveries in an area (safe when wrong: nothing moves there)."""
     form = alerts.AlertForm(request.POST or None, collective=request.user.collective)
     if request.method == "POST" and form.is_valid():
         alerts.do_raise_alert(request.user, form.cleaned_data["area"], form.cleaned_data["hours"])
         messages.warning(request, _("Alert raised: deliveries in %(area)s are paused.")
                          % {"area": form.cleaned_data["area"]})
-        return redirect("plans:plan")
-    return render(request, "plans/alert_form.html", {"form": form})
+        return redirect("plans:alerts")
+    return render(request, "plans/alerts.html", {"form": form})
 
 
-@coordinator_required
+@login_required
 @require_POST
 def alert_lift(request, pk):
+    """A coordinator, or the member who raised it, lifts an alert."""
     alert = AreaAlert.objects.filter(pk=pk, collective_id=request.user.collective_id).first()
     if alert is None:
         raise Http404("No such alert.")
+    if not alerts.can_lift(request.user, alert):
+        raise PermissionDenied(_("Only a coordinator or the member who raised it lifts an alert."))
     alerts.do_lift_alert(request.user, alert)
     messages.success(request, _("Alert lifted: the next plan includes %(area)s again.")
                      % {"area": alert.area})
-    return redirect("plans:plan")
+    return redirect("plans:alerts")
 
 
 @coordinator_required
