@@ -161,3 +161,25 @@ def test_an_offer_can_come_back_every_week(bob_api, la):
     created = bob_api("post", "/offers", body).json()
     assert created["weekly"] is True and Offer.objects.get().weekly
     assert bob_api("patch", f"/offers/{created['id']}", {"weekly": False}).json()["weekly"] is False
+
+
+def test_a_member_raises_an_alert_through_the_api_and_lists_it(bob_api, la, bob):
+    from sinfronteras.plans.models import AreaAlert
+
+    response = bob_api("post", "/alerts", {"area": area(la, "Koreatown").pk, "hours": 3})
+    assert response.status_code == 201, response.content
+    alert = AreaAlert.objects.get()
+    assert alert.raised_by == bob and response.json()["area"] == alert.area_id
+    listed = bob_api("get", "/alerts").json()
+    assert [a["id"] for a in listed] == [alert.pk] and "raised_by" not in listed[0]
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"hours": 0}, "hours"), ({"hours": 100}, "hours"), ({"area": 999999}, "area"),
+])
+def test_a_bad_alert_gets_400_naming_the_field(bob_api, la, body, field):
+    from sinfronteras.plans.models import AreaAlert
+
+    response = bob_api("post", "/alerts", {"area": area(la, "Koreatown").pk, "hours": 3, **body})
+    assert response.status_code == 400 and field in response.json()["errors"]
+    assert not AreaAlert.objects.exists()

@@ -182,3 +182,4 @@ def list_resources(request):
 
 
 from . import needs_offers  # noqa: E402,F401  (registers the need and offer routes)
+from . import alerts  # noqa: E402,F401  (registers the alert routes)
