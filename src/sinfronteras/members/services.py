@@ -176,11 +176,11 @@ def do_leave(member) -> None:
     from sinfronteras.audit.models import record
 
     member = Member.objects.select_for_update().get(pk=member.pk)
-    others = Member.objects.filter(collective_id=member.collective_id, role=Role.COORDINATOR,
-                                   is_active=True).exclude(pk=member.pk)
-    if member.is_coordinator and not others.exists():
+    try:
+        _refuse_the_last_coordinator(member)  # under row locks: two cannot leave at once
+    except ValueError:
         raise LeaveRefused(_("You are the collective's only coordinator. Propose that another "
-                             "member becomes one; once it passes, you can leave."))
+                             "member becomes one; once it passes, you can leave.")) from None
     _release_everything(member)
     collective = member.collective
     _forget_in_the_log(member)
