@@ -50,6 +50,7 @@ def test_an_alert_sends_unaccepted_tasks_back_and_the_next_plan_leaves_the_area_
         lifecycle.do_accept(driver, task)
     paused = plan_now(la, alice)
     assert paused.parameters["paused_areas"] == ["Boyle Heights"]
+    assert paused.parameters["paused_needs"] == 1
     assert not Task.objects.filter(run=paused, need=need).exists()
     assert not paused.outcomes.filter(need=need).exists()  # left out, not counted as unmet
     do_lift_alert(alice, alert)
@@ -137,4 +138,4 @@ def test_the_plan_page_says_which_areas_the_plan_left_out(client, la, alice, del
     plan_now(la, alice)
     client.force_login(alice)
     page = client.get(reverse("plans:plan")).content.decode()
-    assert 'id="paused-areas"' in page and "Boyle Heights" in page
+    assert 'id="paused-areas"' in page and "Boyle Heights (1 open need waits)" in page

@@ -120,11 +120,13 @@ def parameters(collective) -> dict:
 
     basic = sorted(collective.resources.filter(basic=True).values_list("key", flat=True))
     radius = collective.default_radius_km
-    paused = sorted(collective.areas.filter(pk__in=alerted_area_ids(collective.pk))
-                    .values_list("name", flat=True))
+    alerted = alerted_area_ids(collective.pk)
+    paused = sorted(collective.areas.filter(pk__in=alerted).values_list("name", flat=True))
+    waiting = collective.needs.open().filter(area_id__in=alerted).count()
     return {"retention_days": collective.retention_days,
             "default_radius_km": None if radius is None else float(radius),
-            "basic_resources": basic, "paused_areas": paused}, decisions_in_force(collective)
+            "basic_resources": basic, "paused_areas": paused,
+            "paused_needs": waiting}, decisions_in_force(collective)
 
 
 def latest_run(collective):
