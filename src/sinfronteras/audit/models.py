@@ -28,6 +28,13 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.action} #{self.pk}"
 
+    @property
+    def label(self) -> str:
+        """What happened, in words of the page's language."""
+        from .labels import label
+
+        return label(self.action)
+
 
 def record(collective, action: str, *, actor=None, data=None, decision_ref=None) -> Event:
     """Write one audit event (call inside the transaction that does the change)."""

@@ -1,0 +1,46 @@
+"""What each kind of audit event says, in the reader's language.
+
+The stored ``action`` stays a stable key (``settings.changed``); the page shows these
+words. A key without a label here shows as it is, so a new event is never hidden.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+LABELS = {
+    "action.created": _("an action was planned"),
+    "action.results": _("an action's results were recorded"),
+    "alert.lifted": _("an alert was lifted"),
+    "alert.raised": _("deliveries in an area were paused by an alert"),
+    "area.added": _("an area was added"),
+    "area.changed": _("an area was changed"),
+    "budget.applied": _("a participatory budget became needs"),
+    "catalogue.started": _("the collective started with the starter catalogue"),
+    "conversation.invited": _("a person from a conversation was invited"),
+    "decision.not_applied": _("a passed decision could not be applied"),
+    "member.break": _("a member took a break"),
+    "member.left": _("a member left and was erased"),
+    "member.removed": _("a member was removed by decision"),
+    "need.edited": _("a coordinator edited someone's need"),
+    "need.withdrawn": _("a coordinator withdrew someone's need"),
+    "offer.edited": _("a coordinator edited someone's offer"),
+    "offer.withdrawn": _("a coordinator withdrew someone's offer"),
+    "organizing.settings": _("the organizing settings changed"),
+    "plan.done": _("a plan was made"),
+    "plan.requested": _("a plan was asked for"),
+    "proposal.closed": _("voting closed on a proposal"),
+    "proposal.created": _("a proposal was made"),
+    "proposal.withdrawn": _("a proposal was withdrawn by its author"),
+    "resource.added": _("a resource was added to the catalogue"),
+    "resource.changed": _("a resource of the catalogue was changed"),
+    "role.changed": _("a member's role changed by decision"),
+    "second_factor.recovery_code_used": _("a coordinator used a recovery code"),
+    "second_factor.recovery_codes_made": _("a coordinator made new recovery codes"),
+    "second_factor.set_up": _("a coordinator set up a second factor"),
+    "settings.changed": _("a planning setting changed by decision"),
+}
+
+
+def label(action: str) -> str:
+    return str(LABELS.get(action, action))
