@@ -46,7 +46,8 @@ def plan_page(request):
 @login_required
 def alerts_page(request):
     """Every member may pause deliveries in an area (safe when wrong: nothing moves there)."""
-    form = alerts.AlertForm(request.POST or None, collective=request.user.collective)
+    form = alerts.AlertForm(request.POST or None, collective=request.user.collective,
+                            initial={"area": request.user.area_id})
     if request.method == "POST" and form.is_valid():
         alerts.do_raise_alert(request.user, form.cleaned_data["area"], form.cleaned_data["hours"])
         messages.warning(request, _("Alert raised: deliveries in %(area)s are paused.")
