@@ -121,3 +121,26 @@ def test_the_last_coordinator_is_not_removed(alice, bob, carla, la):
     alice.refresh_from_db()
     assert decision.applied_at is None and alice.is_active and alice.is_coordinator
     assert Event.objects.filter(action="decision.not_applied", decision_ref=decision.pk).exists()
+
+
+def test_a_removed_member_is_erased_once_the_retention_has_passed(alice, bob, carla, la):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from sinfronteras.members.models import Member
+    from sinfronteras.plans.housekeeping import do_housekeeping
+
+    proposal = propose(carla, kind="majority", title="Bob is out", change="remove",
+                       subject=str(bob.pk))
+    vote_all(proposal, [(alice, {"answer": "yes"}), (carla, {"answer": "yes"})])
+    do_close(end_window(proposal))
+    days = la.retention_days
+    with time_machine.travel(timezone.now() + timedelta(days=days - 1), tick=False):
+        assert do_housekeeping()["members_erased"] == 0
+    assert Member.objects.filter(pk=bob.pk, is_active=False).exists()
+    with time_machine.travel(timezone.now() + timedelta(days=days + 1), tick=False):
+        assert do_housekeeping()["members_erased"] == 1
+    assert not Member.objects.filter(pk=bob.pk).exists()
+    assert Event.objects.get(action="member.removed").data == {"member": "-"}

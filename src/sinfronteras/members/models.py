@@ -92,6 +92,8 @@ class Member(AbstractBaseUser):
         "self", models.SET_NULL, null=True, blank=True, related_name="vouched_for"
     )
     is_active = models.BooleanField(default=True)
+    #: When a decision removed the member; housekeeping erases them after the retention.
+    removed_at = models.DateTimeField(null=True, blank=True)
     #: "I need a break": until then the planner treats this member's offers as paused.
     on_break_until = models.DateField(_("on a break until"), null=True, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -182,10 +182,28 @@ def do_leave(member) -> None:
         raise LeaveRefused(_("You are the collective's only coordinator. Propose that another "
                              "member becomes one; once it passes, you can leave.")) from None
     _release_everything(member)
-    collective = member.collective
+    _erase(member)
+    record(member.collective, "member.left")
+
+
+def _erase(member) -> None:
+    """Delete the member and, through the database's cascades, everything that is theirs."""
     _forget_in_the_log(member)
     member.delete()
-    record(collective, "member.left")
+
+
+@transaction.atomic
+def do_erase_removed_members(now=None) -> int:
+    """Removed members are erased once the retention their collective decided has passed."""
+    now = now or timezone.now()
+    erased = 0
+    for collective in Collective.objects.all():
+        limit = now - timedelta(days=collective.retention_days)
+        for member in Member.objects.filter(collective=collective, is_active=False,
+                                            removed_at__lt=limit):
+            _erase(member)
+            erased += 1
+    return erased
 
 
 @transaction.atomic
@@ -193,8 +211,9 @@ def do_remove_member(collective, member, *, decision_ref: int) -> None:
     """Apply a passed decision that removes a member: they can no longer log in or use a token.
 
     What they carry goes back to the pool and their open needs and active offers are
-    withdrawn, as when somebody leaves; unlike leaving, nothing is erased at once (the
-    retention the members decided applies). The last coordinator is not removed.
+    withdrawn, as when somebody leaves; unlike leaving, nothing is erased at once:
+    housekeeping erases them after the retention the members decided. The last
+    coordinator is not removed.
     """
     from sinfronteras.audit.models import record
 
@@ -205,8 +224,8 @@ def do_remove_member(collective, member, *, decision_ref: int) -> None:
     _release_everything(member)
     member.api_tokens.all().delete()
     member.invites_created.filter(used_at__isnull=True).delete()
-    member.is_active, member.role = False, Role.MEMBER
-    member.save(update_fields=["is_active", "role"])
+    member.is_active, member.role, member.removed_at = False, Role.MEMBER, timezone.now()
+    member.save(update_fields=["is_active", "role", "removed_at"])
     record(collective, "member.removed", decision_ref=decision_ref,
            data={"member": member.display_name, "member_id": member.pk})
 

@@ -1,5 +1,5 @@
 """Housekeeping: expire tasks past their window, renew weekly offers, destroy
-addresses, delete old needs, tidy the worker's job records.
+addresses, delete old needs, erase removed members, tidy the worker's job records.
 
 Run by ``sinfronteras housekeeping`` (from cron, e.g. every 15 minutes) and
 after every plan run. Safe to run any number of times.
@@ -29,10 +29,13 @@ def do_housekeeping(now=None) -> dict:
     renewed = renew_weekly_offers(now)
     destroyed = _destroy_addresses(now)
     deleted = _delete_old_needs(now)
+    from sinfronteras.members.services import do_erase_removed_members
+
     from .jobs import tidy_job_results
 
     return {"tasks_expired": expired, "weekly_offers_renewed": renewed,
-            "addresses_destroyed": destroyed, "needs_deleted": deleted, **tidy_job_results(now)}
+            "addresses_destroyed": destroyed, "needs_deleted": deleted,
+            "members_erased": do_erase_removed_members(now), **tidy_job_results(now)}
 
 
 def week_start(now) -> datetime:
