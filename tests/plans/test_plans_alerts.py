@@ -139,3 +139,12 @@ def test_the_plan_page_says_which_areas_the_plan_left_out(client, la, alice, del
     client.force_login(alice)
     page = client.get(reverse("plans:plan")).content.decode()
     assert 'id="paused-areas"' in page and "Boyle Heights (1 open need waits)" in page
+
+
+def test_the_menu_counts_the_tasks_waiting_for_the_carriers_answer(client, la, delivery):
+    need, task, driver = delivery
+    client.force_login(driver)
+    page = client.get(reverse("needs")).content.decode()
+    assert '<span class="badge" id="tasks-waiting"' in page and ">1</span>" in page
+    lifecycle.do_accept(driver, task)
+    assert 'id="tasks-waiting"' not in client.get(reverse("needs")).content.decode()

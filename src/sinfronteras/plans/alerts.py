@@ -9,7 +9,7 @@ coordinator, or the member who raised it, lifts it sooner. While it is on:
 - nobody takes or accepts a task that starts or ends there;
 - no address there is shown, not even to the carrier of an accepted task.
 
-Every member sees the alert at the top of every page.
+Every member sees the alert at the top of every page (``context.for_every_page``).
 """
 
 from __future__ import annotations
@@ -86,12 +86,3 @@ def do_lift_alert(member, alert) -> AreaAlert:
         record(member.collective, "alert.lifted", actor=member, data={"area": alert.area.name})
     alert.refresh_from_db()
     return alert
-
-
-def active_alerts(request):
-    """Context processor: the member's collective's alerts, for the banner on every page."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    return {"area_alerts": list(AreaAlert.objects.active().filter(collective_id=user.collective_id)
-                                .select_related("area").order_by("until"))}

@@ -131,6 +131,11 @@ def my_tasks(member):
             .select_related("need__resource", "need__area", "offer__area").distinct())
 
 
+def waiting_for(member) -> int:
+    """How many tasks proposed to the member wait for their yes or no."""
+    return Task.objects.filter(carrier=member, state=TaskState.PROPOSED).count()
+
+
 def open_tasks_for(member):
     """Open carry tasks this member could take."""
     tasks = (Task.objects.filter(need__collective_id=member.collective_id, state=TaskState.OPEN,

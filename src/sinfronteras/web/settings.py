@@ -81,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sinfronteras.plans.alerts.active_alerts",
+                "sinfronteras.plans.context.for_every_page",
             ],
         },
     },
