@@ -210,6 +210,15 @@ class ProposeForm(forms.ModelForm):
                 self.add_error("resource", _("Only a budget or a change of what is basic names a resource."))
 
 
+def initial_of(proposal, options) -> dict:
+    """What the propose form shows when the author edits: options as typed, quorum in %."""
+    if proposal.kind == Kind.BUDGET:
+        lines = [f"{o.label}; {o.cost.normalize():f}; {o.area.name if o.area else ''}" for o in options]
+    else:
+        lines = [o.label for o in options]
+    return {"options": "\n".join(lines), "quorum": int(proposal.quorum * 100)}
+
+
 # Votes ---------------------------------------------------------------------------------------
 
 CONSENT_ANSWERS = [("agree", _("agree")), ("abstain", _("abstain")),

@@ -32,7 +32,7 @@ class VoteRefused(Exception):
 
 
 class WithdrawRefused(Exception):
-    """Only the author withdraws, only while open and before anybody voted."""
+    """Only the author withdraws or edits, only while open and before anybody voted."""
 
 
 def access_proposal(member, pk) -> Proposal:
@@ -68,12 +68,43 @@ def do_propose(member, form) -> Proposal:
     proposal.author = member
     proposal.opens_at = timezone.now()
     proposal.save()
-    Option.objects.bulk_create([
-        Option(proposal=proposal, position=k, label=p["label"], cost=p.get("cost"), area=p.get("area"))
-        for k, p in enumerate(form.projects)
-    ])
+    _save_options(proposal, form.projects)
     record(proposal.collective, "proposal.created", actor=member,
            data={"proposal": proposal.pk, "kind": proposal.kind, "change": proposal.change})
+    from .jobs import schedule_close
+
+    transaction.on_commit(lambda: schedule_close(proposal))
+    return proposal
+
+
+def _save_options(proposal, projects) -> None:
+    proposal.options.all().delete()
+    Option.objects.bulk_create([
+        Option(proposal=proposal, position=k, label=p["label"], cost=p.get("cost"), area=p.get("area"))
+        for k, p in enumerate(projects)
+    ])
+
+
+def editable(member, proposal) -> bool:
+    """The author may change an open proposal until somebody votes on it."""
+    return (proposal.is_open and proposal.author_id == member.pk
+            and not Participation.objects.filter(proposal=proposal).exists())
+
+
+@transaction.atomic
+def do_edit_proposal(member, proposal, form) -> Proposal:
+    """Save the author's changes from a valid :class:`ProposeForm` bound to ``proposal``.
+
+    Refused (``WithdrawRefused``) once somebody has voted: a vote is for what was asked.
+    The proposal row is locked, so an edit and a first vote cannot cross.
+    """
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if not editable(member, locked):
+        raise WithdrawRefused(_("Somebody has voted already, or voting has closed: the proposal "
+                                "stays as it was voted on."))
+    proposal = form.save()
+    _save_options(proposal, form.projects)
+    record(proposal.collective, "proposal.edited", actor=member, data={"proposal": proposal.pk})
     from .jobs import schedule_close
 
     transaction.on_commit(lambda: schedule_close(proposal))

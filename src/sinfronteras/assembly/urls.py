@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.propose, name="propose"),
     path("<int:pk>/", views.proposal, name="proposal"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/results/", views.proposal_results, name="results"),
     path("<int:pk>/ballots.<str:ext>", views.ballots, name="ballots"),
 ]

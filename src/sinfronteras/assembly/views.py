@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import exports, results, services
-from .forms import ProposeForm, vote_form
+from .forms import ProposeForm, initial_of, vote_form
 from .models import Ballot, Proposal, Status
 
 REFUSALS = {
@@ -65,9 +65,29 @@ def proposal(request, pk):
             return redirect("assembly:proposal", pk=pk)
     return render(request, "assembly/proposal.html", {
         "proposal": proposal, "options": options, "form": form, "voted": voted, "can_vote": can_vote,
-        "can_withdraw": (proposal.is_open and proposal.author_id == request.user.pk
-                         and not proposal.participations.exists()),
+        "can_withdraw": services.editable(request.user, proposal),
     })
+
+
+@login_required
+def edit(request, pk):
+    """The author changes the proposal until somebody votes on it."""
+    proposal = services.access_proposal(request.user, pk)
+    if not services.editable(request.user, proposal):
+        messages.error(request, _("Only its author changes a proposal, and only until somebody "
+                                  "votes."))
+        return redirect("assembly:proposal", pk=pk)
+    form = ProposeForm(request.POST or None, instance=proposal, member=request.user,
+                       initial=initial_of(proposal, services.options_of(proposal)))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_edit_proposal(request.user, proposal, form)
+        except services.WithdrawRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Your proposal is changed."))
+        return redirect("assembly:proposal", pk=pk)
+    return render(request, "assembly/propose.html", {"form": form, "proposal": proposal})
 
 
 @login_required

@@ -31,6 +31,7 @@ LABELS = {
     "plan.requested": _("a plan was asked for"),
     "proposal.closed": _("voting closed on a proposal"),
     "proposal.created": _("a proposal was made"),
+    "proposal.edited": _("a proposal was changed by its author before any vote"),
     "proposal.withdrawn": _("a proposal was withdrawn by its author"),
     "resource.added": _("a resource was added to the catalogue"),
     "resource.changed": _("a resource of the catalogue was changed"),
