@@ -148,3 +148,4 @@ def test_the_menu_counts_the_tasks_waiting_for_the_carriers_answer(client, la, d
     assert '<span class="badge" id="tasks-waiting"' in page and ">1</span>" in page
     lifecycle.do_accept(driver, task)
     assert 'id="tasks-waiting"' not in client.get(reverse("needs")).content.decode()
+

@@ -1,4 +1,5 @@
-"""What a person in need sees of each need: planned, on its way, done — never who gives."""
+"""What a person in need sees of each need: planned, on its way, done — never who gives —
+and, when the last plan could not meet it all, how much it found and why."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from django.utils.translation import gettext as _
 
 from sinfronteras.sharing.models import Need
 
+from sinfronteras.planning.result import NOTHING_IN_REACH
+
 from .models import LIVE_STATES as LIVE
-from .models import TaskState
+from .models import NeedOutcome, RunStatus, TaskState
 
 
 def state_of(need) -> str:
@@ -33,10 +36,41 @@ def givers_known(need) -> list[str]:
                    and t.giver_shares_name})
 
 
+def share_of(need, outcome, paused: set[int]) -> str:
+    """Why the last plan did not meet an open need in full, in the person's words."""
+    if need.status != "open":
+        return ""
+    if need.area_id in paused:
+        return _("An alert has paused deliveries in your area; the plan waits with it.")
+    if outcome is None or outcome.fraction >= 0.999:
+        return ""
+    if outcome.reason == NOTHING_IN_REACH:
+        return _("Nobody offers this within reach of your area yet.")
+    return _("The last plan found %(met)s of %(quantity)s %(unit)s: giving you more would have "
+             "meant taking from someone who got the same share or less, or from a need with a "
+             "stronger claim.") % {
+        "met": f"{outcome.met.normalize():f}", "quantity": f"{need.quantity.normalize():f}",
+        "unit": need.resource.unit_label}
+
+
+def latest_outcomes(needs) -> dict[int, NeedOutcome]:
+    """Each need's outcome in the newest finished plan that planned it."""
+    rows = (NeedOutcome.objects.filter(need__in=needs, run__status=RunStatus.DONE)
+            .order_by("need_id", "-run_id"))
+    latest: dict[int, NeedOutcome] = {}
+    for row in rows:
+        latest.setdefault(row.need_id, row)
+    return latest
+
+
 def need_states(member) -> list[dict]:
-    needs = (Need.objects.filter(posted_by=member, status__in=["open", "fulfilled"])
-             .select_related("resource", "area").prefetch_related("tasks__offer__posted_by"))
+    from .alerts import alerted_area_ids
+
+    needs = list(Need.objects.filter(posted_by=member, status__in=["open", "fulfilled"])
+                 .select_related("resource", "area").prefetch_related("tasks__offer__posted_by"))
+    outcomes, paused = latest_outcomes(needs), alerted_area_ids(member.collective_id)
     return [{"need": need, "state": state_of(need), "sealed": hasattr(need, "sealed_address"),
+             "share": share_of(need, outcomes.get(need.pk), paused),
              "givers": givers_known(need),
              "asked": any(t.receiver_shares_name for t in need.tasks.all()),
              "live": any(t.state in LIVE for t in need.tasks.all())} for need in needs]
