@@ -67,11 +67,12 @@ def tidy_job_results(now=None) -> dict:
     running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING,
                                           task_path=run_plan.module_path).values_list("pk", "args_kwargs")
     run_ids = {pk: (args.get("args") or [None])[0] for pk, args in running}
-    ended = set(PlanRun.objects.filter(pk__in=set(run_ids.values()),
-                                       status__in=[RunStatus.FAILED, RunStatus.DONE])
-                .values_list("pk", flat=True))
+    # Failed runs only: a done run's row may still be "running" for the instant between
+    # the run finishing and its worker writing the row.
+    failed = set(PlanRun.objects.filter(pk__in=set(run_ids.values()), status=RunStatus.FAILED)
+                 .values_list("pk", flat=True))
     closed = DBTaskResult.objects.filter(
-        pk__in=[pk for pk, run_id in run_ids.items() if run_id in ended],
+        pk__in=[pk for pk, run_id in run_ids.items() if run_id in failed],
         status=TaskResultStatus.RUNNING,
     ).update(status=TaskResultStatus.FAILED, finished_at=now,
              exception_class_path="builtins.RuntimeError",
