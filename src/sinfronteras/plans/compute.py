@@ -51,7 +51,7 @@ def window_end(need, now) -> datetime:
 def compute(collective, progress=lambda stage, pct: None) -> Outcome:
     now = timezone.now()
     snap = snapshot(collective)
-    params, decisions = parameters(collective)
+    params, decisions = parameters(collective, snap.paused)
     progress("planning", 10)
     problem = Problem.from_json(snap.problem)
     result = plan(problem, progress=lambda message: progress(f"planning: {message}"[:60], 40))

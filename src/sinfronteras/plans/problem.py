@@ -29,6 +29,8 @@ class Snapshot:
     offers: dict[str, Offer] = field(default_factory=dict)
     carriers: list[Offer] = field(default_factory=list)
     carrier_hours: dict[int, Decimal] = field(default_factory=dict)
+    #: Areas an alert paused: their needs and offers were left out.
+    paused: set[int] = field(default_factory=set)
 
 
 def _kept(collective, field_name: str, value: str = "quantity") -> dict[int, Decimal]:
@@ -62,7 +64,8 @@ def snapshot(collective) -> Snapshot:
     kept_need, kept_offer = _kept(collective, "need_id"), _kept(collective, "offer_id")
     kept_hours = _kept(collective, "carrier_offer_id", "hours")
     default_radius = collective.default_radius_km
-    snap = Snapshot(problem={"version": 1, "resources": [], "places": [], "needs": [], "offers": []})
+    snap = Snapshot(problem={"version": 1, "resources": [], "places": [], "needs": [], "offers": []},
+                    paused=paused)
     doc = snap.problem
     doc["resources"] = [{"id": r.key, "unit": r.unit, "basic": r.basic} for r in resources
                         if not r.carries]

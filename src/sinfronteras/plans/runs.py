@@ -113,19 +113,16 @@ def execute_run(run_id: int) -> PlanRun:
     return run
 
 
-def parameters(collective) -> dict:
-    """The settings in force for a run, the areas an alert left out, and the decisions
-    behind the settings."""
-    from .alerts import alerted_area_ids
-
+def parameters(collective, paused: set[int]) -> dict:
+    """The settings in force for a run, the areas an alert left out (``paused``, as the
+    run's snapshot saw them), and the decisions behind the settings."""
     basic = sorted(collective.resources.filter(basic=True).values_list("key", flat=True))
     radius = collective.default_radius_km
-    alerted = alerted_area_ids(collective.pk)
-    paused = sorted(collective.areas.filter(pk__in=alerted).values_list("name", flat=True))
-    waiting = collective.needs.open().filter(area_id__in=alerted).count()
+    names = sorted(collective.areas.filter(pk__in=paused).values_list("name", flat=True))
+    waiting = collective.needs.open().filter(area_id__in=paused).count()
     return {"retention_days": collective.retention_days,
             "default_radius_km": None if radius is None else float(radius),
-            "basic_resources": basic, "paused_areas": paused,
+            "basic_resources": basic, "paused_areas": names,
             "paused_needs": waiting}, decisions_in_force(collective)
 
 
