@@ -167,9 +167,11 @@ class ProposeForm(forms.ModelForm):
         if change and kind not in YES_NO:
             self.add_error("change", _("Only a consent or majority proposal can change a setting."))
             return
-        if change in (Change.BASIC, Change.NOT_BASIC, *ROLE_CHANGES):
-            if change in (Change.BASIC, Change.NOT_BASIC) and data.get("resource") is None:
+        if change in (Change.BASIC, Change.NOT_BASIC):
+            if data.get("resource") is None:
                 self.add_error("resource", _("Pick the resource this changes."))
+            data["change_value"] = None
+        elif change in ROLE_CHANGES:
             data["change_value"] = None
         elif change == Change.RETENTION:
             if value is None or value != value.to_integral_value() or not 1 <= value <= 365:
