@@ -36,6 +36,11 @@ class Event(models.Model):
         return label(self.action)
 
 
+def plain(value):
+    """A value as an event's data keeps it: JSON's own types as they are, others as text."""
+    return value if value is None or isinstance(value, (bool, int, str)) else str(value)
+
+
 def record(collective, action: str, *, actor=None, data=None, decision_ref=None) -> Event:
     """Write one audit event (call inside the transaction that does the change)."""
     return Event.objects.create(collective=collective, actor=actor, action=action,

@@ -89,7 +89,7 @@ def do_change_setting(collective, name: str, value, *, decision_ref: int, resour
     ``name`` is ``retention_days``, ``default_radius_km``, or ``basic`` (with
     ``resource``: whether that resource counts as a basic need).
     """
-    from sinfronteras.audit.models import record
+    from sinfronteras.audit.models import plain, record
 
     if name == "basic":
         if resource is None or resource.collective_id != collective.pk:
@@ -107,7 +107,7 @@ def do_change_setting(collective, name: str, value, *, decision_ref: int, resour
     else:
         raise ValueError(f"{name!r} is not a planning setting; use one of {PLANNING_SETTINGS}.")
     record(collective, "settings.changed", decision_ref=decision_ref,
-           data={"setting": key, "old": _plain(old), "new": _plain(value)})
+           data={"setting": key, "old": plain(old), "new": plain(value)})
 
 
 @transaction.atomic
@@ -131,10 +131,6 @@ def do_change_role(collective, member, role: str, *, decision_ref: int) -> None:
     member.save(update_fields=["role"])
     record(collective, "role.changed", decision_ref=decision_ref,
            data={"member": member.display_name, "member_id": member.pk, "old": old, "new": role})
-
-
-def _plain(value):
-    return value if value is None or isinstance(value, (bool, int, str)) else str(value)
 
 
 def decisions_in_force(collective) -> list[int]:

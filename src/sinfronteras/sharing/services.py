@@ -130,14 +130,13 @@ def do_save_catalogue_entry(member, form, kind: str):
 
     ``kind`` is ``"resource"`` or ``"area"``. Returns the saved record.
     """
-    from sinfronteras.audit.models import record
+    from sinfronteras.audit.models import plain, record
 
     item = form.save(commit=False)
     created = item.pk is None
     item.collective = member.collective
     item.save()
     fields = form.Meta.fields if created else form.changed_data
-    data = {"id": item.pk} | {
-        f: value if isinstance(value := getattr(item, f), (bool, str)) else str(value) for f in fields}
+    data = {"id": item.pk} | {f: plain(getattr(item, f)) for f in fields}
     record(member.collective, f"{kind}.{'added' if created else 'changed'}", actor=member, data=data)
     return item
