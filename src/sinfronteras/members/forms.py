@@ -103,9 +103,8 @@ class LeaveForm(forms.Form):
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if self.member.is_locked():
-            raise forms.ValidationError(_("Too many failed attempts for this account. Try again "
-                                          "in %(minutes)s minutes."),
+        if self.member.is_locked():  # the same lock, and words, as logging in
+            raise forms.ValidationError(LoginForm.error_messages["locked"], code="locked",
                                         params={"minutes": settings.LOGIN_LOCK_MINUTES})
         if not self.member.check_password(password):
             self.member.record_failed_login()

@@ -120,8 +120,7 @@ def do_change_role(collective, member, role: str, *, decision_ref: int) -> None:
     """
     from sinfronteras.audit.models import record
 
-    if member is None or member.collective_id != collective.pk or not member.is_active:
-        raise ValueError("The member this decision names has left the collective.")
+    _refuse_one_who_left(collective, member)
     if role not in Role.values:
         raise ValueError(f"{role!r} is not a role; use one of {Role.values}.")
     if role == Role.MEMBER:
@@ -213,8 +212,7 @@ def do_remove_member(collective, member, *, decision_ref: int) -> None:
     """
     from sinfronteras.audit.models import record
 
-    if member is None or member.collective_id != collective.pk or not member.is_active:
-        raise ValueError("The member this decision names has left the collective.")
+    _refuse_one_who_left(collective, member)
     member = Member.objects.select_for_update().get(pk=member.pk)
     _refuse_the_last_coordinator(member)
     _release_everything(member)
@@ -224,6 +222,11 @@ def do_remove_member(collective, member, *, decision_ref: int) -> None:
     member.save(update_fields=["is_active", "role", "removed_at"])
     record(collective, "member.removed", decision_ref=decision_ref,
            data={"member": member.display_name, "member_id": member.pk})
+
+
+def _refuse_one_who_left(collective, member) -> None:
+    if member is None or member.collective_id != collective.pk or not member.is_active:
+        raise ValueError("The member this decision names has left the collective.")
 
 
 def _refuse_the_last_coordinator(member) -> None:
