@@ -19,7 +19,6 @@ from django.utils.text import slugify
 
 from sinfronteras.members.models import Area, Collective, Member, Role
 from sinfronteras.sharing.models import Need, Offer
-
 from sinfronteras.sharing.services import do_seed_catalogue
 
 from .catalogue import FIRST_NAMES, food_pantries, km_between, neighbourhoods

@@ -6,9 +6,8 @@ from __future__ import annotations
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
-from sinfronteras.sharing.models import Need
-
 from sinfronteras.planning.result import NOTHING_IN_REACH
+from sinfronteras.sharing.models import Need
 
 from .models import LIVE_STATES as LIVE
 from .models import NeedOutcome, RunStatus, TaskState
