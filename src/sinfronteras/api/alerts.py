@@ -34,8 +34,7 @@ class AlertOut(Schema):
 @api.get("/alerts", response=list[AlertOut], tags=["alerts"])
 def list_alerts(request):
     """Alerts on now in your collective: deliveries in these areas are paused."""
-    return [AlertOut.of(a) for a in AreaAlert.objects.active().filter(
-        collective_id=request.user.collective_id).order_by("until")]
+    return [AlertOut.of(a) for a in AreaAlert.objects.on_in(request.user.collective_id)]
 
 
 @api.post("/alerts", response={201: AlertOut, 400: FieldErrors}, tags=["alerts"])

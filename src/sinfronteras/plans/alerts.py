@@ -47,8 +47,7 @@ class AlertForm(forms.Form):
 
 def alerted_area_ids(collective_id, now=None) -> set[int]:
     """The areas of a collective where deliveries are paused now."""
-    return set(AreaAlert.objects.active(now).filter(collective_id=collective_id)
-               .values_list("area_id", flat=True))
+    return set(AreaAlert.objects.on_in(collective_id, now).values_list("area_id", flat=True))
 
 
 def touches(task, area_ids) -> bool:

@@ -12,6 +12,5 @@ def for_every_page(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    alerts = AreaAlert.objects.active().filter(collective_id=user.collective_id)
-    return {"area_alerts": list(alerts.select_related("area").order_by("until")),
+    return {"area_alerts": list(AreaAlert.objects.on_in(user.collective_id).select_related("area")),
             "tasks_waiting": waiting_for(user)}

@@ -181,6 +181,10 @@ class AlertQuerySet(models.QuerySet):
     def active(self, now=None):
         return self.filter(lifted_at__isnull=True, until__gt=now or timezone.now())
 
+    def on_in(self, collective_id, now=None):
+        """The alerts on now in one collective, soonest to end first."""
+        return self.active(now).filter(collective_id=collective_id).order_by("until")
+
 
 class AreaAlert(models.Model):
     """Deliveries in an area are paused (a raid reported there) until lifted or ``until``.
