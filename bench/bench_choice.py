@@ -10,21 +10,19 @@ size the generated budget).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import time
 from fractions import Fraction
-from pathlib import Path
 
+from sinfronteras import data
 from sinfronteras.choice import Budget, Project
 from sinfronteras.choice.budget import equal_shares_add1, greedy
 from sinfronteras.choice.pabulib import read_pabulib
 from sinfronteras.choice.preflib import read_preflib
 from sinfronteras.choice.ranked import instant_runoff, ranked_pairs, schulze
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("SINFRONTERAS_DATA", ROOT / ".." / "shared" / "data")) / "voting"
+DATA = data.folder() / "voting"
 
 
 def generated_budget(voters: int, projects: int, seed: int = 2024) -> Budget:

@@ -17,7 +17,6 @@ import pytest
 
 PASSWORD = "correct horse battery staple"
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = Path(os.environ.get("SINFRONTERAS_DATA", REPO.parent / "shared" / "data"))
 
 
 def current_code(member) -> str:

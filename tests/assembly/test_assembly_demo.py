@@ -1,13 +1,12 @@
 """The demo collective comes with decisions to try, and one that already changed the plan."""
 
-from conftest import SHARED_DATA
 from sinfronteras.assembly.models import Proposal
 from sinfronteras.demo.load import do_load_demo
 from sinfronteras.members.services import decisions_in_force
 
 
 def test_the_demo_has_open_votes_a_budget_and_a_passed_decision_that_changed_a_setting(db):
-    collective = do_load_demo(SHARED_DATA, households=30, volunteers=15).collective
+    collective = do_load_demo(households=30, volunteers=15).collective
     proposals = {p.kind: p for p in Proposal.objects.filter(collective=collective)}
     assert set(proposals) == {"consent", "ranked", "majority", "budget"}
     assert proposals["consent"].is_open and proposals["ranked"].is_open and proposals["budget"].is_open

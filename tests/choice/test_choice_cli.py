@@ -7,29 +7,24 @@ Real files: Burlington 2009 (PrefLib 00005-00000002, Open STV) and Assen 2024
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from sinfronteras import data
 from sinfronteras.choice.cli import main
 
-DATA = Path(os.environ.get("SINFRONTERAS_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
-BURLINGTON = DATA / "voting" / "preflib" / "burlington_2009_mayor.toi"
-ASSEN = DATA / "voting" / "pabulib" / "Netherlands_Assen_2024.pb"
-needs_data = pytest.mark.skipif(not BURLINGTON.exists(), reason="no shared data")
+BURLINGTON = data.path("voting", "preflib", "burlington_2009_mayor.toi")
+ASSEN = data.path("voting", "pabulib", "Netherlands_Assen_2024.pb")
 
 
-@needs_data
 def test_tally_prints_the_irv_winner_and_the_rounds(capsys):
     assert main([str(BURLINGTON), "--rule", "irv"]) == 0
     out = capsys.readouterr().out
     assert "winners: Bob Kiss" in out and "round 1: Kurt Wright 2951" in out
 
 
-@needs_data
 def test_tally_json_lists_the_winners_in_order_of_election(capsys):
     assert main([str(ASSEN), "--rule", "mes-add1", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -38,7 +33,6 @@ def test_tally_json_lists_the_winners_in_order_of_election(capsys):
     assert json.loads(capsys.readouterr().out)["winners"] == ["Andy Montroll"]
 
 
-@needs_data
 def test_tally_elects_several_with_stv_and_refuses_a_budget_rule_on_rankings(capsys):
     assert main([str(BURLINGTON), "--rule", "stv", "--seats", "2", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["winners"]) == 2

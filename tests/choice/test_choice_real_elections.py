@@ -1,27 +1,21 @@
 """Published results of real elections, recounted from the public ballot files.
 
-Data: ``$SINFRONTERAS_DATA/voting`` (default ``<repo>/../shared/data``), see its
-README. PrefLib files: Jeffrey O'Neill, Open STV, www.OpenSTV.org, 2013, via
+Data: ``src/sinfronteras/data/voting``, see the README there. PrefLib files: Jeffrey O'Neill, Open STV, www.OpenSTV.org, 2013, via
 PrefLib (Mattei and Walsh, preflib.org). Pabulib files: Stolicki, Szufa, Talmon,
 "Pabulib: A Participatory Budgeting Library", 2020, pabulib.org.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
+from sinfronteras import data
 from sinfronteras.choice.budget import equal_shares_add1, greedy
 from sinfronteras.choice.pabulib import read_pabulib
 from sinfronteras.choice.preflib import read_preflib
 from sinfronteras.choice.ranked import instant_runoff, ranked_pairs, schulze
 
-DATA = Path(os.environ.get("SINFRONTERAS_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
-VOTING = DATA / "voting"
-
-pytestmark = pytest.mark.skipif(not VOTING.is_dir(), reason=f"no shared data at {VOTING}")
+VOTING = data.folder() / "voting"
 
 
 def test_irv_elects_bob_kiss_in_burlington_2009_with_the_published_first_round():

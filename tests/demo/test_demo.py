@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import SHARED_DATA
+from sinfronteras import data
 from sinfronteras.demo.load import do_load_demo
 from sinfronteras.members.models import Area, Collective, Member
 from sinfronteras.sharing.models import Need, Offer
@@ -14,17 +14,17 @@ def snapshot():
 
 
 def test_the_demo_loads_once_and_a_second_load_changes_nothing(db):
-    first = do_load_demo(SHARED_DATA, households=30, volunteers=15)
+    first = do_load_demo(households=30, volunteers=15)
     counts = (Member.objects.count(), Need.objects.count(), Offer.objects.count())
-    second = do_load_demo(SHARED_DATA, households=30, volunteers=15)
+    second = do_load_demo(households=30, volunteers=15)
     assert first.created and not second.created
     assert (Member.objects.count(), Need.objects.count(), Offer.objects.count()) == counts
     assert Collective.objects.count() == 1
 
 
 def test_the_demo_offers_food_at_every_real_pantry(db):
-    do_load_demo(SHARED_DATA, households=5, volunteers=5)
-    pantries = json.loads((SHARED_DATA / "la" / "food_pantries_2020.json").read_text())
+    do_load_demo(households=5, volunteers=5)
+    pantries = json.loads(data.path("la", "food_pantries_2020.json").read_text())
     names = {p["name"][:60] for p in pantries if p.get("lat") and p.get("lon")}
     offered = set(Offer.objects.filter(resources__key="food", posted_by__display_name__in=names)
                   .values_list("posted_by__display_name", flat=True))
@@ -32,18 +32,18 @@ def test_the_demo_offers_food_at_every_real_pantry(db):
 
 
 def test_the_demo_areas_are_real_la_neighbourhoods(db):
-    do_load_demo(SHARED_DATA, households=5, volunteers=5)
+    do_load_demo(households=5, volunteers=5)
     boyle = Area.objects.get(name="Boyle Heights")
     assert (round(boyle.lat, 1), round(boyle.lon, 1)) == (34.0, -118.2)
     assert Area.objects.count() >= 30
 
 
 def test_the_same_seed_makes_the_same_collective(db):
-    do_load_demo(SHARED_DATA, seed=7, households=40, volunteers=10)
+    do_load_demo(seed=7, households=40, volunteers=10)
     first = snapshot()
     for model in (Need, Offer, Member, Area, Collective):
         model.objects.all().delete()
-    do_load_demo(SHARED_DATA, seed=7, households=40, volunteers=10)
+    do_load_demo(seed=7, households=40, volunteers=10)
     assert snapshot() == first and len(first) > 20
 
 
@@ -51,7 +51,7 @@ def test_the_demo_code_lets_ana_in_twice_in_a_row(db, capsys):
     from django.core.management import call_command
     from django.test import Client
 
-    do_load_demo(SHARED_DATA, households=5, volunteers=5)
+    do_load_demo(households=5, volunteers=5)
     for _ in range(2):
         client = Client()
         client.post("/login/", {"username": "ana", "password": "sinfronteras-demo"})

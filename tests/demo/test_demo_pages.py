@@ -8,7 +8,7 @@ from urllib.parse import urldefrag, urlparse
 import pytest
 from django.test import Client
 
-from conftest import SHARED_DATA, current_code
+from conftest import current_code
 from sinfronteras.demo.load import PASSWORD, do_load_demo
 from sinfronteras.members.models import Member
 from sinfronteras.plans.runs import do_request_run, execute_run
@@ -57,7 +57,7 @@ def logged_in(username, language):
 @pytest.mark.parametrize("username", ["ana", "luz"])
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_every_page_a_demo_member_can_reach_opens(db, username, language):
-    do_load_demo(SHARED_DATA, households=40, volunteers=20)
+    do_load_demo(households=40, volunteers=20)
     from sinfronteras.members.models import Collective
 
     execute_run(do_request_run(Collective.objects.get(), enqueue=False).pk)

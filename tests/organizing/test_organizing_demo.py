@@ -2,13 +2,12 @@
 
 from django.utils import timezone
 
-from conftest import SHARED_DATA
 from sinfronteras.demo.load import do_load_demo
 from sinfronteras.organizing.models import Action, Commitment, Conversation
 
 
 def test_the_demo_has_a_coming_action_conversations_and_commitments(db):
-    collective = do_load_demo(SHARED_DATA, households=10, volunteers=8).collective
+    collective = do_load_demo(households=10, volunteers=8).collective
     rally = Action.objects.get(collective=collective, starts_at__gte=timezone.now())
     assert {link.need.resource.key for link in rally.links.all()} == {"newspaper", "presence"}
     assert Conversation.objects.filter(collective=collective, contact_sealed__isnull=True).count() >= 10

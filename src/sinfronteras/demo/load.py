@@ -60,13 +60,13 @@ class DemoResult:
     offers: int
 
 
-def do_load_demo(data_dir: Path, *, seed: int = 2026, households: int = 220,
+def do_load_demo(*, seed: int = 2026, households: int = 220,
                  volunteers: int = 110) -> DemoResult:
     existing = Collective.objects.filter(slug=SLUG).first()
     if existing:
         return _result(existing, created=False)
     with transaction.atomic():
-        collective = _build(data_dir, random.Random(seed), households, volunteers)
+        collective = _build(random.Random(seed), households, volunteers)
     return _result(collective, created=True)
 
 
@@ -75,7 +75,7 @@ def _result(collective, *, created):
                       collective.needs.count(), collective.offers.count())
 
 
-def _build(data_dir, rng, households, volunteers):
+def _build(rng, households, volunteers):
     collective = Collective.objects.create(name=NAME, slug=SLUG)
     areas = [Area(collective=collective, name=n, lat=lat, lon=lon) for n, lat, lon in neighbourhoods()]
     for area in areas:
@@ -89,7 +89,7 @@ def _build(data_dir, rng, households, volunteers):
     luz = _member(collective, "luz", "Luz", password, areas[0], "es", vouched_by=ana)
     vero = _member(collective, "vero", "Vero", password, areas[2], "es", vouched_by=ana)
     today = timezone.localdate()
-    _pantries(collective, data_dir, areas, resources["food"], password, ana, rng, today)
+    _pantries(collective, areas, resources["food"], password, ana, rng, today)
     people = [luz] + [
         _member(collective, f"hogar-{i:03d}", _pseudonym(rng), password, rng.choice(areas),
                 rng.choice(["es", "es", "en"]), vouched_by=ana)
@@ -136,10 +136,10 @@ def _nearest(areas, lat, lon):
     return min(areas, key=lambda area: km_between(area.lat, area.lon, lat, lon))
 
 
-def _pantries(collective, data_dir, areas, food, password, vouched_by, rng, today):
+def _pantries(collective, areas, food, password, vouched_by, rng, today):
     """Each real pantry becomes a member (an organisation) offering food near its area."""
     offers = []
-    for index, pantry in enumerate(food_pantries(data_dir)):
+    for index, pantry in enumerate(food_pantries()):
         area = _nearest(areas, pantry["lat"], pantry["lon"])
         slug = slugify(pantry["name"])[:30] or "pantry"
         member = _member(collective, f"p{index:03d}-{slug}", pantry["name"][:60], password, area,

@@ -17,7 +17,6 @@ from .env import env_bool, env_choice, env_database, env_int, env_list, env_str
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = PACKAGE_DIR.parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(REPO_DIR / "var")))
-SHARED_DATA_DIR = Path(env_str("SINFRONTERAS_DATA", str(REPO_DIR.parent / "shared" / "data")))
 
 DEBUG = env_bool("DEBUG", False)
 _INSECURE_KEY = "insecure-development-key-only-for-make-demo-and-tests"

@@ -1,8 +1,8 @@
 """sinfronteras loaddemo: the demo collective (idempotent)."""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from sinfronteras import data
 from sinfronteras.demo.load import PASSWORD, do_load_demo
 
 
@@ -13,12 +13,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, seed, **options):
-        data_dir = settings.SHARED_DATA_DIR
-        if not (data_dir / "la" / "food_pantries_2020.json").exists():
-            raise CommandError(
-                f"{data_dir}/la/food_pantries_2020.json is missing: set SINFRONTERAS_DATA "
-                "to the shared data folder.", returncode=2)
-        result = do_load_demo(data_dir, seed=seed)
+        try:
+            data.path("la", "food_pantries_2020.json")
+        except data.DataMissing as missing:
+            raise CommandError(str(missing), returncode=2) from None
+        result = do_load_demo(seed=seed)
         verb = "Loaded" if result.created else "Already loaded:"
         self.stdout.write(f"{verb} {result.collective.name}: {result.members} members, "
                           f"{result.needs} needs, {result.offers} offers.")
