@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     except ImproperlyConfigured as exc:
         print(f"sinfronteras: configuration error: {exc}", file=sys.stderr)
         return 2
+    # The default SQLite database and seal keys live in DATA_DIR: make it, private, on first use.
+    settings.DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     execute_from_command_line(["sinfronteras", *argv])
     return 0

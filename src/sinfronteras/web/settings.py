@@ -16,7 +16,9 @@ from .env import env_bool, env_choice, env_database, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = PACKAGE_DIR.parent.parent
-DATA_DIR = Path(env_str("DATA_DIR", str(REPO_DIR / "var")))
+# A checkout keeps its database in <repo>/var; an installed copy in ./var of where it runs.
+_CHECKOUT = (REPO_DIR / "pyproject.toml").is_file()
+DATA_DIR = Path(env_str("DATA_DIR", str((REPO_DIR if _CHECKOUT else Path.cwd()) / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 _INSECURE_KEY = "insecure-development-key-only-for-make-demo-and-tests"
