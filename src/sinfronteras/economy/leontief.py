@@ -16,7 +16,7 @@ Examples
 >>> econ = Economy(("food", "tools"), np.array([[0.1, 0.2], [0.3, 0.1]]), np.array([0.5, 0.4]))
 >>> x = econ.gross_output(np.array([10.0, 5.0]))
 >>> np.round(x, 4).tolist()
-[13.2, 9.9]
+[13.3333, 10.0]
 >>> float(np.round(econ.labour_values() @ [10.0, 5.0], 6)) == float(np.round(econ.labour @ x, 6))
 True
 """
@@ -82,6 +82,14 @@ class Economy:
         dense = np.eye(self.n) - self.sparse.toarray()
         return la.lu_factor(dense, check_finite=True)
 
+    @cached_property
+    def _systems(self):
+        """``I - A`` and its transpose, as CSR, for the iterative solves."""
+        import scipy.sparse as sp
+
+        system = (sp.identity(self.n, format="csr") - self.sparse).tocsr()
+        return system, system.T.tocsr()
+
     def check_productive(self) -> float:
         """The spectral radius of ``A``, or raise :class:`NotProductive` when it is at least 1."""
         A = self.sparse
@@ -107,7 +115,7 @@ class Economy:
             import scipy.linalg as la
 
             return la.lu_solve(self._lu, rhs, trans=1 if transpose else 0)
-        return _iterative(self.sparse.T.tocsr() if transpose else self.sparse, rhs)
+        return _iterative(self._systems[1 if transpose else 0], rhs)
 
     def gross_output(self, final_demand: np.ndarray) -> np.ndarray:
         """The least gross output that meets ``final_demand``: ``(I - A)^-1 d``."""
@@ -145,12 +153,10 @@ def _radius_sparse(A) -> float:
     return float(np.abs(values).max())
 
 
-def _iterative(M, rhs: np.ndarray) -> np.ndarray:
-    """BiCGSTAB on ``I - M``, Jacobi-preconditioned, checked by its residual; GMRES if it stalls."""
-    import scipy.sparse as sp
+def _iterative(system, rhs: np.ndarray) -> np.ndarray:
+    """BiCGSTAB, Jacobi-preconditioned, checked by its residual; GMRES if it stalls."""
     import scipy.sparse.linalg as sla
 
-    system = (sp.identity(M.shape[0], format="csr") - M).tocsr()
     diagonal = system.diagonal()
     precondition = sla.LinearOperator(system.shape, matvec=lambda v: v / diagonal)
     norm = float(np.linalg.norm(rhs)) or 1.0
