@@ -1,6 +1,7 @@
 """The ``sinfronteras`` command.
 
-Pure commands (``plan``, ``tally``) run without Django. Every other sub-command is a
+Pure commands (``plan``, ``tally``, ``economy``) run without Django (``economy
+--needs-from-collective`` reads the collective's needs through it). Every other sub-command is a
 Django management command (``migrate``, ``runserver``, ``createcollective``,
 ``loaddemo``, ...), so one entry point serves the whole project.
 """
@@ -17,8 +18,23 @@ PURE_COMMANDS = {
 }
 
 
+def _collective_demands(name, mapping, codes):
+    """For ``economy --needs-from-collective``: the one path of that command that reads Django."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinfronteras.web.settings")
+    import django
+
+    django.setup()
+    from sinfronteras.sharing.economy import collective_demands
+
+    return collective_demands(name, mapping, codes)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "economy":
+        from sinfronteras.economy.cli import main as economy
+
+        return economy(argv[1:], collective_demands=_collective_demands)
     if argv and argv[0] in PURE_COMMANDS:
         module_name, func_name = PURE_COMMANDS[argv[0]].split(":")
         import importlib

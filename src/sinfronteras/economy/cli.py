@@ -1,0 +1,173 @@
+"""``sinfronteras economy TABLE.csv [--labour-available L] [--capacities F] [--demands F] [--json OUT]``.
+
+Prints one line per product (output multiplier, labour coefficient, labour value,
+gross output for the table's final demand) and, with a labour budget or
+capacities, the plan: each tier's lowest fraction, labour needed against
+offered, and the bottlenecks in words. ``--json OUT`` (``-``: standard output)
+writes the keys documented in ``docs/economy.md``. Bad input exits with status 2
+and one line naming the file, row and column.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .errors import EconomyError, TableError
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage dump
+        raise _UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="sinfronteras economy",
+                description="Input-output planning: multipliers, labour values, and a fair plan.")
+    p.add_argument("table", help="input-output table (plain CSV or Eurostat layout)")
+    p.add_argument("--labour-available", type=float, metavar="L",
+                   help="labour offered, in the unit of the table's D1 row")
+    p.add_argument("--capacities", metavar="FILE", help="CSV code,capacity: most gross output")
+    p.add_argument("--demands", metavar="FILE", help="CSV id,code,quantity,tier (tiers 1-4)")
+    p.add_argument("--needs-from-collective", metavar="NAME",
+                   help="the open needs of a collective as demands (needs --mapping)")
+    p.add_argument("--mapping", metavar="FILE",
+                   help="CSV resource,code,factor: a need of RESOURCE is FACTOR units of product CODE per unit")
+    p.add_argument("--json", metavar="OUT", help="write the result as JSON ('-' for standard output)")
+    p.add_argument("--rows", type=int, default=None, help="print at most this many product lines")
+    return p
+
+
+def _csv_rows(path: str, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TableError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        raise TableError(f"{path} header", f"missing column(s) {', '.join(missing)}: expected "
+                                           f"{','.join(columns)}")
+    return [(n, row) for n, row in enumerate(reader, start=2)]
+
+
+def _number(path, line, column, text, *, integer=False):
+    try:
+        value = int(text) if integer else float(text)
+    except (TypeError, ValueError):
+        raise TableError(f"{path} row {line}, column {column}", f"{text!r} is not a number") from None
+    if not np.isfinite(value):
+        raise TableError(f"{path} row {line}, column {column}", f"{text!r} is not a finite number")
+    return value
+
+
+def _product(index, path, line, code):
+    if code not in index:
+        raise TableError(f"{path} row {line}, column code", f"unknown product code {code!r}")
+    return index[code]
+
+
+def read_demands(path: str, codes) -> list:
+    """Demands from ``id,code,quantity,tier`` rows."""
+    from .plan import Demand
+
+    index = {c: k for k, c in enumerate(codes)}
+    out, seen = [], set()
+    for line, row in _csv_rows(path, ("id", "code", "quantity", "tier")):
+        ident = (row["id"] or "").strip()
+        if not ident or ident in seen:
+            raise TableError(f"{path} row {line}, column id", "ids must be present and unique")
+        seen.add(ident)
+        quantity = _number(path, line, "quantity", row["quantity"])
+        tier = _number(path, line, "tier", row["tier"], integer=True)
+        if quantity < 0 or tier not in (1, 2, 3, 4):
+            bad = "quantity" if quantity < 0 else "tier"
+            raise TableError(f"{path} row {line}, column {bad}",
+                             "quantity must be 0 or more" if bad == "quantity" else "tier must be 1 to 4")
+        out.append(Demand(ident, _product(index, path, line, (row["code"] or "").strip()), quantity, tier))
+    return out
+
+
+def read_capacities(path: str, codes) -> dict[int, float]:
+    """Capacities from ``code,capacity`` rows."""
+    index = {c: k for k, c in enumerate(codes)}
+    out = {}
+    for line, row in _csv_rows(path, ("code", "capacity")):
+        product = _product(index, path, line, (row["code"] or "").strip())
+        value = _number(path, line, "capacity", row["capacity"])
+        if value < 0:
+            raise TableError(f"{path} row {line}, column capacity", "capacity must be 0 or more")
+        out[product] = value
+    return out
+
+
+def table_demands(table) -> tuple[list, list[str]]:
+    """Each product's final demand as one demand of tier 1; negative ones are not planned."""
+    from .plan import Demand
+
+    negative = int((table.final_demand < 0).sum())
+    notes = [f"note: {negative} products have a negative final demand (net of imports): the plan "
+             "treats them as no demand; the gross output above uses the table as published"] if negative else []
+    return [Demand(code, k, max(0.0, float(d)), 1) for k, (code, d) in
+            enumerate(zip(table.codes, table.final_demand))], notes
+
+
+def run(args, collective_demands=None) -> int:
+    from . import report
+    from .leontief import Economy
+    from .plan import plan_economy
+    from .table import read_table
+
+    table = read_table(args.table)
+    economy = Economy.from_table(table)
+    economy.check_productive()
+    notes = table.notes()
+    result = report.analysis(economy, table.final_demand)
+    result["notes"] = notes
+    quiet = args.json == "-"
+    lines = report.table_lines(economy, result, args.rows)
+    if args.labour_available is not None or args.capacities:
+        if args.needs_from_collective:
+            if not args.mapping:
+                raise _UsageError("--needs-from-collective needs --mapping FILE (resource,code,factor)")
+            demands = collective_demands(args.needs_from_collective, args.mapping, table.codes)
+        elif args.demands:
+            demands = read_demands(args.demands, table.codes)
+        else:
+            demands, more = table_demands(table)
+            notes.extend(more)
+        capacities = read_capacities(args.capacities, table.codes) if args.capacities else None
+        plan = plan_economy(economy, demands, labour_available=args.labour_available,
+                            capacities=capacities)
+        result.update(report.plan_json(plan, demands))
+        lines.extend(report.plan_lines(plan))
+    if args.json:
+        text = json.dumps(result, indent=None, allow_nan=False)
+        if quiet:
+            print(text)
+        else:
+            Path(args.json).write_text(text + "\n", encoding="utf-8")
+    if not quiet:
+        print("\n".join(lines))
+    for note in notes:
+        print(note, file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None, collective_demands=None) -> int:
+    """Entry point; ``collective_demands(name, mapping, codes)`` comes from the project's command."""
+    try:
+        args = _parser().parse_args(argv)
+        return run(args, collective_demands)
+    except (_UsageError, EconomyError) as exc:
+        print(f"sinfronteras economy: {exc}", file=sys.stderr)
+        return 2
