@@ -15,6 +15,7 @@ import sys
 PURE_COMMANDS = {
     "plan": "sinfronteras.planning.cli:main",
     "tally": "sinfronteras.choice.cli:main",
+    "world": "sinfronteras.world.cli:main",
 }
 
 
