@@ -183,3 +183,13 @@ def test_the_openapi_document_declares_every_error_an_operation_can_answer(clien
             assert "Retry-After" in declared["429"].get("headers", {}), (method, path)
         checked += 1
     assert checked >= 12
+
+
+def test_a_crash_under_the_api_gets_a_json_500_that_says_nothing_of_the_bug(la, settings):
+    settings.ROOT_URLCONF = "api_boom_urls"
+    client = PlainClient(raise_request_exception=False)
+    response = client.get("/api/boom/")
+    assert_detail(response, 500)
+    assert "bug" not in response.json()["detail"]
+    page = client.get("/boom/")
+    assert page.status_code == 500 and page["Content-Type"].startswith("text/html")

@@ -186,3 +186,9 @@ def test_a_token_wins_over_a_session_sent_with_it(client, alice, bob, need_of):
     _row, token = ApiToken.issue(alice, "member-scoped")
     assert client.get("/api/needs", **bearer(token)).json() == []
     assert Need.objects.count() == 1
+
+
+def test_the_two_factor_page_shows_no_coordinator_menu_before_the_code(alice):
+    give_second_factor(alice)
+    page = log_in_with_the_password_only("alice").get(reverse("second_factor")).content.decode()
+    assert f'href="{reverse("plans:plan")}"' not in page
