@@ -122,7 +122,7 @@ class TokenForm(forms.Form):
                            help_text=_("E.g. the phone or script that uses it."))
     days = forms.IntegerField(label=_("Days it lasts"), required=False)
     scope = forms.ChoiceField(
-        label=_("What it may do"), initial=Role.MEMBER, required=False,
+        label=_("What it may do"), initial=Role.MEMBER, required=False, widget=forms.RadioSelect,
         choices=[(Role.MEMBER, _("Act as you, a member: your own needs and offers")),
                  (Role.COORDINATOR, _("Act with your coordinator's power: every need and "
                                       "offer of the collective"))])
@@ -138,7 +138,7 @@ class TokenForm(forms.Form):
         message = _("A token lasts from 1 to %(most)s days.") % {"most": most}
         days.validators = [MinValueValidator(1, message), MaxValueValidator(most, message)]
         if member.role != Role.COORDINATOR:
-            self.fields["scope"].widget = forms.HiddenInput()
+            del self.fields["scope"]  # a member's token acts as them: nothing to choose
 
     def clean_scope(self):
         return self.cleaned_data.get("scope") or Role.MEMBER
