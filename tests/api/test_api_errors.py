@@ -193,3 +193,29 @@ def test_a_crash_under_the_api_gets_a_json_500_that_says_nothing_of_the_bug(la, 
     assert "bug" not in response.json()["detail"]
     page = client.get("/boom/")
     assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_server_answers_a_5_mb_body_and_a_bad_token_in_json(live_server, la, bob):
+    import urllib.error
+    import urllib.request
+
+    token = ApiToken.issue(bob, "phone")[1]
+
+    def post(body: bytes, token: str):
+        request = urllib.request.Request(
+            f"{live_server.url}/api/needs", data=body, method="POST",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+    huge = json.dumps(a_need(la, padding="x" * (5 * 1024 * 1024))).encode()
+    status, headers, body = post(huge, token)
+    assert (status, headers["Content-Type"]) == (413, "application/json; charset=utf-8")
+    assert json.loads(body)["detail"]
+    status, headers, body = post(json.dumps(a_need(la)).encode(), "sf_wrong")
+    assert status == 401 and "CSRF" not in json.loads(body)["detail"]
+    assert not Need.objects.exists()
