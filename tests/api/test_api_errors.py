@@ -54,6 +54,10 @@ def test_a_bad_token_gets_a_json_401_on_reads_and_writes(la, method):
     assert "CSRF" not in response.json()["detail"]
 
 
+def test_a_write_with_no_credentials_at_all_gets_a_json_401(la):
+    assert_detail(call(PlainClient(enforce_csrf_checks=True), "post", "/needs", a_need(la)), 401)
+
+
 def test_a_session_write_without_the_csrf_token_gets_a_json_403(la, bob):
     client = PlainClient(enforce_csrf_checks=True)
     client.force_login(bob)

@@ -43,6 +43,8 @@ class MemberSession(SessionAuth):
     """A logged-in session; a coordinator's acts as a member's until the second factor."""
 
     def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None  # no session: a 401, whatever the CSRF token says
         try:
             return super()._get_key(request)
         except HttpError:
