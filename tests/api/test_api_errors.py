@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.test import Client as PlainClient
+from django.utils import timezone
 
 from conftest import area, resource
 from sinfronteras.members.models import ApiToken
@@ -151,6 +152,8 @@ def test_a_member_holds_a_bounded_number_of_live_tokens(client, bob, settings):
     page = client.post("/tokens/", {"name": "one too many"}).content.decode()
     assert 'id="new-token"' not in page and "Revoke one" in page
     assert ApiToken.objects.count() == 2
+    ApiToken.objects.filter(pk=ApiToken.objects.first().pk).update(expires_at=timezone.now())
+    assert 'id="new-token"' in client.post("/tokens/", {"name": "now"}).content.decode()
 
 
 def _operations(spec):

@@ -195,3 +195,18 @@ def test_the_two_factor_page_shows_no_coordinator_menu_before_the_code(alice):
     give_second_factor(alice)
     page = log_in_with_the_password_only("alice").get(reverse("second_factor")).content.decode()
     assert f'href="{reverse("plans:plan")}"' not in page
+
+
+def test_a_token_revoked_on_the_page_gets_a_401(client, bob):
+    row, token = ApiToken.issue(bob, "lost phone")
+    client.force_login(bob)
+    client.post(reverse("tokens"), {"revoke": str(row.pk)})
+    assert PlainClient().get("/api/needs", **bearer(token)).status_code == 401
+
+
+def test_revoking_takes_only_ones_own_token_and_shrugs_at_a_bad_id(client, bob, carla):
+    carlas, token = ApiToken.issue(carla, "hers")
+    client.force_login(bob)
+    for bad in (str(carlas.pk), "x", "9" * 40):
+        assert client.post(reverse("tokens"), {"revoke": bad}).status_code == 302
+    assert PlainClient().get("/api/needs", **bearer(token)).status_code == 200
