@@ -9,11 +9,11 @@ from ninja import Schema, Status
 from sinfronteras.plans.alerts import AlertForm, do_raise_alert
 from sinfronteras.plans.models import AreaAlert
 
-from .urls import FieldErrors, _as_form_data, _bad_request, _form_errors, api
+from .urls import WRITE_ERRORS, Id, _as_form_data, _bad_request, _form_errors, answers, api
 
 
 class AlertIn(Schema):
-    area: int
+    area: Id
     hours: int
 
 
@@ -21,7 +21,7 @@ class AlertOut(Schema):
     """Who raised an alert is in the audit log, not here."""
 
     id: int
-    area: int
+    area: Id
     raised_at: datetime
     until: datetime
 
@@ -31,13 +31,13 @@ class AlertOut(Schema):
                 "until": alert.until}
 
 
-@api.get("/alerts", response=list[AlertOut], tags=["alerts"])
+@api.get("/alerts", response=answers(list[AlertOut]), tags=["alerts"])
 def list_alerts(request):
     """Alerts on now in your collective: deliveries in these areas are paused."""
     return [AlertOut.of(a) for a in AreaAlert.objects.on_in(request.user.collective_id)]
 
 
-@api.post("/alerts", response={201: AlertOut, 400: FieldErrors}, tags=["alerts"])
+@api.post("/alerts", response=answers({201: AlertOut}, *WRITE_ERRORS), tags=["alerts"])
 def raise_alert(request, payload: AlertIn):
     """Pause deliveries in an area for 1 to 72 hours (any member may)."""
     form = AlertForm(_as_form_data(payload.dict()), collective=request.user.collective)

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from django.db import transaction
-from ninja import Header, Status
+from ninja import Header, Path, Status
 
 from sinfronteras.sharing import services
 from sinfronteras.sharing.forms import NeedForm, OfferForm
 from sinfronteras.sharing.models import Need, NeedStatus, Offer, OfferStatus
 
 from .urls import (
-    FieldErrors, NeedIn, NeedOut, NeedPatch, OfferIn, OfferOut, OfferPatch, _as_form_data,
-    _bad_request, _form_errors, _merged, api,
+    DELETE_ERRORS, MAX_ID, WRITE_ERRORS, NeedIn, NeedOut, NeedPatch, OfferIn, OfferOut,
+    OfferPatch, _as_form_data, _bad_request, _form_errors, _merged, answers, api,
 )
 
 IDEMPOTENCY_HELP = (
-    "Any string up to 64 characters. Sending the same key again returns the record the "
-    "first request made instead of making another."
+    "Any string up to 64 characters. Sending the same key with the same body again returns "
+    "the record the first request made instead of making another; the same key with a "
+    "different body is refused with 409."
 )
+
+
+def _id(what: str):
+    return Path(..., ge=1, le=MAX_ID, description=f"The {what}'s id.")
 
 
 def _key(value: str | None):
@@ -26,14 +31,15 @@ def _key(value: str | None):
     return value, None
 
 
-@api.get("/needs", response=list[NeedOut], tags=["needs"])
-def list_needs(request, status: str = NeedStatus.OPEN):
+@api.get("/needs", response=answers(list[NeedOut], 400), tags=["needs"])
+def list_needs(request, status: NeedStatus = NeedStatus.OPEN):
     """Open needs you may see: your own, or all of the collective's for a coordinator."""
     rows = Need.objects.visible_to(request.user).filter(status=status)
     return [NeedOut.of(need, request.user) for need in rows]
 
 
-@api.post("/needs", response={201: NeedOut, 200: NeedOut, 400: FieldErrors}, tags=["needs"])
+@api.post("/needs", response=answers({201: NeedOut, 200: NeedOut}, *WRITE_ERRORS, 409),
+          tags=["needs"])
 def create_need(request, payload: NeedIn,
                 idempotency_key: str | None = Header(None, alias="Idempotency-Key",
                                                      description=IDEMPOTENCY_HELP)):
@@ -47,13 +53,13 @@ def create_need(request, payload: NeedIn,
     return Status(201 if created else 200, NeedOut.of(need, request.user))
 
 
-@api.get("/needs/{need_id}", response=NeedOut, tags=["needs"])
-def get_need(request, need_id: int):
+@api.get("/needs/{need_id}", response=answers(NeedOut, 400, 404), tags=["needs"])
+def get_need(request, need_id: int = _id("need")):
     return NeedOut.of(services.access_need(request.user, need_id), request.user)
 
 
-@api.patch("/needs/{need_id}", response={200: NeedOut, 400: FieldErrors}, tags=["needs"])
-def update_need(request, need_id: int, payload: NeedPatch):
+@api.patch("/needs/{need_id}", response=answers(NeedOut, *WRITE_ERRORS, 404), tags=["needs"])
+def update_need(request, payload: NeedPatch, need_id: int = _id("need")):
     need = services.access_need(request.user, need_id, write=True)
     current = {"resource": need.resource_id, "quantity": need.quantity, "area": need.area_id,
                "urgent": need.urgent, "needed_by": need.needed_by}
@@ -63,21 +69,22 @@ def update_need(request, need_id: int, payload: NeedPatch):
     return NeedOut.of(services.do_update(form, request.user), request.user)
 
 
-@api.delete("/needs/{need_id}", response=NeedOut, tags=["needs"])
-def withdraw_need(request, need_id: int):
+@api.delete("/needs/{need_id}", response=answers(NeedOut, *DELETE_ERRORS), tags=["needs"])
+def withdraw_need(request, need_id: int = _id("need")):
     """Withdraw a need. It stays visible to you as withdrawn."""
     need = services.do_withdraw_need(services.access_need(request.user, need_id, write=True),
                                      request.user)
     return NeedOut.of(need, request.user)
 
 
-@api.get("/offers", response=list[OfferOut], tags=["offers"])
-def list_offers(request, status: str = OfferStatus.ACTIVE):
+@api.get("/offers", response=answers(list[OfferOut], 400), tags=["offers"])
+def list_offers(request, status: OfferStatus = OfferStatus.ACTIVE):
     rows = Offer.objects.visible_to(request.user).filter(status=status).prefetch_related("resources")
     return [OfferOut.of(offer, request.user) for offer in rows]
 
 
-@api.post("/offers", response={201: OfferOut, 200: OfferOut, 400: FieldErrors}, tags=["offers"])
+@api.post("/offers", response=answers({201: OfferOut, 200: OfferOut}, *WRITE_ERRORS, 409),
+          tags=["offers"])
 def create_offer(request, payload: OfferIn,
                  idempotency_key: str | None = Header(None, alias="Idempotency-Key",
                                                       description=IDEMPOTENCY_HELP)):
@@ -91,13 +98,14 @@ def create_offer(request, payload: OfferIn,
     return Status(201 if created else 200, OfferOut.of(offer, request.user))
 
 
-@api.get("/offers/{offer_id}", response=OfferOut, tags=["offers"])
-def get_offer(request, offer_id: int):
+@api.get("/offers/{offer_id}", response=answers(OfferOut, 400, 404), tags=["offers"])
+def get_offer(request, offer_id: int = _id("offer")):
     return OfferOut.of(services.access_offer(request.user, offer_id), request.user)
 
 
-@api.patch("/offers/{offer_id}", response={200: OfferOut, 400: FieldErrors}, tags=["offers"])
-def update_offer(request, offer_id: int, payload: OfferPatch):
+@api.patch("/offers/{offer_id}", response=answers(OfferOut, *WRITE_ERRORS, 404),
+           tags=["offers"])
+def update_offer(request, payload: OfferPatch, offer_id: int = _id("offer")):
     offer = services.access_offer(request.user, offer_id, write=True)
     current = {"resources": [r.pk for r in offer.resources.all()], "quantity": offer.quantity,
                "area": offer.area_id, "radius_km": offer.radius_km, "weekly": offer.weekly,
@@ -110,8 +118,8 @@ def update_offer(request, offer_id: int, payload: OfferPatch):
     return OfferOut.of(offer, request.user)
 
 
-@api.delete("/offers/{offer_id}", response=OfferOut, tags=["offers"])
-def withdraw_offer(request, offer_id: int):
+@api.delete("/offers/{offer_id}", response=answers(OfferOut, *DELETE_ERRORS), tags=["offers"])
+def withdraw_offer(request, offer_id: int = _id("offer")):
     offer = services.do_withdraw_offer(services.access_offer(request.user, offer_id, write=True),
                                        request.user)
     return OfferOut.of(offer, request.user)

@@ -8,52 +8,135 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
-from django.http import Http404
-from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import HttpBearer, django_auth
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, JsonResponse
+from django.views import defaults
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
 
-from sinfronteras.members.models import ApiToken, Area
+from sinfronteras.members.models import ApiToken, Area, Role
 from sinfronteras.sharing.models import Need, Offer, Resource
+from sinfronteras.sharing.services import IdempotencyConflict
+
+#: The largest id a database row can have (a signed 64-bit integer); a larger one is a 400.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class BearerToken(HttpBearer):
+    """``Authorization: Bearer sf_...``: the token alone decides, whatever session comes with it."""
+
     def authenticate(self, request, token):
         member = ApiToken.member_for(token)
-        if member is not None:
-            request.user = member
+        if member is None:
+            raise AuthenticationError(401, "This API token is unknown, expired or revoked. "
+                                           "Make a new one on the API tokens page.")
+        request.user = member
         return member
 
 
-api = NinjaAPI(
-    title="sinfronteras",
-    version="1",
-    description="Needs and offers of one collective. Authenticate with a personal token "
-                "(Authorization: Bearer ...) or a logged-in session.",
-    auth=[BearerToken(), django_auth],
-    docs_url=None,  # the interactive docs load third-party scripts: not here
-    urls_namespace="api",
-)
+class MemberSession(SessionAuth):
+    """A logged-in session; a coordinator's acts as a member's until the second factor."""
 
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None  # no session: a 401, whatever the CSRF token says
+        try:
+            return super()._get_key(request)
+        except HttpError:
+            raise HttpError(403, "A session's writes need the CSRF token (the X-CSRFToken "
+                                 "header); a program should use an API token instead.") from None
 
-class FieldErrors(Schema):
-    errors: dict[str, list[str]]
+    def authenticate(self, request, key):
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        if user.role == Role.COORDINATOR and not user.is_verified():
+            user.coordinator_power = False  # as the second-factor middleware does
+        return user
 
 
 class Detail(Schema):
     detail: str
 
 
+class FieldErrors(Schema):
+    """Each field that is wrong, with what to fix; nothing was written."""
+
+    errors: dict[str, list[str]]
+
+
+#: What each error status means here; every operation declares those it can answer.
+ERRORS = {
+    400: (FieldErrors, "A field is wrong: `errors` names each one and says what to fix."),
+    401: (Detail, "No session and no valid API token (unknown, expired or revoked)."),
+    403: (Detail, "A session's write without its CSRF token."),
+    404: (Detail, "Nothing with this id that you may see."),
+    409: (Detail, "This Idempotency-Key was used before with a different body."),
+    413: (Detail, "The request body is over the size limit."),
+    429: (Detail, "Too many writes this minute (counted per member, across all their tokens "
+                  "and sessions); Retry-After says how many seconds to wait."),
+}
+
+
+def answers(ok, *errors: int) -> dict:
+    """The responses of an operation: ``ok`` (a schema, or {status: schema}), 401, and ``errors``."""
+    ok = ok if isinstance(ok, dict) else {200: ok}
+    return {**ok, **{code: ERRORS[code][0] for code in sorted({401, *errors})}}
+
+
+#: Errors of a write with a body, and of one without (a DELETE).
+WRITE_ERRORS = (400, 403, 413, 429)
+DELETE_ERRORS = (400, 403, 404, 429)
+
+
+class Api(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Ninja's document, with what each error means and 429's Retry-After header."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                for code, response in operation["responses"].items():
+                    if int(code) in ERRORS:
+                        response["description"] = ERRORS[int(code)][1]
+                    if int(code) == 429:
+                        response["headers"] = {"Retry-After": {
+                            "description": "Seconds to wait before the next write.",
+                            "schema": {"type": "integer"}}}
+        return schema
+
+
+api = Api(
+    title="sinfronteras",
+    version="1",
+    description="Needs and offers of one collective. Authenticate with a personal token "
+                "(Authorization: Bearer ...) or a logged-in session. A token acts as a member "
+                "unless it was made with a coordinator's scope; a coordinator's session acts "
+                "as a member's until the second factor is entered. Errors are JSON: "
+                "{\"detail\": ...}, or {\"errors\": {field: [...]}} for a 400.",
+    auth=[BearerToken(), MemberSession()],
+    docs_url=None,  # the interactive docs load third-party scripts: not here
+    urls_namespace="api",
+)
+
+
 def _bad_request(request, errors: dict[str, list[str]]):
     return api.create_response(request, {"errors": errors}, status=400)
+
+
+#: Where a value came from, left out of the field names a 400 gives.
+_SOURCES = ("body", "payload", "path", "query", "header")
 
 
 @api.exception_handler(ValidationError)
 def schema_errors(request, exc):
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", []) if part not in ("body", "payload")]
+        loc = [str(part) for part in error.get("loc", []) if part not in _SOURCES]
         errors.setdefault(".".join(loc) or "body", []).append(error.get("msg", "invalid"))
     return _bad_request(request, errors)
 
@@ -65,7 +148,39 @@ def not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def unauthorized(request, exc):
-    return api.create_response(request, {"detail": "Log in or send a valid API token."}, status=401)
+    detail = exc.message if exc.message != "Unauthorized" else "Log in or send a valid API token."
+    return api.create_response(request, {"detail": detail}, status=401)
+
+
+@api.exception_handler(IdempotencyConflict)
+def idempotency_conflict(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    return api.create_response(request, {"detail": body_too_big()}, status=413)
+
+
+def body_too_big() -> str:
+    return (f"The request body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes. "
+            "Send less in one request.")
+
+
+def page_not_found(request, exception):
+    """The site's 404: JSON under /api/, the usual page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "No such API path. The routes are in /api/openapi.json."},
+                            status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """The site's 500: JSON under /api/ (nothing about the error itself), the page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Something went wrong on the server; nothing was "
+                                       "half-written. Try again later."}, status=500)
+    return defaults.server_error(request)
 
 
 def _form_errors(form) -> dict[str, list[str]]:
@@ -90,17 +205,17 @@ class ResourceOut(Schema):
 
 
 class NeedIn(Schema):
-    resource: int
+    resource: Id
     quantity: Decimal
-    area: int
+    area: Id
     urgent: bool = False
     needed_by: date | None = None
 
 
 class NeedPatch(Schema):
-    resource: int | None = None
+    resource: Id | None = None
     quantity: Decimal | None = None
-    area: int | None = None
+    area: Id | None = None
     urgent: bool | None = None
     needed_by: date | None = None
 
@@ -125,18 +240,18 @@ class NeedOut(Schema):
 
 
 class OfferIn(Schema):
-    resources: list[int]
+    resources: list[Id]
     quantity: Decimal
-    area: int
+    area: Id
     radius_km: Decimal | None = None
     weekly: bool = False
     available_until: date | None = None
 
 
 class OfferPatch(Schema):
-    resources: list[int] | None = None
+    resources: list[Id] | None = None
     quantity: Decimal | None = None
-    area: int | None = None
+    area: Id | None = None
     radius_km: Decimal | None = None
     weekly: bool | None = None
     available_until: date | None = None
@@ -171,12 +286,12 @@ def _merged(current: dict, patch: Schema) -> dict:
     return {**current, **{k: v for k, v in patch.dict(exclude_unset=True).items()}}
 
 
-@api.get("/areas", response=list[AreaOut], tags=["collective"])
+@api.get("/areas", response=answers(list[AreaOut]), tags=["collective"])
 def list_areas(request):
     return Area.objects.filter(collective_id=request.user.collective_id)
 
 
-@api.get("/resources", response=list[ResourceOut], tags=["collective"])
+@api.get("/resources", response=answers(list[ResourceOut]), tags=["collective"])
 def list_resources(request):
     return Resource.objects.filter(collective_id=request.user.collective_id)
 

@@ -12,6 +12,7 @@ LABELS = {
     "action.created": _("an action was planned"),
     "action.results": _("an action's results were recorded"),
     "alert.lifted": _("an alert was lifted"),
+    "api_token.coordinator_made": _("a coordinator made an API token with a coordinator's power"),
     "alert.raised": _("deliveries in an area were paused by an alert"),
     "area.added": _("an area was added"),
     "area.changed": _("an area was changed"),

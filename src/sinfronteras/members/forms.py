@@ -4,10 +4,10 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Area, Member
+from .models import Area, Member, Role
 
 username_validator = RegexValidator(
     r"^[A-Za-z0-9_-]{3,40}$",
@@ -110,3 +110,35 @@ class LeaveForm(forms.Form):
             self.member.record_failed_login()
             raise forms.ValidationError(_("That is not your password."))
         return password
+
+
+class TokenForm(forms.Form):
+    """A new API token: a name, how long it lasts, and (for a coordinator) its power.
+
+    The rules (who may have which scope, how many tokens) are ``do_issue_token``'s.
+    """
+
+    name = forms.CharField(label=_("Name"), max_length=60,
+                           help_text=_("E.g. the phone or script that uses it."))
+    days = forms.IntegerField(label=_("Days it lasts"), required=False)
+    scope = forms.ChoiceField(
+        label=_("What it may do"), initial=Role.MEMBER, required=False, widget=forms.RadioSelect,
+        choices=[(Role.MEMBER, _("Act as you, a member: your own needs and offers")),
+                 (Role.COORDINATOR, _("Act with your coordinator's power: every need and "
+                                      "offer of the collective"))])
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        most = settings.API_TOKEN_MAX_DAYS
+        days = self.fields["days"]
+        days.initial = settings.API_TOKEN_DAYS
+        days.widget.attrs.update(min=1, max=most)
+        days.help_text = _("From 1 to %(most)s days. Empty: %(default)s.") % {
+            "most": most, "default": settings.API_TOKEN_DAYS}
+        message = _("A token lasts from 1 to %(most)s days.") % {"most": most}
+        days.validators = [MinValueValidator(1, message), MaxValueValidator(most, message)]
+        if member.role != Role.COORDINATOR:
+            del self.fields["scope"]  # a member's token acts as them: nothing to choose
+
+    def clean_scope(self):
+        return self.cleaned_data.get("scope") or Role.MEMBER

@@ -113,9 +113,23 @@ class Member(AbstractBaseUser):
         today = today or timezone.localdate()
         return self.on_break_until is not None and self.on_break_until >= today
 
+    #: Not a field: False on a request that has not earned coordinator power (a session
+    #: whose second factor is not entered, a member-scoped API token). Set by the
+    #: second-factor middleware and the API's authentication, read by ``is_coordinator``.
+    coordinator_power = True
+
     @property
     def is_coordinator(self) -> bool:
-        return self.role == Role.COORDINATOR
+        """Whether this member may use a coordinator's power here and now."""
+        return self.role == Role.COORDINATOR and self.coordinator_power
+
+    def save(self, *args, **kwargs):
+        # A new password (never a hash upgrade at login: Django clears ``_password``
+        # for that) ends every API token, as it ends every other session.
+        new_password = self.pk is not None and self._password is not None
+        super().save(*args, **kwargs)
+        if new_password:
+            self.api_tokens.all().delete()
 
     def is_locked(self, now=None) -> bool:
         now = now or timezone.now()
@@ -170,23 +184,52 @@ class Invite(models.Model):
         return secrets.token_urlsafe(24)
 
 
+def token_expiry():
+    return timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """Tokens that still work: not expired, of a member who is still here."""
+        return self.filter(expires_at__gt=now or timezone.now(), member__is_active=True)
+
+
 class ApiToken(models.Model):
-    """A personal token for the JSON API. Only a hash is stored; the token is shown once."""
+    """A personal token for the JSON API. Only a hash is stored; the token is shown once.
+
+    A token acts as a member unless its scope is ``coordinator`` (made only from a
+    session with the second factor entered, see ``do_issue_token``). It expires, and it
+    is deleted when its member's password or role changes, or the member goes.
+    """
 
     member = models.ForeignKey(Member, models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=60)
     token_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(_("scope"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), default=token_expiry)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.name
 
     @classmethod
-    def issue(cls, member: Member, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, member: Member, name: str, *, scope: str = Role.MEMBER,
+              days: int | None = None) -> tuple["ApiToken", str]:
+        """Make a token (checks none of the rules: ``do_issue_token`` does)."""
         token = "sf_" + secrets.token_urlsafe(30)
-        return cls.objects.create(member=member, name=name, token_hash=hash_token(token)), token
+        expires_at = timezone.now() + timedelta(days=days or settings.API_TOKEN_DAYS)
+        row = cls.objects.create(member=member, name=name, token_hash=hash_token(token),
+                                 scope=scope, expires_at=expires_at)
+        return row, token
 
     @classmethod
     def member_for(cls, token: str) -> Member | None:
-        row = cls.objects.select_related("member").filter(token_hash=hash_token(token)).first()
-        return row.member if row and row.member.is_active else None
+        """The member a live token acts for, with only the power its scope gives; or None."""
+        row = cls.objects.live().select_related("member").filter(token_hash=hash_token(token)).first()
+        if row is None:
+            return None
+        member = row.member
+        member.coordinator_power = row.scope == Role.COORDINATOR
+        return member

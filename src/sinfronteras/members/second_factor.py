@@ -89,14 +89,19 @@ def do_renew_recovery_codes(member) -> list[str]:
 
 
 def require_second_factor(get_response):
-    """Coordinators act only after a second factor in this session."""
+    """Coordinators act only after a second factor in this session.
+
+    Pages send them to enter it; on the paths open before it (the API among them) the
+    session acts as a member's: ``is_coordinator`` is False until the code is entered.
+    """
 
     def middleware(request):
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated and user.is_coordinator
-                and not user.is_verified() and not request.path.startswith(OPEN_PREFIXES)
-                and not request.path.startswith("/two-factor/")):
-            return redirect(f"{reverse('second_factor')}?next={request.path}")
+                and not user.is_verified()):
+            if not request.path.startswith(OPEN_PREFIXES + ("/two-factor/",)):
+                return redirect(f"{reverse('second_factor')}?next={request.path}")
+            user.coordinator_power = False
         return get_response(request)
 
     return middleware

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Collective, Invite, Member, Role, hash_token
+from .models import ApiToken, Collective, Invite, Member, Role, hash_token
 
 
 class InviteInvalid(Exception):
@@ -18,6 +18,10 @@ class InviteInvalid(Exception):
 
 class LeaveRefused(Exception):
     """The member cannot leave yet; the message says what to do first."""
+
+
+class TokenRefused(Exception):
+    """An API token cannot be made as asked; the message says what to change."""
 
 
 @transaction.atomic
@@ -50,6 +54,48 @@ def do_create_invite(member: Member) -> tuple[Invite, str]:
         expires_at=timezone.now() + timedelta(days=settings.INVITE_DAYS),
     )
     return invite, token
+
+
+@transaction.atomic
+def do_issue_token(member: Member, name: str, *, scope: str = Role.MEMBER, days: int | None = None,
+                   verified: bool = False) -> tuple[ApiToken, str]:
+    """Make an API token for ``member``; returns (row, token). The token is shown once.
+
+    A token acts as a member unless ``scope`` is ``coordinator``, which only a
+    coordinator gets, from a session whose second factor is entered (``verified``).
+    It lasts ``days`` (default ``API_TOKEN_DAYS``, at most ``API_TOKEN_MAX_DAYS``); a
+    member holds at most ``API_TOKENS_PER_MEMBER`` live tokens. ``TokenRefused`` says
+    what to change otherwise.
+    """
+    from django.utils.translation import gettext as _
+
+    from sinfronteras.audit.models import record
+
+    name = (name or "").strip()
+    days = settings.API_TOKEN_DAYS if days is None else days
+    if not name or len(name) > 60:
+        raise TokenRefused(_("Give the token a name of up to 60 characters, e.g. the phone or "
+                             "script that uses it."))
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        raise TokenRefused(_("A token lasts from 1 to %(most)s days.")
+                           % {"most": settings.API_TOKEN_MAX_DAYS})
+    if scope not in Role.values:
+        raise TokenRefused(_("A token acts as a member or as a coordinator."))
+    if scope == Role.COORDINATOR and member.role != Role.COORDINATOR:
+        raise TokenRefused(_("Only a coordinator can make a token with a coordinator's power."))
+    if scope == Role.COORDINATOR and not verified:
+        raise TokenRefused(_("Enter your second factor first: a token with a coordinator's power "
+                             "is made only after it."))
+    Member.objects.select_for_update().filter(pk=member.pk).first()  # one count at a time
+    if ApiToken.objects.live().filter(member=member).count() >= settings.API_TOKENS_PER_MEMBER:
+        raise TokenRefused(_("You already hold %(most)s tokens, the most one member may. Revoke "
+                             "one you no longer use, then make this one.")
+                           % {"most": settings.API_TOKENS_PER_MEMBER})
+    row, token = ApiToken.issue(member, name, scope=scope, days=days)
+    if scope == Role.COORDINATOR:
+        record(member.collective, "api_token.coordinator_made", actor=member,
+               data={"days": days})
+    return row, token
 
 
 def find_invite(token: str) -> Invite:
@@ -114,7 +160,8 @@ def do_change_setting(collective, name: str, value, *, decision_ref: int, resour
 def do_change_role(collective, member, role: str, *, decision_ref: int) -> None:
     """Apply a passed decision that makes ``member`` a coordinator or a member again.
 
-    Roles change only this way. A collective keeps at least one active coordinator:
+    Roles change only this way, and a change ends the member's API tokens. A collective
+    keeps at least one active coordinator:
     a decision that would leave none is refused (``ValueError``), and so is one about
     somebody who has left or belongs elsewhere.
     """
@@ -128,6 +175,8 @@ def do_change_role(collective, member, role: str, *, decision_ref: int) -> None:
     old = member.role
     member.role = role
     member.save(update_fields=["role"])
+    if old != role:
+        member.api_tokens.all().delete()  # a token made for the old role must not outlive it
     record(collective, "role.changed", decision_ref=decision_ref,
            data={"member": member.display_name, "member_id": member.pk, "old": old, "new": role})
 

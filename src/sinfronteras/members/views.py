@@ -13,8 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import LanguageForm, LeaveForm, LoginForm, ProfileForm, SignupForm
-from .models import ApiToken
+from .forms import LanguageForm, LeaveForm, LoginForm, ProfileForm, SignupForm, TokenForm
 
 
 class LoginView(auth_views.LoginView):
@@ -68,18 +67,23 @@ def set_language(request):
 def tokens(request):
     """Personal API tokens: create one (shown once) or revoke one."""
     new_token = None
-    if request.method == "POST":
-        if "revoke" in request.POST:
-            request.user.api_tokens.filter(pk=request.POST.get("revoke")).delete()
-            messages.success(request, _("The token is revoked."))
-            return redirect("tokens")
-        name = (request.POST.get("name") or "").strip()[:60]
-        if not name:
-            messages.error(request, _("Give the token a name, e.g. the phone or script that uses it."))
-        else:
-            _row, new_token = ApiToken.issue(request.user, name)
+    if request.method == "POST" and "revoke" in request.POST:
+        pk = request.POST.get("revoke", "")
+        if pk.isdigit() and len(pk) <= 18:
+            request.user.api_tokens.filter(pk=int(pk)).delete()
+        messages.success(request, _("The token is revoked."))
+        return redirect("tokens")
+    form = TokenForm(request.POST or None, member=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _row, new_token = services.do_issue_token(request.user, **form.cleaned_data,
+                                                      verified=request.user.is_verified())
+            form = TokenForm(member=request.user)
+        except services.TokenRefused as refusal:
+            form.add_error(None, str(refusal))
     return render(request, "members/tokens.html", {
-        "new_token": new_token, "tokens": request.user.api_tokens.order_by("-created_at")})
+        "form": form, "new_token": new_token, "now": timezone.now(),
+        "tokens": request.user.api_tokens.order_by("-created_at")})
 
 
 @login_required

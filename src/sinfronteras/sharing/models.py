@@ -101,6 +101,8 @@ class Need(models.Model):
     status = models.CharField(max_length=16, choices=NeedStatus.choices, default=NeedStatus.OPEN)
     fulfilled_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    #: A hash of the request that used ``idempotency_key``: the same key with another is a 409.
+    idempotency_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -146,6 +148,8 @@ class Offer(models.Model):
     #: constraint), changed only by atomic updates.
     committed_milli = models.BigIntegerField(default=0, editable=False)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    #: A hash of the request that used ``idempotency_key``: the same key with another is a 409.
+    idempotency_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

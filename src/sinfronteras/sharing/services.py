@@ -5,7 +5,11 @@ Each function runs in one transaction: it writes everything or nothing.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+import hashlib
+import json
+from decimal import Decimal
+
+from django.db import IntegrityError, models, transaction
 from django.http import Http404
 
 from .models import Need, NeedStatus, Offer, OfferStatus, Resource
@@ -35,32 +39,60 @@ def access_offer(member, pk, *, write: bool = False) -> Offer:
     return offer
 
 
-def _existing(model, member, key):
+class IdempotencyConflict(Exception):
+    """An idempotency key came again with a different request; nothing was written."""
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (models.QuerySet, list, tuple)):
+        return sorted(_plain(item) for item in value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value if value is None or isinstance(value, (bool, int, str)) else str(value)
+
+
+def request_digest(form) -> str:
+    """A hash of what a valid form asks for: equal for equal requests (4.5 and "4.50")."""
+    data = {name: _plain(value) for name, value in form.cleaned_data.items()}
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _existing(model, member, key, digest):
     if not key:
         return None
-    return model.objects.filter(posted_by=member, idempotency_key=key).first()
+    existing = model.objects.filter(posted_by=member, idempotency_key=key).first()
+    if existing is not None and existing.idempotency_digest not in ("", digest):
+        raise IdempotencyConflict(
+            "This Idempotency-Key was used before with a different body: use a new key for a "
+            "new request, or send the first body again to get what it made.")
+    return existing
 
 
 def _create(model, member, form, idempotency_key):
     """Create a need or an offer from a valid form. Returns (record, created).
 
-    With an idempotency key, a second call with the same key returns the first
-    record instead of making another, even when two calls race (a database
-    constraint decides).
+    With an idempotency key, a second call with the same key and the same request
+    returns the first record instead of making another, even when two calls race (a
+    database constraint decides); the same key with another request is refused
+    (``IdempotencyConflict``).
     """
-    existing = _existing(model, member, idempotency_key)
+    digest = request_digest(form) if idempotency_key else ""
+    existing = _existing(model, member, idempotency_key, digest)
     if existing:
         return existing, False
     item = form.save(commit=False)
     item.collective_id = member.collective_id
     item.posted_by = member
     item.idempotency_key = idempotency_key or None
+    item.idempotency_digest = digest
     try:
         with transaction.atomic():
             item.save()
             form.save_m2m()
     except IntegrityError:
-        existing = _existing(model, member, idempotency_key)
+        existing = _existing(model, member, idempotency_key, digest)
         if existing is None:
             raise
         return existing, False

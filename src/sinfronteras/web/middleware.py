@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -84,33 +85,46 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def _writer(request) -> str | None:
+    """Who a write counts against: the member, whichever of their tokens or sessions it uses."""
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        from sinfronteras.members.models import ApiToken, hash_token
+
+        member_id = (ApiToken.objects.live().filter(token_hash=hash_token(token.strip()))
+                     .values_list("member_id", flat=True).first())
+        if member_id is not None:
+            return f"member:{member_id}"
+        return "token:" + hashlib.sha256(token.encode()).hexdigest()  # answered 401 anyway
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"member:{user.pk}"
-    authorization = request.headers.get("Authorization", "")
-    if authorization:
-        return "token:" + hashlib.sha256(authorization.encode()).hexdigest()
     return None  # logins are limited per account; sign-ups need a single-use invite
 
 
 def throttle_writes(get_response):
-    """At most WRITES_PER_MINUTE writes a minute per member (or API token). Never per IP."""
+    """At most WRITES_PER_MINUTE writes a clock minute per member, across all their API
+    tokens and sessions. Never per IP address. The refusal says when to try again."""
 
     def middleware(request):
         writer = _writer(request) if request.method in WRITE_METHODS else None
         if writer is not None:
-            key = f"writes:{writer}"
-            cache.add(key, 0, timeout=60)
+            now = int(time.time())
+            key = f"writes:{writer}:{now // 60}"
+            cache.add(key, 0, timeout=61)
             try:
                 count = cache.incr(key)
             except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=60)
+                cache.set(key, 1, timeout=61)
                 count = 1
             if count > settings.WRITES_PER_MINUTE:
                 message = _("Too many changes in a minute. Wait a minute and try again.")
                 if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": message}, status=429)
-                return HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+                    response = JsonResponse({"detail": message}, status=429)
+                else:
+                    response = HttpResponse(message, status=429,
+                                            content_type="text/plain; charset=utf-8")
+                response["Retry-After"] = str(60 - now % 60)
+                return response
         return get_response(request)
 
     return middleware

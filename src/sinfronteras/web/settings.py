@@ -115,7 +115,16 @@ OTP_TOTP_ISSUER = "sinfronteras"
 INVITE_DAYS = env_int("INVITE_DAYS", 7, minimum=1)
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_LOCK_MINUTES = env_int("LOGIN_LOCK_MINUTES", 15, minimum=1)
+#: Writes a minute per member, counted across all their tokens and sessions.
 WRITES_PER_MINUTE = env_int("WRITES_PER_MINUTE", 60, minimum=1)
+# API tokens: how long one lasts unless its member chooses less, the longest it may
+# last, and how many live tokens one member may hold.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365, minimum=1)
+if API_TOKEN_DAYS > API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured(f"API_TOKEN_DAYS ({API_TOKEN_DAYS}) is over API_TOKEN_MAX_DAYS "
+                               f"({API_TOKEN_MAX_DAYS}): lower the first or raise the second.")
+API_TOKENS_PER_MEMBER = env_int("API_TOKENS_PER_MEMBER", 10, minimum=1)
 
 # Redis, where used (the cache, or background work): e.g. redis://127.0.0.1:6379/0.
 REDIS_URL = env_str("REDIS_URL", "")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sinfronteras.api.urls import api
+from sinfronteras.api.urls import api, page_not_found, server_error
 from sinfronteras.audit import views as audit_views
 from sinfronteras.members import views as member_views
 from sinfronteras.members.second_factor import second_factor
@@ -38,3 +38,7 @@ urlpatterns = [
     path("audit/", audit_views.audit_log, name="audit"),
     path("api/", api.urls),
 ]
+
+# JSON under /api/, the usual pages elsewhere.
+handler404 = page_not_found
+handler500 = server_error
