@@ -1,9 +1,9 @@
-"""sinfronteras rotatekeys: re-seal every address with the newest key."""
+"""sinfronteras rotatekeys: re-seal every address and pickup point with the newest key."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from sinfronteras.plans.models import SealedAddress
+from sinfronteras.plans.models import SealedAddress, SealedPickup
 from sinfronteras.plans.sealing import Unreadable, reseal
 
 
@@ -13,11 +13,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         count = 0
         with transaction.atomic():
-            for sealed in SealedAddress.objects.select_for_update():
+            sealed_rows = [*SealedAddress.objects.select_for_update(),
+                           *SealedPickup.objects.select_for_update()]
+            for sealed in sealed_rows:
                 try:
                     sealed.ciphertext = reseal(sealed.ciphertext)
                 except Unreadable:
-                    raise CommandError(f"sealed address #{sealed.pk}: no configured key opens it; "
+                    raise CommandError(f"{sealed}: no configured key opens it; "
                                        "keep the old key in SEAL_KEYS until this passes.",
                                        returncode=2) from None
                 sealed.save(update_fields=["ciphertext"])
