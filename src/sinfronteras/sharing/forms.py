@@ -91,8 +91,9 @@ class SlotsMixin:
         self.fields["slots"] = SlotsField(
             label=_("When"), help_text=_("Days and hours that suit you, e.g. Saturdays 10:00 to "
                                          "13:00. Leave empty: any time."))
-        if self.instance.pk:
-            self.initial["slots"] = [s.span for s in self.instance.slots.all()]
+        if self.instance.pk:  # flat, one value a sub-field: a list is not decompressed again
+            self.initial["slots"] = self.fields["slots"].widget.decompress(
+                [s.span for s in self.instance.slots.all()])
 
     def _save_m2m(self):
         super()._save_m2m()
