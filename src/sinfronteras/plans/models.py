@@ -226,13 +226,15 @@ MESSAGE_MAX = 500
 
 class TaskMessage(models.Model):
     """A note between the people of one task (giver, carrier, receiver), shown with their
-    role only. Deleted with the task, and by housekeeping once the task has ended; never
-    in a notification, a log or the string form."""
+    role only. Sealed like an address (people write times and places in them), so that
+    neither the database nor its query log holds the words. Deleted with the task, and by
+    housekeeping once the task has ended; never in a notification, a log or the string
+    form."""
 
     task = models.ForeignKey(Task, models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
     role = models.CharField(max_length=10, choices=MessageRole.choices)
-    text = models.CharField(max_length=MESSAGE_MAX)
+    ciphertext = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -240,6 +242,16 @@ class TaskMessage(models.Model):
 
     def __str__(self) -> str:
         return f"message #{self.pk} on task #{self.task_id}"
+
+    @property
+    def text(self) -> str:
+        """The words, for the task's page only; empty when no configured key opens them."""
+        from .sealing import Unreadable, unseal
+
+        try:
+            return unseal(self.ciphertext)
+        except Unreadable:
+            return ""
 
 
 class AlertQuerySet(models.QuerySet):

@@ -1,7 +1,8 @@
 """Messages between the people of a task: giver, carrier, receiver.
 
 They arrange the hand-over without phone numbers: each message shows its writer's
-role, never a name or a number. Nobody else reads them, coordinators included.
+role, never a name or a number. Nobody else reads them, coordinators included; they
+are sealed with the addresses' keys, so the database and its logs hold no words.
 They go with the task, and housekeeping deletes them once the task has ended.
 They are never put in a notification, a log or an audit record.
 """
@@ -44,4 +45,7 @@ def do_post_message(member, task, text: str) -> TaskMessage:
         raise TaskRefused(_("This task has ended; its messages are closed."))
     if task.messages.count() >= MESSAGES_PER_TASK:
         raise TaskRefused(_("This task has too many messages already."))
-    return TaskMessage.objects.create(task=task, author=member, role=role, text=text[:MESSAGE_MAX])
+    from .sealing import seal
+
+    return TaskMessage.objects.create(task=task, author=member, role=role,
+                                      ciphertext=seal(text[:MESSAGE_MAX]))

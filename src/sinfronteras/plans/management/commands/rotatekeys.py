@@ -1,9 +1,10 @@
-"""sinfronteras rotatekeys: re-seal every address and pickup point with the newest key."""
+"""sinfronteras rotatekeys: re-seal every address, pickup point and task message with the
+newest key."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from sinfronteras.plans.models import SealedAddress, SealedPickup
+from sinfronteras.plans.models import SealedAddress, SealedPickup, TaskMessage
 from sinfronteras.plans.sealing import Unreadable, reseal
 
 
@@ -14,7 +15,8 @@ class Command(BaseCommand):
         count = 0
         with transaction.atomic():
             sealed_rows = [*SealedAddress.objects.select_for_update(),
-                           *SealedPickup.objects.select_for_update()]
+                           *SealedPickup.objects.select_for_update(),
+                           *TaskMessage.objects.select_for_update()]
             for sealed in sealed_rows:
                 try:
                     sealed.ciphertext = reseal(sealed.ciphertext)
@@ -24,4 +26,4 @@ class Command(BaseCommand):
                                        returncode=2) from None
                 sealed.save(update_fields=["ciphertext"])
                 count += 1
-        self.stdout.write(f"Re-sealed {count} addresses with the newest key.")
+        self.stdout.write(f"Re-sealed {count} addresses, pickup points and messages with the newest key.")
