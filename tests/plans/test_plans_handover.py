@@ -143,6 +143,9 @@ def test_a_giver_and_a_receiver_with_no_common_time_get_no_task_and_are_told_why
     client.force_login(carla)
     page = client.get(reverse("plans:tasks")).content.decode()
     assert "no day and hour in common" in page
+    client.force_login(alice)
+    page = client.get(reverse("plans:plan")).content.decode()
+    assert 'id="untimed"' in page and "no day and hour in common" in page
 
 
 def test_without_any_days_and_hours_a_task_keeps_its_deadline(

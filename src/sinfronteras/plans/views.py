@@ -41,6 +41,7 @@ def plan_page(request):
         "run": run, "shown": shown, "rows": rows, "chart": report.bars(rows),
         "shortages": report.shortage_sentences(shown.summary) if shown else [],
         "uncarried": shown.summary.get("carriers", {}).get("uncarried", [])[:20] if shown else [],
+        "untimed": shown.summary.get("untimed", [])[:20] if shown else [],
         "unmet": shown.outcomes.filter(fraction__lt=0.999).select_related(
             "need__resource", "need__area").order_by("tier", "fraction")[:30] if shown else [],
     })
