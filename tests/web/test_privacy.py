@@ -96,3 +96,81 @@ def test_writes_are_rate_limited_per_member(client, bob, la, settings):
     codes = [client.post(reverse("need_new"), data).status_code for _ in range(4)]
     assert codes == [302, 302, 302, 429]
     assert bob.needs.count() == 3
+
+
+PICKUP_PROBE = "pickleak-4d2e"
+MESSAGE_PROBE = "msgleak-9b7f"
+
+
+@pytest.fixture
+def carry(la, alice, bob, carla, need_of, offer_of, password_hash):
+    """Bob gives food in Echo Park to carla in Boyle Heights; a driver carries it, now."""
+    from conftest import make_member
+    from sinfronteras.plans.models import Task
+    from sinfronteras.plans.runs import do_request_run, execute_run
+    from sinfronteras.sharing.models import Offer, Resource
+
+    carrying = Resource.objects.create(collective=la, key="carrying", name_en="Carrying",
+                                       name_es="Transporte", unit="hours", carries=True)
+    need = need_of(carla, "food", 3)
+    offer = offer_of(bob, ["food"], 3)
+    driver = make_member(la, "driver", "Koreatown", password_hash=password_hash)
+    carrier = Offer.objects.create(collective=la, posted_by=driver, quantity=3, area=driver.area)
+    carrier.resources.set([carrying])
+    run = execute_run(do_request_run(la, alice, enqueue=False).pk)
+    task = Task.objects.get(run=run, need=need)
+    assert (task.kind, task.carrier_id) == ("carry", driver.pk)
+    return task, offer, driver
+
+
+def test_a_pickup_point_and_the_task_messages_leak_nowhere(
+        client, carry, la, alice, bob, carla, dmitri, settings, capfd):
+    from django.apps import apps
+
+    from sinfronteras.plans.models import SealedPickup, Task
+
+    settings.SEAL_KEYS = [__import__("cryptography.fernet").fernet.Fernet.generate_key().decode()]
+    settings.DEBUG = True  # SQL with its parameters goes to the logs too
+    task, offer, driver = carry
+    task_page = reverse("plans:task", args=[task.pk])
+    urls = []
+    with capture_every_log() as logs:
+        client.force_login(bob)
+        response = client.post(reverse("plans:offer_pickup", args=[offer.pk]),
+                               {"address": f"Back gate {PICKUP_PROBE}"})
+        urls.append(response["Location"])
+        for member in (bob, driver, carla):
+            client.force_login(member)
+            response = client.post(reverse("plans:task_message", args=[task.pk]),
+                                   {"text": f"{MESSAGE_PROBE} from {member.username}"})
+            urls.append(response["Location"])
+        client.force_login(driver)
+        client.post(reverse("plans:task_action", args=[task.pk, "accept"]))
+        seen = {}
+        for member in (alice, bob, carla, driver, dmitri):
+            client.force_login(member)
+            for url in (reverse("home"), reverse("offers"), reverse("plans:tasks"), task_page,
+                        reverse("plans:offer_pickup", args=[offer.pk]), "/api/offers"):
+                response = client.get(url)
+                seen[(member.username, url)] = response.content.decode()
+    for (who, url), html in seen.items():
+        if who == "driver" and url == task_page:
+            assert PICKUP_PROBE in html, "the accepted carrier reads it in the window"
+        else:
+            assert PICKUP_PROBE not in html, f"the pickup point leaked to {who} on {url}"
+        if who in ("bob", "carla", "driver") and url == task_page:
+            assert html.count(MESSAGE_PROBE) == 3
+        else:
+            assert MESSAGE_PROBE not in html, f"a message leaked to {who} on {url}"
+    out, err = capfd.readouterr()
+    strings = "\n".join(str(obj) for model in apps.get_models() for obj in model.objects.all())
+    for where, text in {"logs": logs.getvalue(), "stdout": out, "stderr": err,
+                        "a URL": "\n".join(urls), "a string form": strings}.items():
+        assert PICKUP_PROBE not in text, f"the pickup point leaked into {where}"
+        assert MESSAGE_PROBE not in text, f"a message leaked into {where}"
+    database = dump_database()
+    assert PICKUP_PROBE not in database and MESSAGE_PROBE not in database  # ciphertext only
+    assert "plans_sealedpickup" in logs.getvalue()  # the logs did see the writes
+    client.force_login(driver)
+    client.post(reverse("plans:task_action", args=[task.pk, "done"]))
+    assert Task.objects.get(pk=task.pk).state == "done" and not SealedPickup.objects.exists()

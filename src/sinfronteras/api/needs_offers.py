@@ -109,7 +109,7 @@ def update_offer(request, payload: OfferPatch, offer_id: int = _id("offer")):
     offer = services.access_offer(request.user, offer_id, write=True)
     current = {"resources": [r.pk for r in offer.resources.all()], "quantity": offer.quantity,
                "area": offer.area_id, "radius_km": offer.radius_km, "weekly": offer.weekly,
-               "available_until": offer.available_until}
+               "available_until": offer.available_until, "public_place": offer.public_place}
     form = OfferForm(_as_form_data(_merged(current, payload)), instance=offer, member=request.user)
     if not form.is_valid():
         return _bad_request(request, _form_errors(form))

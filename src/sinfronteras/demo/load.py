@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from sinfronteras.members.models import Area, Collective, Member, Role
-from sinfronteras.sharing.models import Need, Offer
+from sinfronteras.sharing.models import Need, Offer, Slot
 from sinfronteras.sharing.services import do_seed_catalogue
 
 from .catalogue import FIRST_NAMES, food_pantries, km_between, neighbourhoods
@@ -145,15 +145,50 @@ def _pantries(collective, areas, food, password, vouched_by, rng, today):
         member = _member(collective, f"p{index:03d}-{slug}", pantry["name"][:60], password, area,
                          "en", vouched_by=vouched_by)
         offers.append((member, area, Decimal(rng.randrange(40, 400, 10)),
-                       Decimal(rng.choice([3, 5, 5, 8, 10]))))
+                       Decimal(rng.choice([3, 5, 5, 8, 10])), pantry))
     created = Offer.objects.bulk_create([
         Offer(collective=collective, posted_by=m, area=a, quantity=q, radius_km=r,
-              available_until=today + timedelta(days=30))
-        for m, a, q, r in offers
+              available_until=today + timedelta(days=30), public_place=public_place(pantry))
+        for m, a, q, r, pantry in offers
     ])
     Offer.resources.through.objects.bulk_create([
         Offer.resources.through(offer_id=o.pk, resource_id=food.pk) for o in created
     ])
+    Slot.objects.bulk_create([Slot(offer_id=o.pk, weekday=w, start=a, end=b)
+                              for o, row in zip(created, offers) for w, a, b in opening_slots(row[4])])
+
+
+def public_place(pantry) -> str:
+    """A pantry's public place: its name, city and zip (the data has no street)."""
+    return f"{pantry['name']}, {pantry.get('city') or ''} {pantry.get('zip') or ''}".strip(" ,")[:200]
+
+
+def opening_slots(pantry) -> list[tuple[int, time, time]]:
+    """A pantry's opening hours as weekly slots.
+
+    The demo reads a monthly opening ("Sat3rd") as that weekday every week, and an
+    opening without a closing time as two hours: a demo, not a schedule.
+    """
+    slots = set()
+    for hours in pantry.get("hours") or []:
+        weekday = WEEKDAYS.get(str(hours.get("day", ""))[:3])
+        opens = _hhmm(hours.get("open"))
+        if weekday is None or opens is None:
+            continue
+        closes = _hhmm(hours.get("close")) or time(min(opens.hour + 2, 23), opens.minute)
+        if closes > opens:
+            slots.add((weekday, opens, closes))
+    return sorted(slots)
+
+
+WEEKDAYS = {"Mon": 0, "Tue": 1, "Wed": 2, "Thu": 3, "Fri": 4, "Sat": 5, "Sun": 6}
+
+
+def _hhmm(text) -> time | None:
+    text = str(text or "")
+    if len(text) != 4 or not text.isdigit() or int(text[:2]) > 23 or int(text[2:]) > 59:
+        return None
+    return time(int(text[:2]), int(text[2:]))
 
 
 def _needs(collective, people, resources, rng, today):

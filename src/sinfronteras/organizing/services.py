@@ -116,6 +116,24 @@ def action_needs(action) -> list[tuple[Need, Decimal]]:
     return rows
 
 
+def people_coming(action) -> dict | None:
+    """For an action that asked for people: how many are planned, how many said yes.
+
+    Counted in people (the givers of its presence tasks), beside the people × hours asked.
+    """
+    from sinfronteras.plans.models import Task
+
+    if not (action.people and action.hours_each):
+        return None
+    links = action.links.filter(need__resource__in_person=True).values("need_id")
+    tasks = Task.objects.filter(need_id__in=links, state__in=("proposed", "accepted", "done"))
+    planned = set(tasks.values_list("offer__posted_by_id", flat=True))
+    confirmed = set(tasks.filter(state__in=("accepted", "done"))
+                    .values_list("offer__posted_by_id", flat=True))
+    return {"asked": action.people, "hours_each": action.hours_each.normalize(),
+            "planned": len(planned), "confirmed": len(confirmed)}
+
+
 def _taken_by_tasks(action) -> int:
     """Copies this action's own tasks already take from the stock (live or done)."""
     from sinfronteras.plans.models import Task

@@ -46,6 +46,7 @@ def action_page(request, pk):
     can_write = action.organizer_id == request.user.pk or request.user.is_coordinator
     return render(request, "organizing/action.html", {
         "action": action, "needs": services.action_needs(action), "can_write": can_write,
+        "coming": services.people_coming(action),
     })
 
 

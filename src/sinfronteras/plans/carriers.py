@@ -5,18 +5,23 @@ same planner: each task is a need for hours of carrying at its pick-up area, in
 the tier of the need it serves; each carrier an offer of its hours. The
 planner's fractional answer is then rounded to one carrier per task, in tier
 order, never beyond a carrier's hours or reach (pick-up and drop-off both
-within the carrier's reach). What cannot be carried is reported, not hidden.
+within the carrier's reach), and only at a time the giver, the receiver and the
+carrier all said they can (``windows``). What cannot be carried is reported, not
+hidden.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_UP, Decimal
 
 from sinfronteras.planning import Problem, plan
 from sinfronteras.planning.arcs import haversine_km
 from sinfronteras.planning.model import tier_of
+
+from .windows import first_window
 
 #: A carry takes this long to arrange and hand over, plus the drive at CITY_KMH.
 HANDLING_HOURS = 0.5
@@ -45,6 +50,26 @@ class Carry:
     hours: Decimal
     tier: int
     carrier_offer_id: int | None = None
+    #: The giver's and the receiver's slots, and the stretch of time to look in.
+    schedules: list = field(default_factory=list)
+    earliest: datetime | None = None
+    latest: datetime | None = None
+    #: The window found with the carrier: (start, end), or None when nobody said a time.
+    window: tuple | None = None
+
+
+def spans_of(offer) -> list:
+    """An offer's (or a need's) slots as plain spans."""
+    return [slot.span for slot in offer.slots.all()]
+
+
+def time_fits(carry: Carry, carrier_offer, tz):
+    """The window in which the carrier can do the carry: None (nobody said a time),
+    False (no common time), or (start, end)."""
+    if carry.earliest is None:
+        return None
+    return first_window(carry.schedules + [spans_of(carrier_offer)], carry.earliest,
+                        carry.latest, float(carry.hours) * 60, tz)
 
 
 def reach_km(offer, default_radius) -> float:
@@ -72,10 +97,12 @@ def _problem(carries, carriers, hours_left, default_radius) -> dict:
     return doc
 
 
-def assign_carriers(carries: list[Carry], carriers: list, hours_left: dict, default_radius=None):
+def assign_carriers(carries: list[Carry], carriers: list, hours_left: dict, default_radius=None,
+                    tz=None):
     """Give each carry at most one carrier. Returns the carries that found none.
 
-    ``hours_left`` (carrier offer pk -> hours) is drawn down in place.
+    ``hours_left`` (carrier offer pk -> hours) is drawn down in place; each carry
+    assigned gets the carrier's window (``carry.window``).
     """
     if not carries:
         return []
@@ -95,9 +122,12 @@ def assign_carriers(carries: list[Carry], carriers: list, hours_left: dict, defa
             offer = by_pk[pk]
             reach = reach_km(offer, default_radius)
             fits = hours_left[pk] >= carry.hours
-            if fits and km_between(offer.area, carry.pickup) <= reach \
-                    and km_between(offer.area, carry.dropoff) <= reach:
-                carry.carrier_offer_id = pk
+            if not (fits and km_between(offer.area, carry.pickup) <= reach
+                    and km_between(offer.area, carry.dropoff) <= reach):
+                continue
+            window = time_fits(carry, offer, tz)
+            if window is not False:
+                carry.carrier_offer_id, carry.window = pk, window
                 hours_left[pk] -= carry.hours
                 break
         else:

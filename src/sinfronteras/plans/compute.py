@@ -11,11 +11,14 @@ from django.utils import timezone
 
 from sinfronteras.planning import Problem, greedy, plan
 
-from .carriers import Carry, assign_carriers, carry_hours, km_between, tier_for
+from .carriers import HANDLING_HOURS, Carry, assign_carriers, carry_hours, km_between, spans_of, tier_for
 from .problem import Snapshot, resource_areas, snapshot
 from .runs import parameters
+from .windows import HORIZON_DAYS, first_window
 
 THOUSANDTH = Decimal("0.001")
+#: The reason a planned share became no task: its people have no time in common.
+NO_COMMON_TIME = "no_common_time"
 
 
 @dataclass
@@ -27,6 +30,8 @@ class PlannedTask:
     kind: str
     window_end: datetime
     carry: Carry | None = None
+    #: A concrete (start, end) the people of the task can; None: only a deadline.
+    window: tuple | None = None
 
 
 @dataclass
@@ -48,6 +53,42 @@ def window_end(need, now) -> datetime:
     return now + timedelta(days=settings.TASK_WINDOW_DAYS)
 
 
+def action_of(need):
+    link = getattr(need, "action_link", None)  # a missing one raises an AttributeError
+    return link.action if link else None
+
+
+def time_range(need, now) -> tuple[datetime, datetime]:
+    """Where to look for a timed window: from now to the need's deadline (an action's
+    start), else a week and a day ahead."""
+    action = action_of(need)
+    if action is not None:
+        return now, max(action.starts_at, now)
+    if need.needed_by:
+        return now, timezone.make_aware(datetime.combine(need.needed_by, time(23, 59)))
+    return now, now + timedelta(days=HORIZON_DAYS)
+
+
+def presence_window(need, offer, tz):
+    """A hand at an action: from its start, for its hours each, if the giver can then."""
+    action = action_of(need)
+    if action is None or not need.resource.in_person or not action.hours_each:
+        return None
+    start = action.starts_at
+    end = start + timedelta(hours=float(action.hours_each))
+    window = first_window([spans_of(offer)], start, end, float(action.hours_each) * 60, tz)
+    return (start, end) if window is None else window
+
+
+def handover_window(need, offer, now, tz):
+    """(start, end), None (nobody said a time) or False (no common time)."""
+    if (window := presence_window(need, offer, tz)) is not None:
+        return window
+    earliest, latest = time_range(need, now)
+    return first_window([spans_of(need), spans_of(offer)], earliest, latest,
+                        HANDLING_HOURS * 60, tz)
+
+
 def compute(collective, progress=lambda stage, pct: None) -> Outcome:
     now = timezone.now()
     snap = snapshot(collective)
@@ -59,7 +100,8 @@ def compute(collective, progress=lambda stage, pct: None) -> Outcome:
     progress("comparing", 75)
     baseline = greedy(problem).to_json()["summary"]
     outcome = Outcome(snap=snap, plan_doc=plan_doc, parameters=params, decisions=decisions)
-    carries = []
+    carries, untimed = [], []
+    tz = timezone.get_current_timezone()
     for index, allocation in enumerate(plan_doc["allocations"]):
         need, offer = snap.needs[allocation["need"]], snap.offers[allocation["offer"]]
         quantity = Decimal(str(allocation["quantity"])).quantize(THOUSANDTH, rounding=ROUND_DOWN)
@@ -67,23 +109,49 @@ def compute(collective, progress=lambda stage, pct: None) -> Outcome:
             continue
         km = km_between(offer.area, need.area)
         task = PlannedTask(need, offer, quantity, km, "handover", window_end(need, now))
+        task.window = handover_window(need, offer, now, tz)
+        if task.window is False:  # giver and receiver have no time in common
+            untimed.append(task)
+            continue
         if offer.area_id != need.area_id and not need.resource.in_person:
             task.kind = "carry"
-            task.carry = Carry(f"t{index}", offer.area, need.area, carry_hours(km), tier_for(need))
+            earliest, latest = time_range(need, now)
+            task.carry = Carry(f"t{index}", offer.area, need.area, carry_hours(km), tier_for(need),
+                               schedules=[spans_of(need), spans_of(offer)],
+                               earliest=earliest, latest=latest)
             carries.append(task.carry)
         outcome.tasks.append(task)
     progress("carriers", 85)
     hours_left = dict(snap.carrier_hours)
-    uncarried = assign_carriers(carries, snap.carriers, hours_left, collective.default_radius_km)
+    uncarried = assign_carriers(carries, snap.carriers, hours_left, collective.default_radius_km,
+                                tz=tz)
+    for task in outcome.tasks:
+        if task.carry is not None and task.carry.window:
+            task.window = task.carry.window
+    _mark_untimed(plan_doc, untimed)
     outcome.summary = {
         "plan": plan_doc["summary"], "greedy": baseline, "names": resource_areas(snap),
         "carriers": {"carries": len(carries), "assigned": len(carries) - len(uncarried),
                      "uncarried": [_uncarried(t) for t in outcome.tasks
                                    if t.carry is not None and t.carry in uncarried]},
+        "untimed": [_untimed(t) for t in untimed],
         "counts": {"needs": len(snap.needs), "offers": len(snap.offers),
                    "carriers": len(snap.carriers)},
     }
     return outcome
+
+
+def _mark_untimed(plan_doc, untimed) -> None:
+    """A need whose share found no common time says so (the person can add hours)."""
+    keys = {f"n{t.need.pk}" for t in untimed}
+    for row in plan_doc["needs"]:
+        if row["id"] in keys:
+            row["reason"] = NO_COMMON_TIME
+
+
+def _untimed(task: PlannedTask) -> dict:
+    return {"need": task.need.pk, "offer": task.offer.pk, "resource": task.need.resource.key,
+            "quantity": float(task.quantity), "reason": NO_COMMON_TIME}
 
 
 def _uncarried(task: PlannedTask) -> dict:

@@ -18,7 +18,7 @@ from sinfronteras.members.models import Collective
 from sinfronteras.sharing.models import Need, NeedStatus, Offer
 
 from .models import LIVE_STATES as LIVE
-from .models import SealedAddress, Task, TaskState
+from .models import SealedAddress, SealedPickup, Task, TaskMessage, TaskState
 from .store import milli, retire
 
 
@@ -27,7 +27,8 @@ def do_housekeeping(now=None) -> dict:
     now = now or timezone.now()
     expired = _expire_tasks(now)
     renewed = renew_weekly_offers(now)
-    destroyed = _destroy_addresses(now)
+    destroyed = _destroy_addresses(now) + _destroy_pickups(now)
+    messages = _delete_messages_of_ended_tasks()
     deleted = _delete_old_needs(now)
     from sinfronteras.members.services import do_erase_removed_members
 
@@ -35,6 +36,7 @@ def do_housekeeping(now=None) -> dict:
 
     return {"tasks_expired": expired, "weekly_offers_renewed": renewed,
             "addresses_destroyed": destroyed, "needs_deleted": deleted,
+            "messages_deleted": messages,
             "members_erased": do_erase_removed_members(now), **tidy_job_results(now)}
 
 
@@ -75,6 +77,22 @@ def _destroy_addresses(now) -> int:
         need__tasks__state__in=LIVE)
     ids = set(closed.values_list("pk", flat=True)) | set(lapsed.values_list("pk", flat=True))
     return SealedAddress.objects.filter(pk__in=ids).delete()[0] and len(ids)
+
+
+def _destroy_pickups(now) -> int:
+    """A pickup point lives while its offer is active and no window of it has passed unused."""
+    ended = SealedPickup.objects.exclude(offer__status="active") | SealedPickup.objects.filter(
+        offer__available_until__lt=timezone.localdate(now))
+    lapsed = SealedPickup.objects.filter(offer__tasks__state=TaskState.EXPIRED,
+                                         offer__tasks__window_end__lt=now).exclude(
+        offer__tasks__state__in=LIVE)
+    ids = set(ended.values_list("pk", flat=True)) | set(lapsed.values_list("pk", flat=True))
+    return SealedPickup.objects.filter(pk__in=ids).delete()[0] and len(ids)
+
+
+def _delete_messages_of_ended_tasks() -> int:
+    """A task's messages last while it may still be carried out."""
+    return TaskMessage.objects.exclude(task__state__in=LIVE).delete()[0]
 
 
 def _delete_old_needs(now) -> int:

@@ -24,13 +24,15 @@ class TaskRefused(Exception):
 
 
 def access_task(member, pk) -> Task:
-    """The one access check for tasks: its carrier, its giver, or a coordinator."""
+    """The one access check for tasks: its carrier, its giver, its receiver (the person in
+    need), or a coordinator. Only the first three read the task's messages."""
     task = (Task.objects.select_related("need__resource", "need__area", "offer__area",
                                         "carrier", "need__posted_by")
             .filter(pk=pk, need__collective_id=member.collective_id).first())
     if task is None:
         raise Http404("No such task.")
-    if member.is_coordinator or member.pk in (task.carrier_id, task.offer.posted_by_id):
+    if member.is_coordinator or member.pk in (task.carrier_id, task.offer.posted_by_id,
+                                              task.need.posted_by_id):
         return task
     if task.state == TaskState.OPEN and eligible_carrier_offer(member, task):
         return task
@@ -67,7 +69,7 @@ def do_decline(member, task: Task) -> Task:
 
 def carrying_offers(member) -> list[Offer]:
     return list(Offer.objects.active().filter(posted_by=member, resources__carries=True)
-                .select_related("area").distinct())
+                .select_related("area").prefetch_related("slots").distinct())
 
 
 def eligible_carrier_offer(member, task: Task, offers=None):
@@ -75,9 +77,21 @@ def eligible_carrier_offer(member, task: Task, offers=None):
     for offer in carrying_offers(member) if offers is None else offers:
         reach = reach_km(offer, member.collective.default_radius_km)
         if (offer.available >= task.hours and km_between(offer.area, task.offer.area) <= reach
-                and km_between(offer.area, task.need.area) <= reach):
+                and km_between(offer.area, task.need.area) <= reach and _free_then(offer, task)):
             return offer
     return None
+
+
+def _free_then(offer, task) -> bool:
+    """A carrier who said their days and hours takes a timed task only within them."""
+    from .carriers import spans_of
+    from .windows import first_window
+
+    spans = spans_of(offer)
+    if not spans or not task.timed:
+        return True
+    return bool(first_window([spans], task.window_start, task.window_end,
+                             float(task.hours) * 60, timezone.get_current_timezone()))
 
 
 def do_take(member, task: Task) -> Task:
@@ -110,6 +124,9 @@ def do_done(member, task: Task) -> Task:
         raise TaskRefused(_("Only the carrier of an accepted task can mark it done."))
     task.refresh_from_db()
     _settle_need(task.need)
+    from .addresses import destroy_used_pickup
+
+    destroy_used_pickup(task.offer_id)
     return task
 
 

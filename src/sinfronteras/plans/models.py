@@ -134,6 +134,9 @@ class Task(models.Model):
     km = models.FloatField(default=0)
     window_start = models.DateTimeField()
     window_end = models.DateTimeField()
+    #: The window is a concrete time the people of the task said they can ("Saturday
+    #: 7 December, 10:00–12:00"), not just a deadline.
+    timed = models.BooleanField(default=False)
     accepted_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     # The person in need and the giver see each other's display name only if both agreed.
@@ -160,6 +163,27 @@ class Task(models.Model):
         now = now or timezone.now()
         return self.window_start <= now <= self.window_end
 
+    @property
+    def giver_id(self) -> int:
+        return self.offer.posted_by_id
+
+    @property
+    def receiver_id(self) -> int:
+        return self.need.posted_by_id
+
+    def role_of(self, member) -> str | None:
+        """``"giver"``, ``"carrier"`` or ``"receiver"`` for the people of the task, else None.
+
+        Coordinators are not people of a task: they see it, never its messages.
+        """
+        if member.pk == self.offer.posted_by_id:
+            return "giver"
+        if member.pk == self.carrier_id:
+            return "carrier"
+        if member.pk == self.need.posted_by_id:
+            return "receiver"
+        return None
+
 
 class SealedAddress(models.Model):
     """A delivery address or meeting point, encrypted; readable only by the carrier
@@ -175,6 +199,59 @@ class SealedAddress(models.Model):
 
     def __str__(self) -> str:
         return f"sealed address of need #{self.need_id}"
+
+
+class SealedPickup(models.Model):
+    """Where a member's offer is picked up, encrypted like a delivery address: readable
+    only by the carrier of an accepted carry of that offer during its window, destroyed
+    when the carry is done (or its window lapses, or the offer ends)."""
+
+    offer = models.OneToOneField("sharing.Offer", models.CASCADE, related_name="sealed_pickup")
+    ciphertext = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"sealed pickup point of offer #{self.offer_id}"
+
+
+class MessageRole(models.TextChoices):
+    GIVER = "giver", _("giver")
+    CARRIER = "carrier", _("carrier")
+    RECEIVER = "receiver", _("receiver")
+
+
+#: A task message is short: arranging a hand-over, not a conversation.
+MESSAGE_MAX = 500
+
+
+class TaskMessage(models.Model):
+    """A note between the people of one task (giver, carrier, receiver), shown with their
+    role only. Sealed like an address (people write times and places in them), so that
+    neither the database nor its query log holds the words. Deleted with the task, and by
+    housekeeping once the task has ended; never in a notification, a log or the string
+    form."""
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    role = models.CharField(max_length=10, choices=MessageRole.choices)
+    ciphertext = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"message #{self.pk} on task #{self.task_id}"
+
+    @property
+    def text(self) -> str:
+        """The words, for the task's page only; empty when no configured key opens them."""
+        from .sealing import Unreadable, unseal
+
+        try:
+            return unseal(self.ciphertext)
+        except Unreadable:
+            return ""
 
 
 class AlertQuerySet(models.QuerySet):

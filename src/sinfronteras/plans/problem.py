@@ -54,10 +54,11 @@ def snapshot(collective) -> Snapshot:
     paused = alerted_area_ids(collective.pk)  # deliveries there wait for the alert to end
     resources = list(Resource.objects.filter(collective=collective))
     needs = list(Need.objects.open().filter(collective=collective).exclude(area_id__in=paused)
-                 .select_related("resource", "area"))
+                 .select_related("resource", "area", "action_link__action")
+                 .prefetch_related("slots"))
     offers = list(
         Offer.objects.active().filter(collective=collective).select_related("area")
-        .prefetch_related("resources").exclude(available_until__lt=today)
+        .prefetch_related("resources", "slots").exclude(available_until__lt=today)
         .exclude(posted_by__on_break_until__gte=today)  # burnout is a planning error
         .exclude(area_id__in=paused)
     )

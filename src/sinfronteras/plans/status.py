@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from sinfronteras.planning.result import NOTHING_IN_REACH
 from sinfronteras.sharing.models import Need
 
+from .compute import NO_COMMON_TIME
 from .models import LIVE_STATES as LIVE
 from .models import NeedOutcome, RunStatus, TaskState
 
@@ -41,6 +42,9 @@ def share_of(need, outcome, paused: set[int]) -> str:
         return ""
     if need.area_id in paused:
         return _("An alert has paused deliveries in your area; the plan waits with it.")
+    if outcome is not None and outcome.reason == NO_COMMON_TIME:
+        return _("A giver was found, but you have no day and hour in common: add more days "
+                 "and hours to your need.")
     if outcome is None or outcome.fraction >= 0.999:
         return ""
     if outcome.reason == NOTHING_IN_REACH:
@@ -72,5 +76,7 @@ def need_states(member) -> list[dict]:
              "share": share_of(need, outcomes.get(need.pk), paused),
              "givers": givers_known(need),
              "asked": any(t.receiver_shares_name for t in need.tasks.all()),
-             "live": any(t.state in LIVE for t in need.tasks.all())} for need in needs]
+             "live": any(t.state in LIVE for t in need.tasks.all()),
+             # the live deliveries, whose people can write to each other
+             "talk": [t for t in need.tasks.all() if t.state in LIVE]} for need in needs]
 

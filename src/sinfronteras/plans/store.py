@@ -82,12 +82,13 @@ def store(run: PlanRun, outcome) -> None:
         hours = carry.hours if carry else Decimal(0)
         carrier = planned.offer.posted_by_id if carry is None else (
             _owner(outcome, carrier_offer) if carrier_offer else None)
+        start, end = planned.window or (now, max(planned.window_end, now + _MINUTE))
         Task.objects.create(
             run=run, allocation=allocation, need=planned.need, offer=planned.offer,
             quantity=planned.quantity, kind=planned.kind, km=planned.km,
             state=TaskState.PROPOSED if carrier else TaskState.OPEN,
             carrier_id=carrier, carrier_offer_id=carrier_offer, hours=hours,
-            window_start=now, window_end=max(planned.window_end, now + _MINUTE))
+            window_start=start, window_end=end, timed=planned.window is not None)
         commit(planned.offer.pk, planned.quantity)
         if carrier_offer:
             commit(carrier_offer, hours)

@@ -12,6 +12,10 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.task_page, name="task"),
     re_path(r"^tasks/(?P<pk>[0-9]+)/(?P<action>accept|decline|take|done)/$", views.task_action,
             name="task_action"),
+    path("tasks/<int:pk>/messages/", views.task_message, name="task_message"),
     path("needs/<int:pk>/address/", views.need_address, name="need_address"),
+    path("needs/<int:pk>/address/delete/", views.need_address_delete, name="need_address_delete"),
+    path("offers/<int:pk>/pickup/", views.offer_pickup, name="offer_pickup"),
+    path("offers/<int:pk>/pickup/delete/", views.offer_pickup_delete, name="offer_pickup_delete"),
     re_path(r"^share/(?P<what>need|task)/(?P<pk>[0-9]+)/$", views.share_names, name="share_names"),
 ]

@@ -1,4 +1,5 @@
-"""Plan pages (coordinators), "My tasks" (everyone), task pages, sealed addresses."""
+"""Plan pages (coordinators), "My tasks" (everyone), task pages and their messages,
+sealed addresses and pickup points."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from sinfronteras.sharing.services import access_need
+from sinfronteras.sharing.services import access_need, access_offer
 
-from . import alerts, lifecycle, report, runs
-from .addresses import AddressForm, do_seal_address, readable_address
-from .models import AreaAlert, TaskState
+from . import alerts, handover, lifecycle, report, runs, task_messages
+from .addresses import (AddressForm, PickupForm, do_delete_address, do_delete_pickup,
+                        do_seal_address, do_seal_pickup, readable_address, readable_pickup)
+from .models import LIVE_STATES, AreaAlert, TaskState
 from .status import need_states
 
 
@@ -38,6 +41,7 @@ def plan_page(request):
         "run": run, "shown": shown, "rows": rows, "chart": report.bars(rows),
         "shortages": report.shortage_sentences(shown.summary) if shown else [],
         "uncarried": shown.summary.get("carriers", {}).get("uncarried", [])[:20] if shown else [],
+        "untimed": shown.summary.get("untimed", [])[:20] if shown else [],
         "unmet": shown.outcomes.filter(fraction__lt=0.999).select_related(
             "need__resource", "need__area").order_by("tier", "fraction")[:30] if shown else [],
     })
@@ -93,14 +97,35 @@ def my_tasks(request):
 
 
 @login_required
-def task_page(request, pk):
+def task_page(request, pk, message_form=None):
     task = lifecycle.access_task(request.user, pk)
     paused = alerts.touches(task, alerts.alerted_area_ids(task.need.collective_id))
+    role = task.role_of(request.user)
     return render(request, "plans/task.html", {
         "task": task, "address": readable_address(request.user, task), "paused": paused,
+        "pickup": readable_pickup(request.user, task), "about": handover.describe(task, request.user),
         "can_take": (task.state == TaskState.OPEN and not paused
                      and lifecycle.eligible_carrier_offer(request.user, task)),
-    })
+        "role": role, "thread": task_messages.visible_messages(request.user, task),
+        "message_form": (message_form or task_messages.MessageForm())
+        if role and task.state in LIVE_STATES else None,
+    }, status=400 if message_form is not None else 200)
+
+
+@sensitive_post_parameters("text")
+@login_required
+@require_POST
+def task_message(request, pk):
+    """One of the task's people writes to the others; nothing of it is logged."""
+    task = lifecycle.access_task(request.user, pk)
+    form = task_messages.MessageForm(request.POST)
+    if not form.is_valid():
+        return task_page(request, pk, message_form=form)
+    try:
+        task_messages.do_post_message(request.user, task, form.cleaned_data["text"])
+    except lifecycle.TaskRefused as refused:
+        messages.error(request, str(refused))
+    return redirect(f"{reverse('plans:task', args=[task.pk])}#messages")
 
 
 @login_required
@@ -146,3 +171,42 @@ def need_address(request, pk):
         return redirect("plans:tasks")
     return render(request, "plans/address.html", {"form": form, "need": need,
                                                   "sealed": hasattr(need, "sealed_address")})
+
+
+@login_required
+@require_POST
+def need_address_delete(request, pk):
+    need = access_need(request.user, pk, write=True)
+    if need.posted_by_id != request.user.pk:
+        raise PermissionDenied(_("Only the person in need gives an address."))
+    if do_delete_address(need):
+        messages.success(request, _("The sealed address is destroyed."))
+    return redirect("plans:tasks")
+
+
+@sensitive_post_parameters("address")
+@login_required
+def offer_pickup(request, pk):
+    """The giver seals where their offer is picked up, under the delivery address's rules."""
+    offer = access_offer(request.user, pk, write=True)
+    if offer.posted_by_id != request.user.pk:
+        raise PermissionDenied(_("Only the giver gives a pickup point."))
+    form = PickupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        do_seal_pickup(offer, form.cleaned_data["address"])
+        messages.success(request, _("Sealed. Only the volunteer who picks it up can read it, and "
+                                    "only during the carry's window."))
+        return redirect("offers")
+    return render(request, "plans/pickup.html", {"form": form, "offer": offer,
+                                                 "sealed": hasattr(offer, "sealed_pickup")})
+
+
+@login_required
+@require_POST
+def offer_pickup_delete(request, pk):
+    offer = access_offer(request.user, pk, write=True)
+    if offer.posted_by_id != request.user.pk:
+        raise PermissionDenied(_("Only the giver gives a pickup point."))
+    if do_delete_pickup(offer):
+        messages.success(request, _("The sealed pickup point is destroyed."))
+    return redirect("offers")

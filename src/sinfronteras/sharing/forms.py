@@ -13,7 +13,96 @@ from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area
 
-from .models import Need, Offer, Resource
+from .models import Need, Offer, Resource, Slot, Weekday
+
+#: Rows of days and hours on a need or offer form (more can be added after saving).
+SLOT_ROWS = 3
+
+
+class SlotsWidget(forms.MultiWidget):
+    """Rows of day, from, until: plain selects and time inputs, no script, one row a line."""
+
+    template_name = "sharing/slots_widget.html"
+
+    def __init__(self, rows=SLOT_ROWS):
+        self.rows = rows
+        widgets = []
+        for _row in range(rows):
+            widgets += [forms.Select(choices=[("", "—")] + list(Weekday.choices)),
+                        forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                        forms.TimeInput(attrs={"type": "time"}, format="%H:%M")]
+        super().__init__(widgets)
+
+    def decompress(self, value):
+        flat = []
+        for weekday, start, end in (value or [])[:self.rows]:
+            flat += [weekday, start, end]
+        return flat + [None] * (3 * self.rows - len(flat))
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        subwidgets = context["widget"]["subwidgets"]
+        context["widget"]["rows"] = [subwidgets[i:i + 3] for i in range(0, len(subwidgets), 3)]
+        return context
+
+
+class SlotsField(forms.MultiValueField):
+    """Weekly days and hours ("Saturdays 10:00–13:00"); empty rows are ignored."""
+
+    widget = SlotsWidget
+
+    def __init__(self, rows=SLOT_ROWS, **kwargs):
+        fields = []
+        for _row in range(rows):
+            fields += [forms.TypedChoiceField(choices=Weekday.choices, coerce=int, empty_value=None,
+                                              required=False),
+                       forms.TimeField(required=False), forms.TimeField(required=False)]
+        super().__init__(fields, require_all_fields=False, required=False,
+                         widget=SlotsWidget(rows), **kwargs)
+
+    def compress(self, data_list):
+        spans = []
+        for i in range(0, len(data_list), 3):
+            weekday, start, end = (list(data_list[i:i + 3]) + [None] * 3)[:3]
+            if weekday is None and start is None and end is None:
+                continue
+            if weekday is None or start is None or end is None:
+                raise forms.ValidationError(
+                    _("Row %(row)s: give the day, the time from and the time until, or leave "
+                      "all three empty."), params={"row": i // 3 + 1})
+            if end <= start:
+                raise forms.ValidationError(
+                    _("Row %(row)s: the time until must be after the time from."),
+                    params={"row": i // 3 + 1})
+            spans.append((weekday, start, end))
+        return spans
+
+
+class SlotsMixin:
+    """A ``slots`` field on a need or offer form, read from and written to ``Slot`` rows.
+
+    Slots are replaced only when the form was sent with them (a JSON edit that does
+    not mention them keeps them).
+    """
+
+    owner_field = ""
+
+    def init_slots(self):
+        self.fields["slots"] = SlotsField(
+            label=_("When"), help_text=_("Days and hours that suit you, e.g. Saturdays 10:00 to "
+                                         "13:00. Leave empty: any time."))
+        if self.instance.pk:  # flat, one value a sub-field: a list is not decompressed again
+            self.initial["slots"] = self.fields["slots"].widget.decompress(
+                [s.span for s in self.instance.slots.all()])
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if not self.is_bound or self.add_prefix("slots_0") not in self.data:
+            return
+        self.instance.slots.all().delete()
+        Slot.objects.bulk_create([
+            Slot(**{self.owner_field: self.instance}, weekday=w, start=a, end=b)
+            for w, a, b in self.cleaned_data.get("slots") or []])
 
 
 class CollectiveChoicesMixin:
@@ -34,7 +123,9 @@ class CollectiveChoicesMixin:
         return value
 
 
-class NeedForm(CollectiveChoicesMixin, forms.ModelForm):
+class NeedForm(SlotsMixin, CollectiveChoicesMixin, forms.ModelForm):
+    owner_field = "need"
+
     class Meta:
         model = Need
         fields = ["resource", "quantity", "area", "urgent", "needed_by"]
@@ -49,6 +140,7 @@ class NeedForm(CollectiveChoicesMixin, forms.ModelForm):
         super().__init__(*args, member=member, **kwargs)
         self.fields["resource"].queryset = Resource.objects.filter(collective_id=member.collective_id)
         self.fields["resource"].empty_label = None
+        self.init_slots()
 
     def clean_needed_by(self):
         return self.clean_date_not_past("needed_by")
@@ -59,7 +151,9 @@ class ResourcesField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.unit_label})"
 
 
-class OfferForm(CollectiveChoicesMixin, forms.ModelForm):
+class OfferForm(SlotsMixin, CollectiveChoicesMixin, forms.ModelForm):
+    owner_field = "offer"
+
     resources = ResourcesField(
         queryset=Resource.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -73,7 +167,8 @@ class OfferForm(CollectiveChoicesMixin, forms.ModelForm):
 
     class Meta:
         model = Offer
-        fields = ["resources", "quantity", "area", "radius_km", "weekly", "available_until"]
+        fields = ["resources", "quantity", "area", "radius_km", "weekly", "available_until",
+                  "public_place"]
         widgets = {"available_until": forms.DateInput(attrs={"type": "date"})}
         error_messages = {
             "quantity": {"required": _("Say how much you can give.")},
@@ -85,6 +180,7 @@ class OfferForm(CollectiveChoicesMixin, forms.ModelForm):
         self.fields["resources"].queryset = Resource.objects.filter(
             collective_id=member.collective_id
         )
+        self.init_slots()
 
     def clean_available_until(self):
         return self.clean_date_not_past("available_until")

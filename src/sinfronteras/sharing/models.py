@@ -147,6 +147,12 @@ class Offer(models.Model):
     #: (whole numbers: exact on every database); never above ``quantity`` (a database
     #: constraint), changed only by atomic updates.
     committed_milli = models.BigIntegerField(default=0, editable=False)
+    #: A public place where it is given (a pantry's door, a church hall): shown in clear
+    #: to the people of a task. Never a home: a member's pickup point is sealed instead.
+    public_place = models.CharField(
+        _("public place"), max_length=200, blank=True,
+        help_text=_("Only for an organisation's public place (a pantry, a church), shown to the "
+                    "people of a delivery. Never a home: seal a pickup point instead."))
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     #: A hash of the request that used ``idempotency_key``: the same key with another is a 409.
     idempotency_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
@@ -186,3 +192,42 @@ class Offer(models.Model):
         """The unit of its resources, in the language of the page."""
         first = next(iter(self.resources.all()), None)
         return first.unit_label if first else ""
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Mondays")
+    TUESDAY = 1, _("Tuesdays")
+    WEDNESDAY = 2, _("Wednesdays")
+    THURSDAY = 3, _("Thursdays")
+    FRIDAY = 4, _("Fridays")
+    SATURDAY = 5, _("Saturdays")
+    SUNDAY = 6, _("Sundays")
+
+
+class Slot(models.Model):
+    """When an offer can be given or a need received: a weekday and hours ("Saturdays
+    10:00–13:00"). A need or an offer without slots can be met at any time."""
+
+    offer = models.ForeignKey(Offer, models.CASCADE, null=True, blank=True, related_name="slots")
+    need = models.ForeignKey(Need, models.CASCADE, null=True, blank=True, related_name="slots")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("until"))
+
+    class Meta:
+        ordering = ["weekday", "start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(offer__isnull=False) & Q(need__isnull=True))
+                | (Q(offer__isnull=True) & Q(need__isnull=False)),
+                name="slot_of_one_need_or_offer"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="slot_not_empty"),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="slot_weekday_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    @property
+    def span(self) -> tuple[int, object, object]:
+        return (self.weekday, self.start, self.end)

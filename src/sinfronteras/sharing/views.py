@@ -52,7 +52,7 @@ def needs(request):
 def offers(request):
     member = request.user
     rows = (Offer.objects.visible_to(member).active()
-            .select_related("area", "posted_by").prefetch_related("resources"))
+            .select_related("area", "posted_by").prefetch_related("resources", "slots"))
     return render(request, "sharing/offers.html", _by_area(request, rows))
 
 

@@ -1,9 +1,10 @@
-"""sinfronteras rotatekeys: re-seal every address with the newest key."""
+"""sinfronteras rotatekeys: re-seal every address, pickup point and task message with the
+newest key."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from sinfronteras.plans.models import SealedAddress
+from sinfronteras.plans.models import SealedAddress, SealedPickup, TaskMessage
 from sinfronteras.plans.sealing import Unreadable, reseal
 
 
@@ -13,13 +14,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         count = 0
         with transaction.atomic():
-            for sealed in SealedAddress.objects.select_for_update():
+            sealed_rows = [*SealedAddress.objects.select_for_update(),
+                           *SealedPickup.objects.select_for_update(),
+                           *TaskMessage.objects.select_for_update()]
+            for sealed in sealed_rows:
                 try:
                     sealed.ciphertext = reseal(sealed.ciphertext)
                 except Unreadable:
-                    raise CommandError(f"sealed address #{sealed.pk}: no configured key opens it; "
+                    raise CommandError(f"{sealed}: no configured key opens it; "
                                        "keep the old key in SEAL_KEYS until this passes.",
                                        returncode=2) from None
                 sealed.save(update_fields=["ciphertext"])
                 count += 1
-        self.stdout.write(f"Re-sealed {count} addresses with the newest key.")
+        self.stdout.write(f"Re-sealed {count} addresses, pickup points and messages with the newest key.")

@@ -1,0 +1,51 @@
+"""Messages between the people of a task: giver, carrier, receiver.
+
+They arrange the hand-over without phone numbers: each message shows its writer's
+role, never a name or a number. Nobody else reads them, coordinators included; they
+are sealed with the addresses' keys, so the database and its logs hold no words.
+They go with the task, and housekeeping deletes them once the task has ended.
+They are never put in a notification, a log or an audit record.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .lifecycle import TaskRefused
+from .models import LIVE_STATES, MESSAGE_MAX, TaskMessage
+
+#: A task's thread is bounded too: arranging a hand-over takes a few notes.
+MESSAGES_PER_TASK = 100
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Message"), max_length=MESSAGE_MAX, strip=True,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+        help_text=gettext_lazy("Only the people of this task read it. No phone numbers or "
+                               "addresses here: seal those instead."),
+        error_messages={"required": gettext_lazy("Write something first."),
+                        "max_length": gettext_lazy("Keep it under %(limit_value)d characters.")})
+
+
+def visible_messages(member, task) -> list[TaskMessage]:
+    """The task's messages for its people; nothing for anyone else."""
+    if task.role_of(member) is None:
+        return []
+    return list(task.messages.all())
+
+
+def do_post_message(member, task, text: str) -> TaskMessage:
+    role = task.role_of(member)
+    if role is None:
+        raise TaskRefused(_("Only the people of this task write to each other here."))
+    if task.state not in LIVE_STATES:
+        raise TaskRefused(_("This task has ended; its messages are closed."))
+    if task.messages.count() >= MESSAGES_PER_TASK:
+        raise TaskRefused(_("This task has too many messages already."))
+    from .sealing import seal
+
+    return TaskMessage.objects.create(task=task, author=member, role=role,
+                                      ciphertext=seal(text[:MESSAGE_MAX]))
