@@ -46,6 +46,7 @@ def action_page(request, pk):
     can_write = action.organizer_id == request.user.pk or request.user.is_coordinator
     return render(request, "organizing/action.html", {
         "action": action, "needs": services.action_needs(action), "can_write": can_write,
+        "over": action.is_over(),
     })
 
 
@@ -58,8 +59,13 @@ def action_results(request, pk):
     form = ResultsForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
         drawn = services.do_record_results(request.user, action, form)
-        messages.success(request, _("Thank you. The results are recorded; %(n)s copies were taken "
-                                    "from the stock.") % {"n": drawn})
+        messages.success(request, _("Thank you. The results are recorded, and the action's needs "
+                                    "are closed: no plan sends anything to it now."))
+        for offer, copies in drawn:
+            messages.info(request, _("%(n)s copies were taken from the offer of %(giver)s in "
+                                     "%(area)s.") % {
+                "n": copies, "area": offer.area,
+                "giver": offer.posted_by.display_name if offer.posted_by else _("a member who left")})
         return redirect("organizing:action", pk=pk)
     return render(request, "organizing/results_form.html", {"form": form, "action": action})
 

@@ -13,6 +13,7 @@ from sinfronteras.planning import Problem, greedy, plan
 
 from .carriers import Carry, assign_carriers, carry_hours, km_between, tier_for
 from .problem import Snapshot, resource_areas, snapshot
+from .report import promises
 from .runs import parameters
 
 THOUSANDTH = Decimal("0.001")
@@ -57,7 +58,8 @@ def compute(collective, progress=lambda stage, pct: None) -> Outcome:
     result = plan(problem, progress=lambda message: progress(f"planning: {message}"[:60], 40))
     plan_doc = result.to_json()
     progress("comparing", 75)
-    baseline = greedy(problem).to_json()["summary"]
+    baseline_doc = greedy(problem).to_json()
+    baseline = baseline_doc["summary"]
     outcome = Outcome(snap=snap, plan_doc=plan_doc, parameters=params, decisions=decisions)
     carries = []
     for index, allocation in enumerate(plan_doc["allocations"]):
@@ -77,6 +79,9 @@ def compute(collective, progress=lambda stage, pct: None) -> Outcome:
     uncarried = assign_carriers(carries, snap.carriers, hours_left, collective.default_radius_km)
     outcome.summary = {
         "plan": plan_doc["summary"], "greedy": baseline, "names": resource_areas(snap),
+        # What each promises, per tier, for the plan page's comparison (stored with the run).
+        "promises": {"plan": promises(snap.problem["needs"], plan_doc["needs"]),
+                     "greedy": promises(snap.problem["needs"], baseline_doc["needs"])},
         "carriers": {"carries": len(carries), "assigned": len(carries) - len(uncarried),
                      "uncarried": [_uncarried(t) for t in outcome.tasks
                                    if t.carry is not None and t.carry in uncarried]},

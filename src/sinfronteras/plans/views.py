@@ -28,19 +28,31 @@ def coordinator_required(view):
     return login_required(wrapped)
 
 
-@coordinator_required
+#: Needs not fully met shown per page of the plan page.
+UNMET_PER_PAGE = 25
+
+
+@login_required
 def plan_page(request):
-    collective = request.user.collective
+    """Every member reads the last plan's summary and the decisions that shaped it (no
+    names); coordinators also make the plan and go through every need it did not meet."""
+    member = request.user
+    collective = member.collective
     run = runs.latest_run(collective)
     shown = run if run and run.status == "done" else runs.latest_done_run(collective)
     rows = report.tier_rows(shown.summary) if shown else []
-    return render(request, "plans/plan.html", {
+    for row in rows:
+        row["lines"] = report.promise_lines(row)
+    context = {
         "run": run, "shown": shown, "rows": rows, "chart": report.bars(rows),
         "shortages": report.shortage_sentences(shown.summary) if shown else [],
-        "uncarried": shown.summary.get("carriers", {}).get("uncarried", [])[:20] if shown else [],
-        "unmet": shown.outcomes.filter(fraction__lt=0.999).select_related(
-            "need__resource", "need__area").order_by("tier", "fraction")[:30] if shown else [],
-    })
+        "decisions": report.decisions_of(shown) if shown else [],
+        "coordinator": member.is_coordinator,
+    }
+    if shown and member.is_coordinator:
+        context["uncarried"] = shown.summary.get("carriers", {}).get("uncarried", [])[:20]
+        context.update(report.unmet_page(shown, request.GET, UNMET_PER_PAGE))
+    return render(request, "plans/plan.html", context)
 
 
 @login_required
@@ -138,6 +150,9 @@ def need_address(request, pk):
     need = access_need(request.user, pk, write=True)
     if need.posted_by_id != request.user.pk:
         raise PermissionDenied(_("Only the person in need gives an address."))
+    if hasattr(need, "action_link"):
+        raise PermissionDenied(_("An action's needs are brought to the action: they take no "
+                                 "delivery address."))
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         do_seal_address(need, form.cleaned_data["address"])

@@ -33,7 +33,7 @@ def _by_area(request, rows):
 def home(request):
     member = request.user
     return render(request, "sharing/home.html", {
-        "needs": Need.objects.filter(posted_by=member).exclude(status="withdrawn")
+        "needs": Need.objects.personal(member).exclude(status="withdrawn")
                              .select_related("resource", "area")[:20],
         "offers": Offer.objects.filter(posted_by=member).exclude(status="withdrawn")
                                .select_related("area").prefetch_related("resources")[:20],
@@ -82,7 +82,8 @@ def need_withdraw(request, pk):
 @login_required
 def offer_edit(request, pk=None):
     offer = services.access_offer(request.user, pk, write=True) if pk else None
-    form = OfferForm(request.POST or None, instance=offer, member=request.user)
+    form = OfferForm(request.POST or None, instance=offer, member=request.user,
+                     initial=None if offer else _offer_initial(request))
     if request.method == "POST" and form.is_valid():
         if offer is None:
             services.do_create_offer(request.user, form)
@@ -92,6 +93,20 @@ def offer_edit(request, pk=None):
             messages.success(request, _("Your offer is updated."))
         return redirect("offers")
     return render(request, "sharing/offer_form.html", {"form": form, "offer": offer})
+
+
+def _offer_initial(request) -> dict:
+    """A new offer may open filled in (``?resource=3&area=2``, from an action's page): only
+    with this collective's resource and area, else empty."""
+    collective = request.user.collective_id
+    initial = {}
+    resource = request.GET.get("resource", "")
+    if resource.isdigit() and Resource.objects.filter(pk=resource, collective_id=collective).exists():
+        initial["resources"] = [int(resource)]
+    area = request.GET.get("area", "")
+    if area.isdigit() and Area.objects.filter(pk=area, collective_id=collective).exists():
+        initial["area"] = int(area)
+    return initial
 
 
 @login_required
