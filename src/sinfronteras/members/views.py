@@ -12,6 +12,8 @@ from django.views import i18n as i18n_views
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from sinfronteras.web.confirm import ask, confirmed
+
 from . import services
 from .forms import LanguageForm, LeaveForm, LoginForm, ProfileForm, SignupForm
 from .models import ApiToken
@@ -70,6 +72,11 @@ def tokens(request):
     new_token = None
     if request.method == "POST":
         if "revoke" in request.POST:
+            if not confirmed(request):
+                return ask(request, title=_("Remove this token?"), button=_("Yes, remove it"),
+                           back=reverse("tokens"), keep={"revoke": request.POST.get("revoke", "")},
+                           question=_("Whatever uses it (a phone, a script) stops working at "
+                                      "once. This cannot be undone."))
             request.user.api_tokens.filter(pk=request.POST.get("revoke")).delete()
             messages.success(request, _("The token is revoked."))
             return redirect("tokens")

@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from sinfronteras.sharing.services import access_need
+from sinfronteras.web.confirm import ask, confirmed
 
 from . import alerts, lifecycle, report, runs
 from .addresses import AddressForm, do_seal_address, readable_address
@@ -77,6 +79,11 @@ def alert_lift(request, pk):
         raise Http404("No such alert.")
     if not alerts.can_lift(request.user, alert):
         raise PermissionDenied(_("Only a coordinator or the member who raised it lifts an alert."))
+    if not confirmed(request):
+        return ask(request, title=_("Lift the alert in %(area)s?") % {"area": alert.area},
+                   button=_("Yes, lift it"), back=reverse("plans:alerts"), question=_(
+                       "Deliveries in %(area)s start again: the next plan includes it, and "
+                       "carriers can go there. Lift it only when it is safe.") % {"area": alert.area})
     alerts.do_lift_alert(request.user, alert)
     messages.success(request, _("Alert lifted: the next plan includes %(area)s again.")
                      % {"area": alert.area})
@@ -119,6 +126,13 @@ def task_page(request, pk):
 @require_POST
 def task_action(request, pk, action):
     task = lifecycle.access_task(request.user, pk)
+    if action == "done" and not confirmed(request):
+        return ask(request, title=_("Mark this delivery done?"), danger=False,
+                   button=_("Yes, it was handed over"), back=reverse("plans:task", args=[pk]),
+                   question=_("Only when %(what)s has been handed over: the person in need then "
+                              "reads \"done\", and the delivery address is destroyed.") % {
+                       "what": f"{task.quantity.normalize():f} {task.need.resource.unit_label} · "
+                               f"{task.need.resource.name}"})
     do = {"accept": lifecycle.do_accept, "decline": lifecycle.do_decline,
           "take": lifecycle.do_take, "done": lifecycle.do_done}[action]
     try:

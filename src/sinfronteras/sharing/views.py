@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sinfronteras.members.models import Area
+from sinfronteras.web.confirm import ask, confirmed
 
 from . import services
 from .forms import AreaForm, NeedForm, OfferForm, ResourceForm
@@ -74,7 +76,15 @@ def need_edit(request, pk=None):
 @login_required
 @require_POST
 def need_withdraw(request, pk):
-    services.do_withdraw_need(services.access_need(request.user, pk, write=True), request.user)
+    need = services.access_need(request.user, pk, write=True)
+    if not confirmed(request):
+        return ask(request, title=_("Withdraw this need?"), button=_("Yes, withdraw it"),
+                   back=reverse("needs"), question=_(
+                       "%(what)s in %(area)s will no longer be planned, and its deliveries are "
+                       "called off. To ask again, post a new need.") % {
+                       "what": f"{need.quantity.normalize():f} {need.resource.unit_label} · "
+                               f"{need.resource.name}", "area": need.area})
+    services.do_withdraw_need(need, request.user)
     messages.success(request, _("The need is withdrawn."))
     return redirect("needs")
 
@@ -112,7 +122,13 @@ def _offer_initial(request) -> dict:
 @login_required
 @require_POST
 def offer_withdraw(request, pk):
-    services.do_withdraw_offer(services.access_offer(request.user, pk, write=True), request.user)
+    offer = services.access_offer(request.user, pk, write=True)
+    if not confirmed(request):
+        return ask(request, title=_("Withdraw this offer?"), button=_("Yes, withdraw it"),
+                   back=reverse("offers"), question=_(
+                       "Nothing more of this offer will be planned, and the deliveries not yet "
+                       "accepted are called off. To give again, post a new offer."))
+    services.do_withdraw_offer(offer, request.user)
     messages.success(request, _("The offer is withdrawn."))
     return redirect("offers")
 

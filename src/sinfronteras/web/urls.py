@@ -38,3 +38,7 @@ urlpatterns = [
     path("audit/", audit_views.audit_log, name="audit"),
     path("api/", api.urls),
 ]
+
+handler403 = "sinfronteras.web.errors.forbidden"
+handler404 = "sinfronteras.web.errors.not_found"
+handler500 = "sinfronteras.web.errors.server_error"
