@@ -60,8 +60,11 @@ def plan_page(request):
 @login_required
 def alerts_page(request):
     """Every member may pause deliveries in an area (safe when wrong: nothing moves there)."""
+    chosen = request.GET.get("area", "")  # from the "Raid reported" button: their area
+    area = int(chosen) if chosen.isdigit() and request.user.collective.areas.filter(
+        pk=chosen).exists() else request.user.area_id
     form = alerts.AlertForm(request.POST or None, collective=request.user.collective,
-                            initial={"area": request.user.area_id})
+                            initial={"area": area})
     if request.method == "POST" and form.is_valid():
         alerts.do_raise_alert(request.user, form.cleaned_data["area"], form.cleaned_data["hours"])
         messages.warning(request, _("Alert raised: deliveries in %(area)s are paused.")
