@@ -146,3 +146,12 @@ def test_the_menu_shows_plan_to_members_and_to_a_coordinator_only_after_the_seco
     assert 'href="/plan/"' not in page
     client.force_login(alice)
     assert 'href="/plan/"' in client.get(reverse("home")).content.decode()
+
+
+def test_the_examples_in_the_reports_docstrings_run():
+    import doctest
+
+    from sinfronteras.plans import report
+
+    result = doctest.testmod(report)
+    assert result.attempted and result.failed == 0
