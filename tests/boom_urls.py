@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from sinfronteras.web.urls import handler403, handler404, handler500  # noqa: F401 (the site's)
 from sinfronteras.web.urls import urlpatterns as site
 
 

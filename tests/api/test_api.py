@@ -150,7 +150,7 @@ def test_a_member_creates_a_token_sees_it_once_and_can_revoke_it(client, bob, la
     assert token not in client.get("/tokens/").content.decode()
     client.force_login(bob)
     assert token not in client.get("/tokens/").content.decode()
-    client.post("/tokens/", {"revoke": bob.api_tokens.get().pk})
+    client.post("/tokens/", {"revoke": bob.api_tokens.get().pk, "confirm": "yes"})
     client.logout()
     assert client.get("/api/needs", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
 

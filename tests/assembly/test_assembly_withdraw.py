@@ -14,7 +14,7 @@ def test_the_author_withdraws_a_proposal_nobody_voted_on_and_it_is_never_counted
     client.force_login(bob)
     page = client.get(reverse("assembly:proposal", args=[proposal.pk])).content.decode()
     assert "Withdraw my proposal" in page
-    client.post(reverse("assembly:withdraw", args=[proposal.pk]))
+    client.post(reverse("assembly:withdraw", args=[proposal.pk]), {"confirm": "yes"})
     proposal.refresh_from_db()
     assert proposal.status == Status.WITHDRAWN
     assert Event.objects.get(action="proposal.withdrawn").actor == bob
@@ -33,7 +33,7 @@ def test_a_proposal_with_a_vote_runs_its_course(client, alice, bob, la):
     client.force_login(bob)
     assert "Withdraw my proposal" not in client.get(
         reverse("assembly:proposal", args=[proposal.pk])).content.decode()
-    response = client.post(reverse("assembly:withdraw", args=[proposal.pk]), follow=True)
+    response = client.post(reverse("assembly:withdraw", args=[proposal.pk]), {"confirm": "yes"}, follow=True)
     assert "Somebody has voted already" in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == Status.OPEN and not Event.objects.filter(
@@ -43,7 +43,7 @@ def test_a_proposal_with_a_vote_runs_its_course(client, alice, bob, la):
 def test_only_the_author_withdraws(client, alice, bob, la):
     proposal = propose(bob, kind="majority", title="Move the pantry to Tuesdays")
     client.force_login(alice)  # a coordinator, too: no hidden powers
-    response = client.post(reverse("assembly:withdraw", args=[proposal.pk]), follow=True)
+    response = client.post(reverse("assembly:withdraw", args=[proposal.pk]), {"confirm": "yes"}, follow=True)
     assert "Only the member who proposed it" in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == Status.OPEN
@@ -52,7 +52,7 @@ def test_only_the_author_withdraws(client, alice, bob, la):
 def test_a_withdrawn_proposal_takes_no_votes(client, alice, bob, la):
     proposal = propose(bob, kind="majority", title="Move the pantry to Tuesdays")
     client.force_login(bob)
-    client.post(reverse("assembly:withdraw", args=[proposal.pk]))
+    client.post(reverse("assembly:withdraw", args=[proposal.pk]), {"confirm": "yes"})
     client.force_login(alice)
     response = client.post(reverse("assembly:proposal", args=[proposal.pk]), {"answer": "yes"},
                            follow=True)

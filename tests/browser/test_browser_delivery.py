@@ -55,6 +55,7 @@ def test_a_plan_becomes_a_delivery_and_the_address_is_gone_afterwards(
     shoot(phone, "paused-by-an-alert")
     phone.goto(f"{base}/alerts/")
     phone.get_by_role("button", name="Lift it").click()
+    phone.get_by_role("button", name="Yes, lift it").click()
     phone.goto(f"{base}/tasks/{task.pk}/")
     assert ADDRESS in phone.locator("#address").inner_text()
 
@@ -66,6 +67,7 @@ def test_a_plan_becomes_a_delivery_and_the_address_is_gone_afterwards(
     log_in(phone, base, "alice")
     phone.goto(f"{base}/tasks/{task.pk}/")
     phone.get_by_role("button", name="Mark done").click()
+    phone.get_by_role("button", name="Yes, it was handed over").click()
     assert phone.locator("#task-state").inner_text() == "done"
     assert phone.locator("#address").count() == 0
     shoot(phone, "done")

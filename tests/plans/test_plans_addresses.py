@@ -214,7 +214,7 @@ def test_an_address_entered_by_the_person_in_need_is_found_nowhere_but_the_carri
 
     # Done: gone from the carrier's page and from the database.
     client.force_login(driver)
-    assert client.post(reverse("plans:task_action", args=[task.pk, "done"])).status_code == 302
+    assert client.post(reverse("plans:task_action", args=[task.pk, "done"]), {"confirm": "yes"}).status_code == 302
     assert Task.objects.get(pk=task.pk).state == "done"
     status, html = get(driver, task_page)
     assert status == 200

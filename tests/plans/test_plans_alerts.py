@@ -96,9 +96,9 @@ def test_any_member_raises_an_alert_every_member_sees_it_and_a_coordinator_lifts
     client.force_login(bob)
     page = client.get(reverse("needs")).content.decode()
     assert 'id="area-alerts"' in page and "Alert in Koreatown" in page
-    assert client.post(reverse("plans:alert_lift", args=[alert.pk])).status_code == 403
+    assert client.post(reverse("plans:alert_lift", args=[alert.pk]), {"confirm": "yes"}).status_code == 403
     client.force_login(alice)
-    client.post(reverse("plans:alert_lift", args=[alert.pk]))
+    client.post(reverse("plans:alert_lift", args=[alert.pk]), {"confirm": "yes"})
     alert.refresh_from_db()
     assert alert.lifted_at is not None
     client.force_login(bob)
@@ -108,7 +108,7 @@ def test_any_member_raises_an_alert_every_member_sees_it_and_a_coordinator_lifts
 def test_the_member_who_raised_an_alert_may_lift_it(client, la, carla):
     client.force_login(carla)
     client.post(reverse("plans:alerts"), {"area": area(la, "Echo Park").pk, "hours": "2"})
-    client.post(reverse("plans:alert_lift", args=[AreaAlert.objects.get().pk]))
+    client.post(reverse("plans:alert_lift", args=[AreaAlert.objects.get().pk]), {"confirm": "yes"})
     assert not AreaAlert.objects.active().exists()
 
 

@@ -102,7 +102,7 @@ def test_a_member_cannot_edit_anothers_need(client, bob, carla, need_of):
     need = need_of(carla, "food", 3)
     client.force_login(bob)
     assert client.get(reverse("need_edit", args=[need.pk])).status_code == 404
-    assert client.post(reverse("need_withdraw", args=[need.pk])).status_code == 404
+    assert client.post(reverse("need_withdraw", args=[need.pk]), {"confirm": "yes"}).status_code == 404
     need.refresh_from_db()
     assert need.status == "open"
 
@@ -113,7 +113,7 @@ def test_a_member_edits_and_withdraws_their_need(client, bob, la, need_of):
     client.post(reverse("need_edit", args=[need.pk]), need_data(la, quantity="8", urgent=""))
     need.refresh_from_db()
     assert (need.quantity, need.urgent) == (Decimal("8"), False)
-    client.post(reverse("need_withdraw", args=[need.pk]))
+    client.post(reverse("need_withdraw", args=[need.pk]), {"confirm": "yes"})
     need.refresh_from_db()
     assert need.status == "withdrawn"
 

@@ -13,12 +13,13 @@ from typing import Annotated
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
-from django.views import defaults
+
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from sinfronteras.members.models import ApiToken, Area, Role
+from sinfronteras.web import errors
 from sinfronteras.sharing.models import Need, Offer, Resource
 from sinfronteras.sharing.services import IdempotencyConflict
 
@@ -172,7 +173,7 @@ def page_not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "No such API path. The routes are in /api/openapi.json."},
                             status=404)
-    return defaults.page_not_found(request, exception)
+    return errors.not_found(request, exception)
 
 
 def server_error(request):
@@ -180,7 +181,7 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Something went wrong on the server; nothing was "
                                        "half-written. Try again later."}, status=500)
-    return defaults.server_error(request)
+    return errors.server_error(request)
 
 
 def _form_errors(form) -> dict[str, list[str]]:

@@ -6,9 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from sinfronteras.web.confirm import ask, confirmed
 
 from . import exports, results, services
 from .forms import ProposeForm, initial_of, vote_form
@@ -94,6 +97,11 @@ def edit(request, pk):
 @require_POST
 def withdraw(request, pk):
     proposal = services.access_proposal(request.user, pk)
+    if not confirmed(request):
+        return ask(request, title=_("Withdraw your proposal?"), button=_("Yes, withdraw it"),
+                   back=reverse("assembly:proposal", args=[pk]), question=_(
+                       "\"%(title)s\" will not be voted on or counted. You can make a new "
+                       "proposal later.") % {"title": proposal.title})
     try:
         services.do_withdraw(request.user, proposal)
     except services.WithdrawRefused as refusal:

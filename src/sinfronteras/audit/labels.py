@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 LABELS = {
     "action.created": _("an action was planned"),
+    "action.needs_closed": _("an action that is over closed its needs"),
     "action.results": _("an action's results were recorded"),
     "alert.lifted": _("an alert was lifted"),
     "api_token.coordinator_made": _("a coordinator made an API token with a coordinator's power"),

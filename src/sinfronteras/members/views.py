@@ -12,6 +12,8 @@ from django.views import i18n as i18n_views
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from sinfronteras.web.confirm import ask, confirmed
+
 from . import services
 from .forms import LanguageForm, LeaveForm, LoginForm, ProfileForm, SignupForm, TokenForm
 
@@ -69,6 +71,11 @@ def tokens(request):
     new_token = None
     if request.method == "POST" and "revoke" in request.POST:
         pk = request.POST.get("revoke", "")
+        if not confirmed(request):
+            return ask(request, title=_("Remove this token?"), button=_("Yes, remove it"),
+                       back=reverse("tokens"), keep={"revoke": pk},
+                       question=_("Whatever uses it (a phone, a script) stops working at "
+                                  "once. This cannot be undone."))
         if pk.isdigit() and len(pk) <= 18:
             request.user.api_tokens.filter(pk=int(pk)).delete()
         messages.success(request, _("The token is revoked."))

@@ -10,6 +10,8 @@ afterwards are counts (:class:`MonthlyTally`), never people.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -72,6 +74,14 @@ class Action(models.Model):
     @property
     def has_results(self) -> bool:
         return self.results_at is not None
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(hours=float(self.hours_each or 0))
+
+    def is_over(self, now=None) -> bool:
+        """Over once it has ended or its results are recorded: its needs are closed."""
+        return self.has_results or self.ends_at <= (now or timezone.now())
 
 
 class ActionNeed(models.Model):

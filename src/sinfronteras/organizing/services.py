@@ -150,21 +150,21 @@ def _stock(action):
     fed = set(action.links.values_list("need__tasks__offer_id", flat=True))
     ids = Offer.objects.filter(collective_id=action.collective_id, status=OfferStatus.ACTIVE,
                                resources=action.material_id).values("pk")
-    offers = Offer.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("area")
+    offers = Offer.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("area", "posted_by")
     return sorted(offers, key=lambda o: (o.pk not in fed, km_between(o.area, action.area), o.pk))
 
 
-def draw_down(action, copies: int) -> int:
+def draw_down(action, copies: int) -> list[tuple[Offer, int]]:
     """Take ``copies`` handed out at the action from the stock of its material.
 
     Copies its tasks already took from an offer are not counted twice. An offer goes
     down to what tasks already committed from it, never below; an offer emptied with
-    nothing committed is withdrawn. Returns how many copies were drawn from stock.
+    nothing committed is withdrawn. Returns each offer drawn from, with how many copies.
     """
     if not action.material_id:
-        return 0
+        return []
     left = max(0, copies - _taken_by_tasks(action))
-    drawn = 0
+    drawn = []
     for offer in _stock(action):
         if left <= 0:
             break
@@ -177,24 +177,77 @@ def draw_down(action, copies: int) -> int:
         else:
             Offer.objects.filter(pk=offer.pk).update(status=OfferStatus.WITHDRAWN)
         left -= int(take)
-        drawn += int(take)
+        drawn.append((offer, int(take)))
     return drawn
+
+
+#: Tasks an action's closing cancels: not yet accepted (an accepted one can still be done).
+UNACCEPTED = ("open", "proposed")
+
+
+def close_needs(action) -> int:
+    """The action is over: its open needs close and no plan sends anything to them again;
+    tasks not yet accepted go back, with what they held. Returns the needs closed."""
+    from sinfronteras.plans.models import SealedAddress, Task, TaskState
+    from sinfronteras.plans.store import retire
+    from sinfronteras.sharing.models import NeedStatus
+
+    needs = Need.objects.filter(action_link__action=action, status=NeedStatus.OPEN)
+    ids = list(needs.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    unaccepted = Task.objects.filter(need_id__in=ids, state__in=UNACCEPTED)
+    used = []
+    if action.has_results and action.material_id:
+        # The copies these tasks held were counted as handed out (``draw_down``): they
+        # leave the giver's stock for good instead of coming back to it.
+        used = list(unaccepted.filter(need__resource_id=action.material_id)
+                    .values_list("offer_id", "quantity"))
+    retire(unaccepted, TaskState.SUPERSEDED)
+    for offer_id, quantity in used:
+        offer = Offer.objects.select_for_update().get(pk=offer_id)
+        if offer.quantity - quantity > 0:
+            Offer.objects.filter(pk=offer_id).update(quantity=F("quantity") - quantity)
+        else:
+            Offer.objects.filter(pk=offer_id).update(status=OfferStatus.WITHDRAWN)
+    SealedAddress.objects.filter(need_id__in=ids).delete()
+    Need.objects.filter(pk__in=ids).update(status=NeedStatus.FULFILLED, fulfilled_at=timezone.now(),
+                                           updated_at=timezone.now())
+    record(action.collective, "action.needs_closed", actor=None,
+           data={"action": action.pk, "needs": len(ids)})
+    return len(ids)
+
+
+def do_close_ended_actions(now=None) -> int:
+    """Close the needs of every action that has ended (housekeeping, and before a plan)."""
+    now = now or timezone.now()
+    started = Action.objects.filter(starts_at__lte=now, links__need__status="open").distinct()
+    closed = 0
+    for action in started.select_related("collective"):
+        if action.is_over(now):
+            with transaction.atomic():
+                closed += close_needs(action)
+    return closed
 
 
 @transaction.atomic
 def do_record_results(member, action, form) -> int:
-    """The organizer records counts after the action; copies distributed draw the stock down.
+    """The organizer records counts after the action; copies distributed draw the stock down,
+    and the action's needs close.
 
-    Recording again corrects the counts: only the difference in copies is drawn.
+    Recording again corrects the counts: only the difference in copies is drawn. Returns
+    the offers drawn from, each with how many copies.
     """
     before = Action.objects.select_for_update().get(pk=action.pk).copies_distributed or 0
     action = form.save(commit=False)
     action.results_at = timezone.now()
     action.save(update_fields=["copies_distributed", "conversations_started", "want_more",
                                "results_at"])
-    drawn = draw_down(action, action.copies_distributed - before) if action.copies_distributed > before else 0
+    drawn = draw_down(action, action.copies_distributed - before) if action.copies_distributed > before else []
     record(action.collective, "action.results", actor=member,
-           data={"action": action.pk, "copies": action.copies_distributed, "drawn": drawn})
+           data={"action": action.pk, "copies": action.copies_distributed,
+                 "drawn": sum(n for _offer, n in drawn)})
+    close_needs(action)
     return drawn
 
 

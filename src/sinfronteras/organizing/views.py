@@ -47,6 +47,7 @@ def action_page(request, pk):
     return render(request, "organizing/action.html", {
         "action": action, "needs": services.action_needs(action), "can_write": can_write,
         "coming": services.people_coming(action),
+        "over": action.is_over(),
     })
 
 
@@ -59,8 +60,13 @@ def action_results(request, pk):
     form = ResultsForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
         drawn = services.do_record_results(request.user, action, form)
-        messages.success(request, _("Thank you. The results are recorded; %(n)s copies were taken "
-                                    "from the stock.") % {"n": drawn})
+        messages.success(request, _("Thank you. The results are recorded, and the action's needs "
+                                    "are closed: no plan sends anything to it now."))
+        for offer, copies in drawn:
+            messages.info(request, _("%(n)s copies were taken from the offer of %(giver)s in "
+                                     "%(area)s.") % {
+                "n": copies, "area": offer.area,
+                "giver": offer.posted_by.display_name if offer.posted_by else _("a member who left")})
         return redirect("organizing:action", pk=pk)
     return render(request, "organizing/results_form.html", {"form": form, "action": action})
 

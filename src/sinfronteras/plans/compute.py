@@ -13,6 +13,7 @@ from sinfronteras.planning import Problem, greedy, plan
 
 from .carriers import HANDLING_HOURS, Carry, assign_carriers, carry_hours, km_between, spans_of, tier_for
 from .problem import Snapshot, resource_areas, snapshot
+from .report import promises
 from .runs import parameters
 from .windows import HORIZON_DAYS, first_window
 
@@ -98,7 +99,8 @@ def compute(collective, progress=lambda stage, pct: None) -> Outcome:
     result = plan(problem, progress=lambda message: progress(f"planning: {message}"[:60], 40))
     plan_doc = result.to_json()
     progress("comparing", 75)
-    baseline = greedy(problem).to_json()["summary"]
+    baseline_doc = greedy(problem).to_json()
+    baseline = baseline_doc["summary"]
     outcome = Outcome(snap=snap, plan_doc=plan_doc, parameters=params, decisions=decisions)
     carries, untimed = [], []
     tz = timezone.get_current_timezone()
@@ -131,6 +133,9 @@ def compute(collective, progress=lambda stage, pct: None) -> Outcome:
     _mark_untimed(plan_doc, untimed)
     outcome.summary = {
         "plan": plan_doc["summary"], "greedy": baseline, "names": resource_areas(snap),
+        # What each promises, per tier, for the plan page's comparison (stored with the run).
+        "promises": {"plan": promises(snap.problem["needs"], plan_doc["needs"]),
+                     "greedy": promises(snap.problem["needs"], baseline_doc["needs"])},
         "carriers": {"carries": len(carries), "assigned": len(carries) - len(uncarried),
                      "uncarried": [_uncarried(t) for t in outcome.tasks
                                    if t.carry is not None and t.carry in uncarried]},

@@ -53,7 +53,7 @@ def snapshot(collective) -> Snapshot:
     today = timezone.localdate()
     paused = alerted_area_ids(collective.pk)  # deliveries there wait for the alert to end
     resources = list(Resource.objects.filter(collective=collective))
-    needs = list(Need.objects.open().filter(collective=collective).exclude(area_id__in=paused)
+    needs = list(Need.objects.plannable().filter(collective=collective).exclude(area_id__in=paused)
                  .select_related("resource", "area", "action_link__action")
                  .prefetch_related("slots"))
     offers = list(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.db.models import Count
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
@@ -14,15 +18,86 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else f"{int(value)}"
 
 
+#: A need counts as fully met from this fraction on (rounding of thousandths).
+FULL = 0.999
+
+
+def promises(problem_needs: list[dict], results: list[dict]) -> dict:
+    """What a plan promises, per tier: needs left with nothing, the lowest share, needs given
+    at least half, needs fully met, and the share of everything asked that it delivers.
+
+    ``problem_needs`` are the problem's needs (``id``, ``quantity``); ``results`` a plan's
+    needs (``id``, ``met``, ``fraction``, ``tier``), from the plan or from one-request-at-a-
+    time matching of the same problem.
+
+    >>> needs = [{"id": "a", "quantity": 4}, {"id": "b", "quantity": 4}]
+    >>> promises(needs, [{"id": "a", "met": 2, "fraction": 0.5, "tier": 1},
+    ...                  {"id": "b", "met": 0, "fraction": 0.0, "tier": 1}])
+    {'1': {'needs': 2, 'nothing': 1, 'lowest': 0.0, 'half': 1, 'full': 0, 'delivered': 0.25}}
+    """
+    asked = {row["id"]: float(row["quantity"]) for row in problem_needs}
+    tiers: dict[str, dict] = {}
+    sums: dict[str, list[float]] = {}
+    for row in results:
+        key = str(row["tier"])
+        tier = tiers.setdefault(key, {"needs": 0, "nothing": 0, "lowest": 1.0, "half": 0,
+                                      "full": 0, "delivered": 0.0})
+        fraction = float(row["fraction"])
+        tier["needs"] += 1
+        tier["nothing"] += float(row["met"]) <= 0
+        tier["lowest"] = min(tier["lowest"], round(fraction, 4))
+        tier["half"] += fraction >= 0.5 - 1e-9
+        tier["full"] += fraction >= FULL
+        total = sums.setdefault(key, [0.0, 0.0])
+        total[0] += float(row["met"])
+        total[1] += asked.get(row["id"], 0.0)
+    for key, (met, wanted) in sums.items():
+        tiers[key]["delivered"] = round(met / wanted, 4) if wanted else 1.0
+    return dict(sorted(tiers.items(), key=lambda item: int(item[0])))
+
+
 def tier_rows(summary: dict) -> list[dict]:
-    """Plan and one-request-at-a-time matching side by side, per tier."""
+    """Plan and one-request-at-a-time matching side by side, per tier.
+
+    A run stores both plans' promises (``summary["promises"]``); an older run only the
+    planner's tier summaries, so what it lacks stays ``None`` (shown as a dash).
+    """
     plan, greedy = summary.get("plan", {}).get("tiers", {}), summary.get("greedy", {}).get("tiers", {})
+    stored = summary.get("promises", {})
     rows = []
     for key in sorted(plan, key=int):
         ours, theirs = plan[key], greedy.get(key, {})
         rows.append({"tier": int(key), "name": str(TIER_NAMES[int(key)]), "needs": ours["needs"],
-                     "plan": ours, "greedy": theirs})
+                     "plan": ours, "greedy": theirs,
+                     "promise": {"plan": stored.get("plan", {}).get(key) or _from_tier(ours),
+                                 "greedy": stored.get("greedy", {}).get(key) or _from_tier(theirs)}})
     return rows
+
+
+def _from_tier(tier: dict) -> dict:
+    return {"needs": tier.get("needs"), "nothing": tier.get("untouched"),
+            "lowest": tier.get("min_fraction"), "half": None, "full": tier.get("fully_met"),
+            "delivered": None}
+
+
+def promise_lines(row: dict) -> list[dict]:
+    """The comparison of one tier as lines a person reads: what, the plan, one at a time."""
+    ours, theirs = row["promise"]["plan"], row["promise"]["greedy"]
+
+    def pct(value):
+        return None if value is None else f"{round(100 * value)}%"
+
+    return [
+        {"key": "nothing", "label": _("Left with nothing"), "plan": ours["nothing"],
+         "greedy": theirs["nothing"]},
+        {"key": "lowest", "label": _("Lowest share"), "plan": pct(ours["lowest"]),
+         "greedy": pct(theirs["lowest"])},
+        {"key": "half", "label": _("Given at least half"), "plan": ours["half"],
+         "greedy": theirs["half"]},
+        {"key": "full", "label": _("Fully met"), "plan": ours["full"], "greedy": theirs["full"]},
+        {"key": "delivered", "label": _("Delivered, of all that was asked"),
+         "plan": pct(ours["delivered"]), "greedy": pct(theirs["delivered"])},
+    ]
 
 
 def shortage_sentences(summary: dict, limit: int = 12) -> list[str]:
@@ -65,3 +140,52 @@ def bars(rows: list[dict], width: int = 320) -> dict:
                           "label": f"{round(100 * share)}%"})
         items.append({"kind": "name", "x": 0, "y": y + bar_h + 3, "label": row["name"]})
     return {"width": width, "height": max(1, len(rows)) * (2 * bar_h + gap), "items": items}
+
+
+def decisions_of(run) -> list:
+    """The decisions a run followed, oldest first, with their proposals (title, link)."""
+    from sinfronteras.assembly.models import Decision
+
+    found = {d.pk: d for d in Decision.objects.filter(
+        pk__in=run.decisions or [], proposal__collective_id=run.collective_id,
+    ).select_related("proposal")}
+    return [found[pk] for pk in run.decisions or [] if pk in found]
+
+
+def unmet_page(run, query, per_page: int) -> dict:
+    """One page of a run's needs not fully met, filtered by tier and area, with the counts."""
+    from django.core.paginator import Paginator
+
+    everything = run.outcomes.filter(fraction__lt=FULL)
+    tier, area = _choice(query.get("tier"), range(1, 5)), _choice(query.get("area"), None)
+    rows = everything
+    if tier:
+        rows = rows.filter(tier=tier)
+    if area:
+        rows = rows.filter(need__area_id=area)
+    rows = rows.select_related("need__resource", "need__area").order_by("tier", "fraction", "pk")
+    page = Paginator(rows, per_page).get_page(query.get("page"))
+    tier_counts = dict(everything.order_by().values_list("tier").annotate(n=Count("pk")))
+    area_counts = list(everything.order_by().values("need__area_id", "need__area__name")
+                       .annotate(n=Count("pk")).order_by("need__area__name"))
+    keep = {k: v for k, v in (("tier", tier), ("area", area)) if v}
+    return {
+        "unmet": page, "unmet_total": everything.count(), "unmet_matching": page.paginator.count,
+        "unmet_after": max(0, page.paginator.count - page.end_index()),
+        "unmet_tier": tier, "unmet_area": area, "unmet_query": urlencode(keep),
+        "unmet_tiers": [{"tier": t, "name": TIER_NAMES[t], "n": tier_counts.get(t, 0)}
+                        for t in range(1, 5) if tier_counts.get(t)],
+        "unmet_areas": [{"pk": a["need__area_id"], "name": a["need__area__name"], "n": a["n"]}
+                        for a in area_counts],
+    }
+
+
+def _choice(value, allowed) -> int | None:
+    """A whole number from the query string, or None when absent or not one we know."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    if allowed is not None and number not in allowed:
+        return None
+    return number if number > 0 else None

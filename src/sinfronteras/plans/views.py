@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from sinfronteras.sharing.services import access_need, access_offer
+from sinfronteras.web.confirm import ask, confirmed
 
 from . import alerts, handover, lifecycle, report, runs, task_messages
 from .addresses import (AddressForm, PickupForm, do_delete_address, do_delete_pickup,
@@ -31,27 +32,42 @@ def coordinator_required(view):
     return login_required(wrapped)
 
 
-@coordinator_required
+#: Needs not fully met shown per page of the plan page.
+UNMET_PER_PAGE = 25
+
+
+@login_required
 def plan_page(request):
-    collective = request.user.collective
+    """Every member reads the last plan's summary and the decisions that shaped it (no
+    names); coordinators also make the plan and go through every need it did not meet."""
+    member = request.user
+    collective = member.collective
     run = runs.latest_run(collective)
     shown = run if run and run.status == "done" else runs.latest_done_run(collective)
     rows = report.tier_rows(shown.summary) if shown else []
-    return render(request, "plans/plan.html", {
+    for row in rows:
+        row["lines"] = report.promise_lines(row)
+    context = {
         "run": run, "shown": shown, "rows": rows, "chart": report.bars(rows),
         "shortages": report.shortage_sentences(shown.summary) if shown else [],
-        "uncarried": shown.summary.get("carriers", {}).get("uncarried", [])[:20] if shown else [],
-        "untimed": shown.summary.get("untimed", [])[:20] if shown else [],
-        "unmet": shown.outcomes.filter(fraction__lt=0.999).select_related(
-            "need__resource", "need__area").order_by("tier", "fraction")[:30] if shown else [],
-    })
+        "decisions": report.decisions_of(shown) if shown else [],
+        "coordinator": member.is_coordinator,
+    }
+    if shown and member.is_coordinator:
+        context["uncarried"] = shown.summary.get("carriers", {}).get("uncarried", [])[:20]
+        context["untimed"] = shown.summary.get("untimed", [])[:20]
+        context.update(report.unmet_page(shown, request.GET, UNMET_PER_PAGE))
+    return render(request, "plans/plan.html", context)
 
 
 @login_required
 def alerts_page(request):
     """Every member may pause deliveries in an area (safe when wrong: nothing moves there)."""
+    chosen = request.GET.get("area", "")  # from the "Raid reported" button: their area
+    area = int(chosen) if chosen.isdigit() and request.user.collective.areas.filter(
+        pk=chosen).exists() else request.user.area_id
     form = alerts.AlertForm(request.POST or None, collective=request.user.collective,
-                            initial={"area": request.user.area_id})
+                            initial={"area": area})
     if request.method == "POST" and form.is_valid():
         alerts.do_raise_alert(request.user, form.cleaned_data["area"], form.cleaned_data["hours"])
         messages.warning(request, _("Alert raised: deliveries in %(area)s are paused.")
@@ -69,6 +85,11 @@ def alert_lift(request, pk):
         raise Http404("No such alert.")
     if not alerts.can_lift(request.user, alert):
         raise PermissionDenied(_("Only a coordinator or the member who raised it lifts an alert."))
+    if not confirmed(request):
+        return ask(request, title=_("Lift the alert in %(area)s?") % {"area": alert.area},
+                   button=_("Yes, lift it"), back=reverse("plans:alerts"), question=_(
+                       "Deliveries in %(area)s start again: the next plan includes it, and "
+                       "carriers can go there. Lift it only when it is safe.") % {"area": alert.area})
     alerts.do_lift_alert(request.user, alert)
     messages.success(request, _("Alert lifted: the next plan includes %(area)s again.")
                      % {"area": alert.area})
@@ -132,6 +153,13 @@ def task_message(request, pk):
 @require_POST
 def task_action(request, pk, action):
     task = lifecycle.access_task(request.user, pk)
+    if action == "done" and not confirmed(request):
+        return ask(request, title=_("Mark this delivery done?"), danger=False,
+                   button=_("Yes, it was handed over"), back=reverse("plans:task", args=[pk]),
+                   question=_("Only when %(what)s has been handed over: the person in need then "
+                              "reads \"done\", and the delivery address is destroyed.") % {
+                       "what": f"{task.quantity.normalize():f} {task.need.resource.unit_label} · "
+                               f"{task.need.resource.name}"})
     do = {"accept": lifecycle.do_accept, "decline": lifecycle.do_decline,
           "take": lifecycle.do_take, "done": lifecycle.do_done}[action]
     try:
@@ -163,6 +191,9 @@ def need_address(request, pk):
     need = access_need(request.user, pk, write=True)
     if need.posted_by_id != request.user.pk:
         raise PermissionDenied(_("Only the person in need gives an address."))
+    if hasattr(need, "action_link"):
+        raise PermissionDenied(_("An action's needs are brought to the action: they take no "
+                                 "delivery address."))
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         do_seal_address(need, form.cleaned_data["address"])

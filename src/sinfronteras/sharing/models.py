@@ -75,9 +75,22 @@ class NeedQuerySet(models.QuerySet):
         return self.filter(status=NeedStatus.OPEN)
 
     def visible_to(self, member):
-        """Members see their own needs; coordinators see all of their collective's."""
+        """Members see their own needs; coordinators see all of their collective's (an
+        action's needs belong to the action, not to its organizer)."""
         mine = self.filter(collective_id=member.collective_id)
-        return mine if member.is_coordinator else mine.filter(posted_by=member)
+        return mine if member.is_coordinator else mine.personal(member)
+
+    def personal(self, member):
+        """The member's own needs: posted by them and not an action's (organizing)."""
+        return self.filter(posted_by=member, action_link__isnull=True)
+
+    def plannable(self, now=None):
+        """Open needs a plan may still meet: not those of an action that has begun or
+        whose results are recorded (see ``organizing.Action.is_over``)."""
+        from django.utils import timezone
+
+        return self.open().exclude(action_link__action__starts_at__lte=now or timezone.now()).exclude(
+            action_link__action__results_at__isnull=False)
 
 
 class OfferQuerySet(models.QuerySet):

@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sinfronteras.members.models import Area
+from sinfronteras.web.confirm import ask, confirmed
 
 from . import services
 from .forms import AreaForm, NeedForm, OfferForm, ResourceForm
@@ -33,7 +35,7 @@ def _by_area(request, rows):
 def home(request):
     member = request.user
     return render(request, "sharing/home.html", {
-        "needs": Need.objects.filter(posted_by=member).exclude(status="withdrawn")
+        "needs": Need.objects.personal(member).exclude(status="withdrawn")
                              .select_related("resource", "area")[:20],
         "offers": Offer.objects.filter(posted_by=member).exclude(status="withdrawn")
                                .select_related("area").prefetch_related("resources")[:20],
@@ -74,7 +76,15 @@ def need_edit(request, pk=None):
 @login_required
 @require_POST
 def need_withdraw(request, pk):
-    services.do_withdraw_need(services.access_need(request.user, pk, write=True), request.user)
+    need = services.access_need(request.user, pk, write=True)
+    if not confirmed(request):
+        return ask(request, title=_("Withdraw this need?"), button=_("Yes, withdraw it"),
+                   back=reverse("needs"), question=_(
+                       "%(what)s in %(area)s will no longer be planned, and its deliveries are "
+                       "called off. To ask again, post a new need.") % {
+                       "what": f"{need.quantity.normalize():f} {need.resource.unit_label} · "
+                               f"{need.resource.name}", "area": need.area})
+    services.do_withdraw_need(need, request.user)
     messages.success(request, _("The need is withdrawn."))
     return redirect("needs")
 
@@ -82,7 +92,8 @@ def need_withdraw(request, pk):
 @login_required
 def offer_edit(request, pk=None):
     offer = services.access_offer(request.user, pk, write=True) if pk else None
-    form = OfferForm(request.POST or None, instance=offer, member=request.user)
+    form = OfferForm(request.POST or None, instance=offer, member=request.user,
+                     initial=None if offer else _offer_initial(request))
     if request.method == "POST" and form.is_valid():
         if offer is None:
             services.do_create_offer(request.user, form)
@@ -94,10 +105,30 @@ def offer_edit(request, pk=None):
     return render(request, "sharing/offer_form.html", {"form": form, "offer": offer})
 
 
+def _offer_initial(request) -> dict:
+    """A new offer may open filled in (``?resource=3&area=2``, from an action's page): only
+    with this collective's resource and area, else empty."""
+    collective = request.user.collective_id
+    initial = {}
+    resource = request.GET.get("resource", "")
+    if resource.isdigit() and Resource.objects.filter(pk=resource, collective_id=collective).exists():
+        initial["resources"] = [int(resource)]
+    area = request.GET.get("area", "")
+    if area.isdigit() and Area.objects.filter(pk=area, collective_id=collective).exists():
+        initial["area"] = int(area)
+    return initial
+
+
 @login_required
 @require_POST
 def offer_withdraw(request, pk):
-    services.do_withdraw_offer(services.access_offer(request.user, pk, write=True), request.user)
+    offer = services.access_offer(request.user, pk, write=True)
+    if not confirmed(request):
+        return ask(request, title=_("Withdraw this offer?"), button=_("Yes, withdraw it"),
+                   back=reverse("offers"), question=_(
+                       "Nothing more of this offer will be planned, and the deliveries not yet "
+                       "accepted are called off. To give again, post a new offer."))
+    services.do_withdraw_offer(offer, request.user)
     messages.success(request, _("The offer is withdrawn."))
     return redirect("offers")
 

@@ -39,6 +39,7 @@ urlpatterns = [
     path("api/", api.urls),
 ]
 
-# JSON under /api/, the usual pages elsewhere.
+# JSON under /api/; elsewhere the pages in the site's layout (sinfronteras.web.errors).
+handler403 = "sinfronteras.web.errors.forbidden"
 handler404 = page_not_found
 handler500 = server_error
