@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from sinfronteras.sharing.models import Offer
 from sinfronteras.sharing.services import access_need
 
 from . import alerts, lifecycle, report, runs
@@ -38,6 +39,7 @@ def plan_page(request):
         "run": run, "shown": shown, "rows": rows, "chart": report.bars(rows),
         "shortages": report.shortage_sentences(shown.summary) if shown else [],
         "uncarried": shown.summary.get("carriers", {}).get("uncarried", [])[:20] if shown else [],
+        "trips": report.trips(shown) if shown else None,
         "unmet": shown.outcomes.filter(fraction__lt=0.999).select_related(
             "need__resource", "need__area").order_by("tier", "fraction")[:30] if shown else [],
     })
@@ -89,6 +91,7 @@ def my_tasks(request):
         "tasks": lifecycle.my_tasks(member)[:100],
         "open_tasks": lifecycle.open_tasks_for(member)[:30],
         "needs": need_states(member),
+        "gives": Offer.objects.active().filter(posted_by=member).exists(),
     })
 
 
