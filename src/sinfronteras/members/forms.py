@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +39,18 @@ class LoginForm(AuthenticationForm):
             raise
 
 
+#: The password rules (AUTH_PASSWORD_VALIDATORS), said before the first try, in tú.
+PASSWORD_RULES = _("At least 10 characters. Not a common password, and not only digits.")
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Django's, with the rules said once, plainly, before the first try."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = PASSWORD_RULES
+
+
 class SignupForm(forms.Form):
     display_name = forms.CharField(
         label=_("Display name"), max_length=60,
@@ -48,7 +60,8 @@ class SignupForm(forms.Form):
         label=_("Login name"), max_length=40, validators=[username_validator],
         help_text=_("Only for logging in."),
     )
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False,
+                               help_text=PASSWORD_RULES)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     area = forms.ModelChoiceField(
         label=_("Your area"), queryset=Area.objects.none(), required=False,

@@ -13,7 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import LanguageForm, LeaveForm, LoginForm, ProfileForm, SignupForm
+from .forms import ChangePasswordForm, LanguageForm, LeaveForm, LoginForm, ProfileForm, SignupForm
 from .models import ApiToken
 
 
@@ -97,6 +97,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's: the new password logs out every other device (their sessions end)."""
 
     template_name = "members/password.html"
+    form_class = ChangePasswordForm
 
     def get_success_url(self):
         messages.success(self.request, _("Your password is changed. Every other device is "
