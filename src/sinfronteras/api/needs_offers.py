@@ -29,7 +29,7 @@ def _key(value: str | None):
 @api.get("/needs", response=list[NeedOut], tags=["needs"])
 def list_needs(request, status: str = NeedStatus.OPEN):
     """Open needs you may see: your own, or all of the collective's for a coordinator."""
-    rows = Need.objects.visible_to(request.user).filter(status=status)
+    rows = Need.objects.visible_to(request.user).filter(status=status).with_progress()
     return [NeedOut.of(need, request.user) for need in rows]
 
 

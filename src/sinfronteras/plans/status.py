@@ -10,7 +10,7 @@ from sinfronteras.sharing.models import Need
 from sinfronteras.web.formats import amount, number
 
 from .models import LIVE_STATES as LIVE
-from .models import NeedOutcome, RunStatus, TaskState
+from .models import NeedOutcome, RunStatus, SealedAddress, TaskState
 
 
 def state_of(need) -> str:
@@ -61,7 +61,8 @@ def need_states(member) -> list[dict]:
                  .with_progress().select_related("resource", "area")
                  .prefetch_related("tasks__offer__posted_by"))
     outcomes, paused = latest_outcomes(needs), alerted_area_ids(member.collective_id)
-    return [{"need": need, "state": state_of(need), "sealed": hasattr(need, "sealed_address"),
+    sealed = set(SealedAddress.objects.filter(need__in=needs).values_list("need_id", flat=True))
+    return [{"need": need, "state": state_of(need), "sealed": need.pk in sealed,
              "share": share_of(need, outcomes.get(need.pk), paused),
              "givers": givers_known(need),
              "asked": any(t.receiver_shares_name for t in need.tasks.all()),

@@ -28,7 +28,7 @@ from sinfronteras.web.formats import amount, number
 
 #: Task states by what they mean for the need (the plans app's TaskState values).
 DELIVERED, ON_ITS_WAY, PLANNED = ("done",), ("accepted",), ("proposed", "open")
-ZERO = Decimal(0)
+ZERO, MILLI = Decimal(0), Decimal("0.001")
 
 OPEN, PLANNED_STATE, ON_ITS_WAY_STATE, PARTLY, DONE, WITHDRAWN = (
     "open", "planned", "on_its_way", "partly_delivered", "done", "withdrawn")
@@ -43,7 +43,7 @@ def annotations() -> dict:
             "on_its_way_by": Min("tasks__window_end", filter=Q(tasks__state__in=ON_ITS_WAY))}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Progress:
     state: str
     quantity: Decimal
@@ -51,12 +51,17 @@ class Progress:
     on_its_way: Decimal
     planned: Decimal
     by: object = None  # when what is on its way should arrive (a datetime) or None
-    unit: object = None  # the need's resource, for the words
+    need: object = None  # for the words (its resource's unit), read only by ``label``
+
+    @property
+    def unit(self):
+        return self.need.resource if self.need is not None else None
 
     @property
     def left(self) -> Decimal:
         """What no task holds yet: the next plan looks for it."""
-        return max(self.quantity - self.delivered - self.on_its_way - self.planned, ZERO)
+        return max(self.quantity - self.delivered - self.on_its_way - self.planned,
+                   ZERO).quantize(MILLI)
 
     def api(self) -> dict:
         return {"state": self.state, "delivered": self.delivered, "on_its_way": self.on_its_way,
@@ -82,10 +87,10 @@ class Progress:
         came = _("partly delivered: %(amount)s of %(quantity)s came") % {
             **of, "amount": number(self.delivered)}
         if self.on_its_way:
-            rest = _("%(amount)s more on its way") % {"amount": amount(self.on_its_way, self.unit)}
+            rest = _("the rest: %(amount)s on its way") % {"amount": amount(self.on_its_way, self.unit)}
             return f"{came}; {rest}{self._by()}"
         if self.planned:
-            rest = _("%(amount)s more planned") % {"amount": amount(self.planned, self.unit)}
+            rest = _("the rest: %(amount)s planned") % {"amount": amount(self.planned, self.unit)}
             return f"{came}; {rest}"
         return f"{came}; " + _("the rest stays open for the next plan")
 
@@ -116,8 +121,8 @@ def progress_of(need) -> Progress:
         values = type(need).objects.filter(pk=need.pk).aggregate(**annotations())
         for name, value in values.items():
             setattr(need, name, value)
-    delivered, on_its_way, planned = (Decimal(need.delivered_amount), Decimal(need.on_its_way_amount),
-                                      Decimal(need.planned_amount))
+    delivered, on_its_way, planned = (
+        Decimal(str(value or 0)).quantize(MILLI)  # the same on SQLite and PostgreSQL
+        for value in (need.delivered_amount, need.on_its_way_amount, need.planned_amount))
     return Progress(state(need.status, need.quantity, delivered, on_its_way, planned),
-                    need.quantity, delivered, on_its_way, planned, need.on_its_way_by,
-                    need.resource)
+                    need.quantity, delivered, on_its_way, planned, need.on_its_way_by, need)
