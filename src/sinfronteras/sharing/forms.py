@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area
@@ -43,7 +43,7 @@ class ResourceChoiceField(forms.ModelChoiceField):
 
 class NeedForm(CollectiveChoicesMixin, forms.ModelForm):
     resource = ResourceChoiceField(
-        queryset=Resource.objects.none(), label=_("What you need"),
+        queryset=Resource.objects.none(), label=capfirst(_("what you need")),
         empty_label=_("Choose…"),  # never silently the first in the list
         error_messages={"required": _("Choose what you need."),
                         "invalid_choice": _("Pick one of the resources listed.")})
