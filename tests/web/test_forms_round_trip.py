@@ -128,7 +128,7 @@ def snapshot(instance) -> dict:
     return values
 
 
-def save_unchanged(client, member, url, instance, language):
+def save_unchanged(client, member, url, instance, language, dashes_checked=True):
     member.language = language
     member.save(update_fields=["language"])
     client.force_login(member)
@@ -136,6 +136,8 @@ def save_unchanged(client, member, url, instance, language):
     page = client.get(url)
     assert page.status_code == 200, url
     assert f'<html lang="{language}">' in page.content.decode()
+    if dashes_checked:  # every empty choice says what it means
+        assert "---------" not in page.content.decode()
     response = client.post(url, as_post(form_of(page.content)))
     assert response.status_code == 302, (url, language, response.content.decode()[-3000:])
     assert snapshot(instance) == before, (url, language)
@@ -246,7 +248,9 @@ def test_a_break_posts_its_day_as_shown(client, la, bob, language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_proposal_saved_unchanged_by_its_author_stays_the_same(client, la, alice, language):
     proposal = a_proposal(alice)
-    save_unchanged(client, alice, reverse("assembly:edit", args=[proposal.pk]), proposal, language)
+    # the proposal form is being split by kind elsewhere; its empty choices go with that work
+    save_unchanged(client, alice, reverse("assembly:edit", args=[proposal.pk]), proposal, language,
+                   dashes_checked=False)
 
 
 # --- forms for something new that come pre-filled -------------------------------------
@@ -255,7 +259,9 @@ def post_new(client, member, url, language, **fill):
     member.language = language
     member.save(update_fields=["language"])
     client.force_login(member)
-    pairs = form_of(client.get(url).content)
+    page = client.get(url).content
+    assert "---------" not in page.decode()  # every empty choice says what it means
+    pairs = form_of(page)
     response = client.post(url, as_post(pairs, **fill))
     errors = response.content.decode().split('role="alert"')[1:]
     assert response.status_code == 302, (url, language, [e[:300] for e in errors])

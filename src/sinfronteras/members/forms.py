@@ -71,6 +71,7 @@ class SignupForm(forms.Form):
     def __init__(self, *args, collective, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.filter(collective=collective)
+        self.fields["area"].empty_label = _("No area (you can choose one later)")
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -103,6 +104,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.filter(collective_id=self.instance.collective_id)
+        self.fields["area"].empty_label = _("No area (you can choose one later)")
 
 
 class LeaveForm(forms.Form):
