@@ -49,6 +49,7 @@ class ChangePasswordForm(PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].help_text = PASSWORD_RULES
+        self.fields["new_password2"].help_text = _("Type it again, to be sure.")
 
 
 class SignupForm(forms.Form):
