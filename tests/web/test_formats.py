@@ -61,7 +61,7 @@ def test_the_template_filters_write_amounts_and_plain_numbers_for_inputs(la):
     template = Template("{{ q|amount:food }}|{{ q|number }}|{{ q|plain }}|{{ f|percent }}")
     context = Context({"q": Decimal("1.500"), "food": food, "f": 0.925})
     with translation.override("es"):
-        assert template.render(context) == f"1,5 kg|1,5|1.5|93{NBSP}%"
+        assert template.render(context) == "1,5 kg|1,5|1.5|93%"
     with translation.override("en"):
         assert template.render(context) == "1.5 kg|1.5|1.5|93%"
 

@@ -153,15 +153,15 @@ def amount(value, unit=None, places: int = 3, language: str | None = None) -> st
 
 
 def percent(fraction, language: str | None = None) -> str:
-    """A share as a whole percentage: "93%" in English, "93 %" in Spanish (RAE).
+    """A share as a whole percentage, "93%", as the site's tables write it in both languages.
 
-    >>> percent(0.925, "en"), percent(1, "es") == "100" + NBSP + "%"
-    ('93%', True)
+    >>> percent(0.925, "en"), percent(1, "es")
+    ('93%', '100%')
     """
     value = to_decimal(fraction)
     if value is None:
         return ""
-    return number(value * 100, 0, language) + (NBSP + "%" if spanish(language) else "%")
+    return number(value * 100, 0, language) + "%"
 
 
 def hours(value) -> str:
