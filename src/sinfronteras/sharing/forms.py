@@ -52,7 +52,9 @@ class NeedForm(CollectiveChoicesMixin, forms.ModelForm):
         model = Need
         fields = ["resource", "quantity", "area", "urgent", "needed_by"]
         widgets = {"needed_by": forms.DateInput(attrs={"type": "date"})}
-        help_texts = {"quantity": _("In the unit shown beside what you need (kg, packs, hours…).")}
+        labels = {"needed_by": _("Needed by")}
+        help_texts = {"quantity": _("In the unit shown beside what you need (kg, packs, hours…)."),
+                      "needed_by": _("Leave it empty if any day is fine.")}
         error_messages = {
             "quantity": {"required": _("Say how much you need.")},
             "area": {"invalid_choice": _("Pick one of your collective's areas.")},
