@@ -11,7 +11,8 @@ from datetime import timedelta
 import pytest
 from django.test import Client as PlainClient
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from conftest import PASSWORD, give_second_factor
 from sinfronteras.members.models import ApiToken, Role
@@ -119,7 +120,9 @@ def test_the_token_page_shows_scope_and_expiry(client, alice):
     page = client.get(reverse("tokens")).content.decode()
     card = page.split(f'id="token-{row.pk}"')[1].split("</li>")[0]
     assert "coordinator's power" in card
-    assert f"expires {timezone.localtime(row.expires_at).date().isoformat()}" in card
+    with translation.override("en"):  # alice reads English: one date format per language
+        day = date_format(timezone.localtime(row.expires_at), "SHORT_DATE_FORMAT")
+    assert f"expires {day}" in card
 
 
 def test_a_token_gets_the_default_expiry_and_no_more_than_the_maximum(client, bob, settings):

@@ -36,8 +36,24 @@ def test_every_action_the_code_records_has_words_in_both_languages():
     assert untranslated == set()
 
 
-def test_the_audit_page_shows_the_words_and_the_key(client, la, bob):
+def test_the_audit_page_shows_the_words_and_keeps_the_key_for_machines_only(client, la, bob):
     record(la, "alert.raised", actor=bob, data={"area": "Koreatown"})
     client.force_login(bob)
     page = client.get(reverse("audit")).content.decode()
-    assert "deliveries in an area were paused by an alert" in page and "alert.raised" in page
+    assert "deliveries in an area were paused by an alert" in page
+    assert 'data-action="alert.raised"' in page and ">alert.raised<" not in page
+
+
+def test_the_spanish_audit_page_shows_no_machine_keys_or_values(client, la, bob):
+    record(la, "plan.done", actor=None, data={"run": 3, "tasks": 1283, "decisions": [1, 2]})
+    record(la, "proposal.closed", actor=None, data={"proposal": 4, "passed": True, "voters": 12})
+    bob.language = "es"
+    bob.save(update_fields=["language"])
+    client.force_login(bob)
+    page = client.get(reverse("audit")).content.decode()
+    text = page.split("<main>")[1].split("</main>")[0]
+    visible = __import__("re").sub(r"<[^>]+>", " ", text)
+    assert "se hizo un plan" in visible
+    for machine in ["plan.done", "passed", "True", "tasks", "proposal.closed", "decisions"]:
+        assert machine not in visible, machine
+    assert "aprobada: sí" in visible and "tareas: 1283" in visible

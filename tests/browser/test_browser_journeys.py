@@ -34,7 +34,7 @@ def test_a_newcomer_opens_an_invite_signs_up_in_spanish_and_posts_a_need(live_se
     shoot(phone, "home")
 
     phone.get_by_role("link", name="Necesito algo").first.click()
-    phone.get_by_label("Qué necesitas").select_option(label="Pañales")
+    phone.get_by_label("Qué necesitas").select_option(label="Pañales (packs)")
     phone.get_by_label("cantidad", exact=False).fill("2")
     phone.get_by_label("urgente").check()
     shoot(phone, "need-form")

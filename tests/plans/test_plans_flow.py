@@ -170,8 +170,8 @@ def test_the_person_in_need_sees_the_state_but_not_who_gives(client, small_world
     client.force_login(carla)
     page = client.get(reverse("plans:tasks")).content.decode()
     task.refresh_from_db()
-    weekday = timezone.localtime(task.window_end).strftime("%A")
-    assert f"on its way, by {weekday}" in page
+    day = timezone.localtime(task.window_end).strftime("%b %-d, %Y")  # one date format
+    assert "on its way: " in page and f"by {day}" in page
 
 
 def test_a_stranger_cannot_see_or_act_on_a_task(client, small_world, la, bob, dmitri):
@@ -239,7 +239,7 @@ def test_a_coordinator_withdrawing_someones_need_is_in_the_audit_log(client, sma
     client.post(reverse("need_withdraw", args=[need.pk]), {"confirm": "yes"})
     event = Event.objects.get(action="need.withdrawn")
     assert event.actor == alice and event.data == {"need": need.pk}
-    assert "need.withdrawn" in client.get(reverse("audit")).content.decode()
+    assert 'data-action="need.withdrawn"' in client.get(reverse("audit")).content.decode()
 
 
 def test_time_given_in_person_between_areas_needs_no_carrier(la, bob, carla, carrying, need_of, offer_of):

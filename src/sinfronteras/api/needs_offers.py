@@ -34,7 +34,7 @@ def _key(value: str | None):
 @api.get("/needs", response=answers(list[NeedOut], 400), tags=["needs"])
 def list_needs(request, status: NeedStatus = NeedStatus.OPEN):
     """Open needs you may see: your own, or all of the collective's for a coordinator."""
-    rows = Need.objects.visible_to(request.user).filter(status=status)
+    rows = Need.objects.visible_to(request.user).filter(status=status).with_progress()
     return [NeedOut.of(need, request.user) for need in rows]
 
 

@@ -221,6 +221,14 @@ class NeedPatch(Schema):
     needed_by: date | None = None
 
 
+class NeedProgress(Schema):
+    state: str
+    delivered: Decimal
+    on_its_way: Decimal
+    planned: Decimal
+    left: Decimal
+
+
 class NeedOut(Schema):
     id: int
     resource: int
@@ -229,6 +237,10 @@ class NeedOut(Schema):
     urgent: bool
     needed_by: date | None
     status: str
+    #: The one status every page shows: state (open, planned, on_its_way,
+    #: partly_delivered, done, withdrawn) and the amounts delivered, on its way,
+    #: planned and left for the next plan.
+    progress: NeedProgress
     mine: bool
 
     @staticmethod
@@ -236,7 +248,8 @@ class NeedOut(Schema):
         return {
             "id": need.pk, "resource": need.resource_id, "quantity": need.quantity,
             "area": need.area_id, "urgent": need.urgent, "needed_by": need.needed_by,
-            "status": need.status, "mine": need.posted_by_id == member.pk,
+            "status": need.status, "progress": need.progress.api(),
+            "mine": need.posted_by_id == member.pk,
         }
 
 

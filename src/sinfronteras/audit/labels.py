@@ -47,3 +47,44 @@ LABELS = {
 
 def label(action: str) -> str:
     return str(LABELS.get(action, action))
+
+
+#: The words for the keys an event's data holds (a key not here shows as it is).
+DATA_LABELS = {
+    "run": _("plan"), "tasks": _("tasks"), "decisions": _("decisions"), "area": _("area"),
+    "proposal": _("proposal"), "kind": _("kind"), "change": _("change"), "passed": _("passed"),
+    "voters": _("voters"), "problem": _("problem"), "resource": _("resource"),
+    "action": _("action"), "copies": _("copies"), "drawn": _("taken from the offers"),
+    "conversation": _("conversation"), "invite": _("invitation"), "setting": _("setting"),
+    "old": _("before"), "new": _("after"), "member": _("member"), "member_id": _("member number"),
+    "until": _("until"), "replaced": _("replaced"), "resources": _("resources"),
+    "need": _("need"), "offer": _("offer"), "name": _("name"), "unit": _("unit"),
+}
+
+
+def data_value(value) -> str:
+    """A stored value in the reader's words: yes/no, numbers as they write them, lists."""
+    from sinfronteras.web.formats import number
+
+    if value is True:
+        return str(_("yes"))
+    if value is False:
+        return str(_("no"))
+    if value is None:
+        return "–"
+    if isinstance(value, (int, float)):
+        return number(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(data_value(v) for v in value) or "–"
+    if isinstance(value, dict):
+        return "; ".join(f"{data_label(k)}: {data_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def data_label(key: str) -> str:
+    return str(DATA_LABELS.get(key, key.replace("_", " ")))
+
+
+def details(data: dict) -> list[tuple[str, str]]:
+    """An event's data as (label, value) pairs for the page."""
+    return [(data_label(key), data_value(value)) for key, value in (data or {}).items()]

@@ -35,6 +35,13 @@ class Event(models.Model):
 
         return label(self.action)
 
+    @property
+    def details(self) -> list[tuple[str, str]]:
+        """The event's data in words of the page's language: no machine keys."""
+        from .labels import details
+
+        return details(self.data)
+
 
 def plain(value):
     """A value as an event's data keeps it: JSON's own types as they are, others as text."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +39,19 @@ class LoginForm(AuthenticationForm):
             raise
 
 
+#: The password rules (AUTH_PASSWORD_VALIDATORS), said before the first try, in tú.
+PASSWORD_RULES = _("At least 10 characters. Not a common password, and not only digits.")
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Django's, with the rules said once, plainly, before the first try."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = PASSWORD_RULES
+        self.fields["new_password2"].help_text = _("Type it again, to be sure.")
+
+
 class SignupForm(forms.Form):
     display_name = forms.CharField(
         label=_("Display name"), max_length=60,
@@ -48,7 +61,8 @@ class SignupForm(forms.Form):
         label=_("Login name"), max_length=40, validators=[username_validator],
         help_text=_("Only for logging in."),
     )
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False,
+                               help_text=PASSWORD_RULES)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     area = forms.ModelChoiceField(
         label=_("Your area"), queryset=Area.objects.none(), required=False,
@@ -58,6 +72,7 @@ class SignupForm(forms.Form):
     def __init__(self, *args, collective, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.filter(collective=collective)
+        self.fields["area"].empty_label = _("No area (you can choose one later)")
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -90,6 +105,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.filter(collective_id=self.instance.collective_id)
+        self.fields["area"].empty_label = _("No area (you can choose one later)")
 
 
 class LeaveForm(forms.Form):

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from sinfronteras.web.confirm import ask, confirmed
 
 from . import services
-from .forms import LanguageForm, LeaveForm, LoginForm, ProfileForm, SignupForm, TokenForm
+from .forms import (ChangePasswordForm, LanguageForm, LeaveForm, LoginForm, ProfileForm,
+                    SignupForm, TokenForm)
 
 
 class LoginView(auth_views.LoginView):
@@ -108,6 +109,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's: the new password logs out every other device (their sessions end)."""
 
     template_name = "members/password.html"
+    form_class = ChangePasswordForm
 
     def get_success_url(self):
         messages.success(self.request, _("Your password is changed. Every other device is "

@@ -34,7 +34,7 @@ class AreaMixin:
     def limit(self, member):
         self.member = member
         self.fields["area"].queryset = Area.objects.filter(collective_id=member.collective_id)
-        self.fields["area"].empty_label = None
+        self.fields["area"].empty_label = _("Choose an area…")
         if member.area_id and not self.is_bound and not self.instance.pk:
             self.initial.setdefault("area", member.area_id)
 
@@ -60,6 +60,7 @@ class ActionForm(AreaMixin, forms.ModelForm):
         self.fields["material"].queryset = Resource.objects.filter(
             collective_id=member.collective_id, carries=False).exclude(key__in=["presence", "help"])
         self.fields["material"].required = False
+        self.fields["material"].empty_label = _("No material")
         newspaper = self.fields["material"].queryset.filter(key="newspaper").first()
         if newspaper and not self.is_bound:
             self.initial.setdefault("material", newspaper.pk)
@@ -126,7 +127,11 @@ class ConversationForm(AreaMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.limit(member)
         self.fields["follow_up_by"].queryset = follow_up_choices(member).distinct()
+        self.fields["follow_up_by"].empty_label = _("Nobody yet")
         self.fields["contact_channel"].required = False
+        self.fields["interest"].choices = [("", _("Choose…")), *self.fields["interest"].choices[1:]]
+        self.fields["contact_channel"].choices = [("", _("No channel")),
+                                                  *self.fields["contact_channel"].choices[1:]]
         if not self.is_bound and not self.instance.pk:
             self.initial.setdefault("held_on", timezone.localdate())
             self.initial.setdefault("follow_up_by", member.pk)
@@ -195,6 +200,7 @@ class CommitmentForm(forms.ModelForm):
         self.fields["action"].queryset = Action.objects.filter(
             collective_id=member.collective_id, starts_at__gte=timezone.now())
         self.fields["action"].required = False
+        self.fields["action"].empty_label = _("No action")
 
     def clean_due_on(self):
         value = self.cleaned_data["due_on"]

@@ -59,18 +59,52 @@ def totals(collective) -> dict:
     return {"copies": copies or 0, **{k: v or 0 for k, v in tally.items()}}
 
 
+#: About how many characters of 11-pixel text fit on one line of the 320-unit chart.
+LINE_CHARS = 48
+
+
+def _lines(label: str, most: int = 2) -> list[str]:
+    """The label in lines that fit the chart's width, never cut mid-word; "…" past ``most``."""
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > LINE_CHARS:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][:LINE_CHARS - 1].rstrip() + "…"
+    return lines
+
+
 def bar_chart(pairs: list[tuple[str, int]], width: int = 320, bar_h: int = 16) -> dict:
-    """Horizontal bars, one per (label, value), scaled to the largest: a dict the template draws."""
-    label_w, gap = 96, 6
+    """Horizontal bars, one per (label, value), scaled to the largest: a dict the template draws.
+
+    Short labels (months) sit beside their bar; long ones (actions' titles) go whole on
+    their own lines above it, so no label is cut.
+    """
+    from sinfronteras.web.formats import number
+
+    labels = [str(label) for label, _value in pairs]
+    beside = all(len(label) <= 12 for label in labels)
+    label_w, gap, line_h = (96 if beside else 0), 6, 13
     scale = width - label_w - 44
     top = max([value for _label, value in pairs] + [1])
-    items = []
-    for index, (label, value) in enumerate(pairs):
-        y = index * (bar_h + gap)
+    items, y = [], 0
+    for label, (_label, value) in zip(labels, pairs):
+        lines = [] if beside else _lines(label)
+        above = len(lines) * line_h
+        bar_y = y + above
         w = round(value / top * scale, 1)
-        items.append({"label": str(label)[:16], "value": value, "y": y, "text_y": y + bar_h - 4,
-                      "x": label_w, "w": w, "h": bar_h, "value_x": label_w + w + 4})
-    return {"width": width, "height": max(1, len(pairs)) * (bar_h + gap), "items": items}
+        items.append({"label": label if beside else "", "full": label, "value": number(value),
+                      "lines": [{"y": y + (k + 1) * line_h - 2, "text": t}
+                                for k, t in enumerate(lines)],
+                      "y": bar_y, "text_y": bar_y + bar_h - 4, "x": label_w, "w": w, "h": bar_h,
+                      "value_x": label_w + w + 4})
+        y = bar_y + bar_h + gap
+    return {"width": width, "height": max(y, bar_h + gap), "items": items}
 
 
 def charts(collective, today=None) -> list[dict]:

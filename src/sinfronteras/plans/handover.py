@@ -12,6 +12,8 @@ from django.utils import dateformat, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from sinfronteras.web.formats import number
+
 from .models import TaskKind
 
 
@@ -54,7 +56,7 @@ def presence_text(task) -> str:
     action = action_of(task)
     if action is None or not task.need.resource.in_person:
         return ""
-    hours = f"{task.quantity.normalize():f}"
+    hours = number(task.quantity)
     return _("Be at “%(action)s” in %(area)s on %(day)s at %(time)s for %(hours)s hours.") % {
         "action": action.title, "area": action.area, "day": day_text(action.starts_at),
         "time": clock(action.starts_at), "hours": hours}

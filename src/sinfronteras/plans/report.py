@@ -10,12 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
+from sinfronteras.web.formats import amount, number, percent
+
 TIER_NAMES = {1: gettext_lazy("Basic and urgent"), 2: gettext_lazy("Basic"),
               3: gettext_lazy("Other, urgent"), 4: gettext_lazy("Other")}
-
-
-def _num(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else f"{int(value)}"
 
 
 #: A need counts as fully met from this fraction on (rounding of thousandths).
@@ -85,7 +83,7 @@ def promise_lines(row: dict) -> list[dict]:
     ours, theirs = row["promise"]["plan"], row["promise"]["greedy"]
 
     def pct(value):
-        return None if value is None else f"{round(100 * value)}%"
+        return None if value is None else percent(value)
 
     return [
         {"key": "nothing", "label": _("Left with nothing"), "plan": ours["nothing"],
@@ -110,11 +108,11 @@ def shortage_sentences(summary: dict, limit: int = 12) -> list[str]:
         unit = (spanish and resource.get("unit_es")) or row["unit"]
         area = names.get("places", {}).get(row["place"], row["place"])
         text = ngettext(
-            "%(short)s %(unit)s of %(resource)s short in %(area)s: %(short)s %(unit)s more from "
-            "a giver within reach would fully meet %(count)s need.",
-            "%(short)s %(unit)s of %(resource)s short in %(area)s: %(short)s %(unit)s more from "
-            "a giver within reach would fully meet %(count)s needs.", row["needs"],
-        ) % {"short": _num(row["short"]), "unit": unit, "resource": label, "area": area,
+            "%(short)s of %(resource)s short in %(area)s: %(short)s more from a giver within "
+            "reach would fully meet %(count)s need.",
+            "%(short)s of %(resource)s short in %(area)s: %(short)s more from a giver within "
+            "reach would fully meet %(count)s needs.", row["needs"],
+        ) % {"short": amount(row["short"], unit, places=1), "resource": label, "area": area,
              "count": row["needs"]}
         if row.get("nothing_in_reach"):
             text += " " + ngettext("%(n)s of them has no giver of it within reach at all.",
@@ -137,7 +135,7 @@ def bars(rows: list[dict], width: int = 320) -> dict:
             items.append({"kind": kind, "x": label_w, "y": y + offset * bar_h,
                           "w": round(share * scale, 1), "h": bar_h - 2,
                           "label_x": label_w + round(share * scale, 1) + 4,
-                          "label": f"{round(100 * share)}%"})
+                          "label": percent(share)})
         items.append({"kind": "name", "x": 0, "y": y + bar_h + 3, "label": row["name"]})
     return {"width": width, "height": max(1, len(rows)) * (2 * bar_h + gap), "items": items}
 
@@ -183,9 +181,17 @@ def unmet_page(run, query, per_page: int) -> dict:
 def _choice(value, allowed) -> int | None:
     """A whole number from the query string, or None when absent or not one we know."""
     try:
-        number = int(value)
+        whole = int(value)
     except (TypeError, ValueError):
         return None
-    if allowed is not None and number not in allowed:
+    if allowed is not None and whole not in allowed:
         return None
-    return number if number > 0 else None
+    return whole if whole > 0 else None
+
+
+def trips(run) -> dict:
+    """The plan's deliveries between areas: how many, and the kilometres they cover."""
+    from django.db.models import Sum
+
+    row = run.allocations.filter(km__gt=0).aggregate(n=Count("pk"), km=Sum("km"))
+    return {"count": row["n"] or 0, "km": number(row["km"] or 0, 0)}

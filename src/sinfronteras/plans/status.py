@@ -3,30 +3,20 @@ and, when the last plan could not meet it all, how much it found and why."""
 
 from __future__ import annotations
 
-from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from sinfronteras.planning.result import NOTHING_IN_REACH
 from sinfronteras.sharing.models import Need
+from sinfronteras.web.formats import amount, number
 
 from .compute import NO_COMMON_TIME
 from .models import LIVE_STATES as LIVE
-from .models import NeedOutcome, RunStatus, TaskState
+from .models import NeedOutcome, RunStatus, SealedAddress, TaskState
 
 
 def state_of(need) -> str:
-    tasks = [t for t in need.tasks.all() if t.state != TaskState.SUPERSEDED]
-    if need.status == "fulfilled" or (tasks and all(t.state == TaskState.DONE for t in tasks)):
-        return _("done")
-    accepted = [t for t in tasks if t.state == TaskState.ACCEPTED]
-    if accepted:
-        day = min(t.window_end for t in accepted)
-        # "on its way, by Saturday 28/11": the weekday in the reader's language
-        return _("on its way, by %(day)s") % {"day": dateformat.format(timezone.localtime(day),
-                                                                        "l j/n")}
-    if any(t.state in (TaskState.PROPOSED, TaskState.OPEN) for t in tasks):
-        return _("planned")
-    return _("waiting for the next plan")
+    """The need's one status in words (the rule is ``Need.progress``, the same everywhere)."""
+    return need.progress.label
 
 
 def givers_known(need) -> list[str]:
@@ -48,12 +38,14 @@ def share_of(need, outcome, paused: set[int]) -> str:
     if outcome is None or outcome.fraction >= 0.999:
         return ""
     if outcome.reason == NOTHING_IN_REACH:
-        return _("Nobody offers this within reach of your area yet.")
-    return _("The last plan found %(met)s of %(quantity)s %(unit)s: giving you more would have "
-             "meant taking from someone who got the same share or less, or from a need with a "
-             "stronger claim.") % {
-        "met": f"{outcome.met.normalize():f}", "quantity": f"{need.quantity.normalize():f}",
-        "unit": need.resource.unit_label}
+        return _("Nobody offers this within reach of your area yet. The plan looks again each "
+                 "time it is made; you can also ask a coordinator, who sees what is missing and "
+                 "can look for a giver.")
+    return _("The last plan found %(met)s of %(quantity)s: giving you more would have meant "
+             "taking from someone who got the same share or less, or from a need with a stronger "
+             "claim. The rest stays open: the next plan looks for it again when more is offered. "
+             "You can also ask a coordinator.") % {
+        "met": number(outcome.met), "quantity": amount(need.quantity, need.resource)}
 
 
 def latest_outcomes(needs) -> dict[int, NeedOutcome]:
@@ -70,9 +62,11 @@ def need_states(member) -> list[dict]:
     from .alerts import alerted_area_ids
 
     needs = list(Need.objects.personal(member).filter(status__in=["open", "fulfilled"])
-                 .select_related("resource", "area").prefetch_related("tasks__offer__posted_by"))
+                 .with_progress().select_related("resource", "area")
+                 .prefetch_related("tasks__offer__posted_by"))
     outcomes, paused = latest_outcomes(needs), alerted_area_ids(member.collective_id)
-    return [{"need": need, "state": state_of(need), "sealed": hasattr(need, "sealed_address"),
+    sealed = set(SealedAddress.objects.filter(need__in=needs).values_list("need_id", flat=True))
+    return [{"need": need, "state": state_of(need), "sealed": need.pk in sealed,
              "share": share_of(need, outcomes.get(need.pk), paused),
              "givers": givers_known(need),
              "asked": any(t.receiver_shares_name for t in need.tasks.all()),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from sinfronteras.sharing.models import Offer
 from sinfronteras.sharing.services import access_need, access_offer
 from sinfronteras.web.confirm import ask, confirmed
 
@@ -51,6 +52,7 @@ def plan_page(request):
         "run": run, "shown": shown, "rows": rows, "chart": report.bars(rows),
         "shortages": report.shortage_sentences(shown.summary) if shown else [],
         "decisions": report.decisions_of(shown) if shown else [],
+        "trips": report.trips(shown) if shown else None,
         "coordinator": member.is_coordinator,
     }
     if shown and member.is_coordinator:
@@ -114,6 +116,7 @@ def my_tasks(request):
         "tasks": lifecycle.my_tasks(member)[:100],
         "open_tasks": lifecycle.open_tasks_for(member)[:30],
         "needs": need_states(member),
+        "gives": Offer.objects.active().filter(posted_by=member).exists(),
     })
 
 

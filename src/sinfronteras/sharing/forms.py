@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area
@@ -112,7 +112,7 @@ class CollectiveChoicesMixin:
         super().__init__(*args, **kwargs)
         self.member = member
         self.fields["area"].queryset = Area.objects.filter(collective_id=member.collective_id)
-        self.fields["area"].empty_label = None
+        self.fields["area"].empty_label = _("Choose your area…")
         if member.area_id and not self.is_bound and not self.instance.pk:
             self.initial.setdefault("area", member.area_id)
 
@@ -123,23 +123,36 @@ class CollectiveChoicesMixin:
         return value
 
 
+class ResourceChoiceField(forms.ModelChoiceField):
+    """A resource with its unit, so the quantity below it reads in that unit."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.unit_label})"
+
+
 class NeedForm(SlotsMixin, CollectiveChoicesMixin, forms.ModelForm):
     owner_field = "need"
+    resource = ResourceChoiceField(
+        queryset=Resource.objects.none(), label=capfirst(_("what you need")),
+        empty_label=_("Choose…"),  # never silently the first in the list
+        error_messages={"required": _("Choose what you need."),
+                        "invalid_choice": _("Pick one of the resources listed.")})
 
     class Meta:
         model = Need
         fields = ["resource", "quantity", "area", "urgent", "needed_by"]
         widgets = {"needed_by": forms.DateInput(attrs={"type": "date"})}
+        labels = {"needed_by": _("Needed by")}
+        help_texts = {"quantity": _("In the unit shown beside what you need (kg, packs, hours…)."),
+                      "needed_by": _("Leave it empty if any day is fine.")}
         error_messages = {
             "quantity": {"required": _("Say how much you need.")},
-            "resource": {"invalid_choice": _("Pick one of the resources listed.")},
             "area": {"invalid_choice": _("Pick one of your collective's areas.")},
         }
 
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, member=member, **kwargs)
         self.fields["resource"].queryset = Resource.objects.filter(collective_id=member.collective_id)
-        self.fields["resource"].empty_label = None
         self.init_slots()
 
     def clean_needed_by(self):

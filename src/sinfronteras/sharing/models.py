@@ -74,6 +74,12 @@ class NeedQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=NeedStatus.OPEN)
 
+    def with_progress(self):
+        """Annotate what the need's tasks hold, for :attr:`Need.progress` in one query."""
+        from .progress import annotations
+
+        return self.annotate(**annotations())
+
     def visible_to(self, member):
         """Members see their own needs; coordinators see all of their collective's (an
         action's needs belong to the action, not to its organizer)."""
@@ -134,6 +140,14 @@ class Need(models.Model):
 
     def __str__(self) -> str:
         return f"need #{self.pk}: {self.quantity.normalize():f} {self.resource.unit} {self.resource}"
+
+    @property
+    def progress(self):
+        """The need's one status (open, planned, on its way, partly delivered, done), the
+        same on every page and in the API; see :mod:`sinfronteras.sharing.progress`."""
+        from .progress import progress_of
+
+        return progress_of(self)
 
 
 class Offer(models.Model):

@@ -36,7 +36,7 @@ def home(request):
     member = request.user
     return render(request, "sharing/home.html", {
         "needs": Need.objects.personal(member).exclude(status="withdrawn")
-                             .select_related("resource", "area")[:20],
+                             .with_progress().select_related("resource", "area")[:20],
         "offers": Offer.objects.filter(posted_by=member).exclude(status="withdrawn")
                                .select_related("area").prefetch_related("resources")[:20],
     })
@@ -45,7 +45,7 @@ def home(request):
 @login_required
 def needs(request):
     member = request.user
-    rows = (Need.objects.visible_to(member).open()
+    rows = (Need.objects.visible_to(member).open().with_progress()
             .select_related("resource", "area", "posted_by"))
     return render(request, "sharing/needs.html", _by_area(request, rows))
 

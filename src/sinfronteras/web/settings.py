@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "sinfronteras.organizing",
     "sinfronteras.web",
     "sinfronteras.demo",
+    # Form widgets drawn from templates, so web/templates/django/forms overrides them
+    # (number inputs without "2.000").
+    "django.forms",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -84,9 +87,13 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sinfronteras.plans.context.for_every_page",
             ],
+            # Amounts people can read ({{ x|amount:resource }}) in every template.
+            "builtins": ["sinfronteras.web.templatetags.readable"],
         },
     },
 ]
+
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": env_database("DATABASE_URL", str(DATA_DIR / "sinfronteras.sqlite3"))}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -148,6 +155,10 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
+# One date format and one number format per language (web/formats/en, es); ISO dates
+# first among the input formats, so date inputs hold 2026-12-05 in both languages.
+FORMAT_MODULE_PATH = ["sinfronteras.web.formats"]
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = env_str("TIME_ZONE", "America/Los_Angeles")
 USE_TZ = True
 
