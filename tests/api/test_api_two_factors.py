@@ -203,7 +203,7 @@ def test_the_two_factor_page_shows_no_coordinator_menu_before_the_code(alice):
 def test_a_token_revoked_on_the_page_gets_a_401(client, bob):
     row, token = ApiToken.issue(bob, "lost phone")
     client.force_login(bob)
-    client.post(reverse("tokens"), {"revoke": str(row.pk)})
+    client.post(reverse("tokens"), {"revoke": str(row.pk), "confirm": "yes"})
     assert PlainClient().get("/api/needs", **bearer(token)).status_code == 401
 
 
@@ -211,5 +211,5 @@ def test_revoking_takes_only_ones_own_token_and_shrugs_at_a_bad_id(client, bob, 
     carlas, token = ApiToken.issue(carla, "hers")
     client.force_login(bob)
     for bad in (str(carlas.pk), "x", "9" * 40):
-        assert client.post(reverse("tokens"), {"revoke": bad}).status_code == 302
+        assert client.post(reverse("tokens"), {"revoke": bad, "confirm": "yes"}).status_code == 302
     assert PlainClient().get("/api/needs", **bearer(token)).status_code == 200

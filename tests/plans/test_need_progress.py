@@ -76,7 +76,7 @@ def test_a_need_goes_open_planned_on_its_way_partly_delivered_replanned_then_don
     read_everywhere(client, carla, need, giver=bob)
 
     client.force_login(bob)
-    client.post(reverse("plans:task_action", args=[task.pk, "done"]))
+    client.post(reverse("plans:task_action", args=[task.pk, "done"]), {"confirm": "yes"})
     need = Need.objects.get(pk=need.pk)
     assert need.status == "open" and need.progress.state == "partly_delivered"
     assert need.progress.label == ("partly delivered: 1 of 3 packs came; the rest stays open for "
@@ -98,7 +98,7 @@ def test_a_need_goes_open_planned_on_its_way_partly_delivered_replanned_then_don
     client.force_login(dora)
     client.post(reverse("plans:task_action", args=[second.pk, "accept"]))
     assert "the rest: 2 packs on its way, by " in Need.objects.get(pk=need.pk).progress.label
-    client.post(reverse("plans:task_action", args=[second.pk, "done"]))
+    client.post(reverse("plans:task_action", args=[second.pk, "done"]), {"confirm": "yes"})
     need = Need.objects.get(pk=need.pk)
     assert (need.status, need.progress.state, need.progress.label) == ("fulfilled", "done", "done")
     read_everywhere(client, carla, need, giver=dora)

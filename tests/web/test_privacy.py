@@ -172,5 +172,5 @@ def test_a_pickup_point_and_the_task_messages_leak_nowhere(
     assert PICKUP_PROBE not in database and MESSAGE_PROBE not in database  # ciphertext only
     assert "plans_sealedpickup" in logs.getvalue()  # the logs did see the writes
     client.force_login(driver)
-    client.post(reverse("plans:task_action", args=[task.pk, "done"]))
+    client.post(reverse("plans:task_action", args=[task.pk, "done"]), {"confirm": "yes"})
     assert Task.objects.get(pk=task.pk).state == "done" and not SealedPickup.objects.exists()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from sinfronteras.members.models import Area
 from sinfronteras.web.confirm import ask, confirmed
+from sinfronteras.web.formats import amount
 
 from . import services
 from .forms import AreaForm, NeedForm, OfferForm, ResourceForm
@@ -82,8 +83,8 @@ def need_withdraw(request, pk):
                    back=reverse("needs"), question=_(
                        "%(what)s in %(area)s will no longer be planned, and its deliveries are "
                        "called off. To ask again, post a new need.") % {
-                       "what": f"{need.quantity.normalize():f} {need.resource.unit_label} · "
-                               f"{need.resource.name}", "area": need.area})
+                       "what": f"{amount(need.quantity, need.resource)} · {need.resource.name}",
+                       "area": need.area})
     services.do_withdraw_need(need, request.user)
     messages.success(request, _("The need is withdrawn."))
     return redirect("needs")
