@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
+from .amounts import amount, number, votes_needed
 from .models import Kind, Rule
 
 ANSWER_NAMES = {"agree": gettext_lazy("agree"), "abstain": gettext_lazy("abstain"),
@@ -22,7 +23,10 @@ ANSWER_NAMES = {"agree": gettext_lazy("agree"), "abstain": gettext_lazy("abstain
 def reason_text(reason: dict) -> str:
     code = reason.get("code")
     if code == "quorum":
-        return _("Quorum not met: %(voted)s of %(members)s members voted, %(needed)s needed.") % reason
+        needed = votes_needed(reason["needed"])  # the tally keeps the exact share: "679/2"
+        return ngettext("Quorum not met: %(voted)s of %(members)s members voted; %(needed)s vote needed.",
+                        "Quorum not met: %(voted)s of %(members)s members voted; %(needed)s votes needed.",
+                        needed) % {**reason, "needed": needed}
     if code == "block":
         return ngettext("%(n)s member blocked.", "%(n)s members blocked.", reason["n"]) % reason
     if code == "not_more":
@@ -39,7 +43,7 @@ def _answers(tally) -> list[tuple[str, int]]:
 def _rounds(tally, labels) -> list[dict]:
     rows = []
     for r in tally.get("rounds", []):
-        counts = [(labels.get(name, name), value) for name, value in r["tallies"].items()]
+        counts = [(labels.get(name, name), number(value)) for name, value in r["tallies"].items()]
         rows.append({"number": r["round"], "counts": counts,
                      "elected": [labels.get(n, n) for n in r["elected"]],
                      "eliminated": [labels.get(n, n) for n in r["eliminated"]],
@@ -51,7 +55,7 @@ def _table(matrix: dict, names: list[str]) -> list[dict]:
     return [{"name": a, "cells": [None if a == b else matrix[a][b] for b in names]} for a in names]
 
 
-def _budget_steps(tally, labels) -> list[dict]:
+def _budget_steps(tally, labels, unit) -> list[dict]:
     """Equal Shares' purchases, or greedy's projects in order of votes (bought or not)."""
     votes = tally.get("project_votes", {})
     order = sorted((p for p, n in votes.items() if n > 0), key=lambda p: (-votes[p], p))
@@ -60,8 +64,8 @@ def _budget_steps(tally, labels) -> list[dict]:
         t = r["tallies"]
         project = r["elected"][0] if r["elected"] else (order[k] if k < len(order) else None)
         steps.append({"number": r["round"], "project": labels.get(project, project),
-                      "bought": bool(r["elected"]), "cost": t.get("cost"), "votes": t.get("votes"),
-                      "price": t.get("price_per_supporter"), "rho": t.get("rho")})
+                      "bought": bool(r["elected"]), "cost": amount(t.get("cost"), unit),
+                      "votes": t.get("votes"), "price": amount(t.get("price_per_supporter"), unit)})
     return steps
 
 
@@ -82,7 +86,7 @@ def explain(proposal, options, tally: dict) -> dict:
     rule = tally.get("rule", "")
     if rule in (Rule.IRV, Rule.STV, "approval", "score"):
         shown["rounds"] = _rounds(tally, labels)
-        shown["quota"] = details.get("quota")
+        shown["quota"] = number(details.get("quota"))
     if "pairwise" in details:
         shown["names"] = names
         shown["pairwise"] = _table(details["pairwise"], names)
@@ -91,9 +95,10 @@ def explain(proposal, options, tally: dict) -> dict:
     if "locked" in details:
         shown["locked"] = details["locked"]
     if rule in (Rule.EQUAL_SHARES, Rule.GREEDY):
-        shown["steps"] = _budget_steps(tally, labels)
-        shown["spent"], shown["limit"] = details.get("spent"), details.get("limit")
-        shown["budget_per_voter"] = details.get("budget_per_voter")
+        unit = proposal.resource.unit_label if proposal.resource else ""
+        shown["steps"] = _budget_steps(tally, labels, unit)
+        shown["spent"], shown["limit"] = amount(details.get("spent"), unit), amount(details.get("limit"), unit)
+        shown["budget_per_voter"] = amount(details.get("budget_per_voter"), unit)
     return shown
 
 
