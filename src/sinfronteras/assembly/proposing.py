@@ -373,7 +373,7 @@ class SettingForm(KindForm):
     changes = SETTING_CHANGES
     labels = {"resource": _("resource (to make basic or not)")}
     helps = {"change_value": _("Days to keep fulfilled needs (1 to 365), the default reach in km "
-                               "(empty: any distance), or the new quorum in % of the active members."),
+                               "(empty: any distance), or the new quorum in percent of the active members."),
              "resource": _("Only to make a resource a basic need, or not.")}
 
 
