@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area, Member, Role
@@ -300,6 +301,8 @@ class KindForm(ProposeForm):
             fields["rule"].initial = self.initial.get("rule") or self.rules[0].value
         for name, label in self.labels.items():
             fields[name].label = label
+        for field in fields.values():
+            field.label = capfirst(field.label)
         for name, text in self.helps.items():
             fields[name].help_text = text
 
