@@ -10,7 +10,7 @@ page never carries every member.
 from __future__ import annotations
 
 from django.db.models.functions import Lower
-from django.utils.dateformat import format as date_format
+from django.utils import formats
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ def active_members(collective_id):
 
 
 def _joined(member) -> str:
-    month = date_format(timezone.localtime(member.date_joined), "F Y")
+    month = formats.date_format(timezone.localtime(member.date_joined), "YEAR_MONTH_FORMAT")
     return _("joined %(month)s") % {"month": month}
 
 
