@@ -107,7 +107,7 @@ def test_a_budget_line_without_an_area_is_flagged_at_the_top_and_focused(client,
         options="Fridge; 3; Echo Park\nShelf; 2; Echo Park\nBench; 1; Koreatown\nGarden; 4")).content.decode()
     summary = page[page.index('id="form-errors"'):page.index('<form method="post" novalidate>')]
     assert '<a href="#id_options">Projects</a>' in summary
-    assert "Line 4 (“Garden; 4”): the area is missing. Add “; area” at the end" in summary
+    assert "Line 4 (“Garden; 4”): the area is missing. Add “; area” at the end, for example: Garden; 4; Boyle Heights." in summary
     assert "autofocus" in page[page.index('name="options"') - 200:page.index('name="options"') + 200]
     assert not Proposal.objects.exists()
 

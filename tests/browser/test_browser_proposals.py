@@ -12,7 +12,7 @@ from conftest import make_member
 from sinfronteras.assembly.models import Proposal
 from sinfronteras.members.models import Member
 
-from .conftest import fits_the_phone, log_in
+from .conftest import ARTIFACTS, fits_the_phone, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,6 +47,7 @@ def test_a_member_proposes_a_ranked_choice_and_a_role_change_and_shares_an_invit
     phone.get_by_role("link", name=words["decide"], exact=True).click()
     phone.get_by_role("link", name=words["propose"]).click()
     assert phone.locator("#kinds > li").count() == 8 and fits_the_phone(phone)
+    assert phone.locator("#kind-ranked").bounding_box()["height"] >= 44
     shoot(phone, "kinds")
 
     phone.locator("#kind-ranked").click()
@@ -77,7 +78,25 @@ def test_a_member_proposes_a_ranked_choice_and_a_role_change_and_shares_an_invit
     role = Proposal.objects.get(change="coordinator")
     assert role.subject_id == may.pk and role.subject_id != march.pk
     assert "Alex C." in phone.locator(".facts").inner_text()
+    assert phone.locator("#withdraw-link").bounding_box()["height"] >= 44
     shoot(phone, "role-proposal")
+
+    phone.goto(f"{live_server.url}/decisions/new/budget/")
+    phone.locator("#id_title").fill("Childcare")
+    phone.locator("#id_resource").select_option(str(la.resources.get(key="childcare").pk))
+    phone.locator("#id_budget").fill("40")
+    phone.locator("#id_options").fill("Homework club; 24; Echo Park\nPlaygroup; 20; Koreatown\n"
+                                      "Rally; 8; Boyle Heights\nCourt day; 16")
+    phone.get_by_role("button", name=words["open"]).click()
+    # The browser lands on the wrong field, its error just above it, on the phone's screen.
+    assert phone.evaluate("document.activeElement.id") == "id_options"
+    assert phone.locator("#error-options").is_visible() and phone.locator("#form-errors").is_visible()
+    box = phone.locator("#error-options").bounding_box()
+    assert 0 <= box["y"] + box["height"] and box["y"] < 740
+    assert phone.locator("#error-options").inner_text().startswith("Line 4" if lang == "en" else "Línea 4")
+    assert fits_the_phone(phone)
+    phone.screenshot(path=str(ARTIFACTS / f"proposals-{lang}-budget-error-as-seen.png"))  # the screen
+    shoot(phone, "budget-error")
 
     phone.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     phone.goto(f"{live_server.url}/invites/")

@@ -9,7 +9,6 @@ page never carries every member.
 
 from __future__ import annotations
 
-from django.db.models.functions import Lower
 from django.utils import formats
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +35,7 @@ def _split(groups, part):
         for label, member in members:
             if len(members) > 1:
                 label = f"{label} · {part(member)}"
-            regrouped.setdefault(label.casefold(), []).append((label, member))
+            regrouped.setdefault(label, []).append((label, member))
     return list(regrouped.values())
 
 
@@ -45,14 +44,14 @@ def labels(members, collective_id) -> dict[int, str]:
 
     ``{pk: "Alex C. · joined March 2026"}``; a coordinator's label says so.
     """
-    names = {m.display_name.casefold() for m in members}
+    names = {m.display_name for m in members}
     if not names:
         return {}
-    namesakes = list(active_members(collective_id).annotate(folded=Lower("display_name"))
-                     .filter(folded__in=names).select_related("area").order_by("date_joined", "pk"))
+    namesakes = list(active_members(collective_id).filter(display_name__in=names)
+                     .select_related("area").order_by("date_joined", "pk"))
     groups: dict[str, list] = {}
     for m in namesakes:
-        groups.setdefault(m.display_name.casefold(), []).append((m.display_name, m))
+        groups.setdefault(m.display_name, []).append((m.display_name, m))
     split = _split(groups.values(), _joined)
     split = _split(split, lambda m: m.area.name if m.area else _("no area"))
     result = {}

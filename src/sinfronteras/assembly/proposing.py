@@ -169,9 +169,10 @@ class ProposeForm(forms.ModelForm):
         parts = [p.strip() for p in line.split(";")]
         where = {"n": number, "line": line[:60]}
         if len(parts) == 2 and parts[0]:
+            first = Area.objects.filter(collective_id=self.member.collective_id).first()
             self.add_error("options", _("Line %(n)s (“%(line)s”): the area is missing. Add “; area” "
-                                        "at the end, for example: Community fridge; 300; Boyle Heights.")
-                           % where)
+                                        "at the end, for example: %(line)s; %(area)s.")
+                           % {**where, "area": first.name if first else "Boyle Heights"})
             return None
         if len(parts) != 3 or not parts[0]:
             self.add_error("options", _("Line %(n)s (“%(line)s”): write the project, its cost and its "
