@@ -29,6 +29,9 @@ MAX_DAYS = 90
 
 
 class ProposeForm(forms.ModelForm):
+    """Every field of every kind, and every rule that checks them; the pages use one
+    kind's form (below), which keeps only that kind's fields."""
+
     quorum = forms.IntegerField(
         label=_("quorum (% of members)"), min_value=0, max_value=100,
         help_text=_("Share of the collective's active members who must vote."))
