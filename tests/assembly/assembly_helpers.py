@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from sinfronteras.assembly.forms import ProposeForm
@@ -19,6 +20,13 @@ def proposal_data(**changes) -> dict:
             "closes_at": closes.strftime("%Y-%m-%dT%H:%M")}
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def propose_url(data: dict) -> str:
+    """The page of the kind's own form the data belongs to."""
+    change = data.get("change") or ""
+    slug = "role" if change in ("coordinator", "member", "remove") else "setting" if change else data["kind"]
+    return reverse("assembly:propose_kind", args=[slug])
 
 
 def propose(member, **changes) -> Proposal:

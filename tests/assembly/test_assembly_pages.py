@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assembly_helpers import end_window, proposal_data, propose, rank, vote_all
+from assembly_helpers import end_window, proposal_data, propose, propose_url, rank, vote_all
 from sinfronteras.assembly.models import Ballot, Decision, Proposal
 
 
 def test_a_member_proposes_through_the_page(client, bob, la):
     client.force_login(bob)
     assert client.get(reverse("assembly:propose")).status_code == 200
-    response = client.post(reverse("assembly:propose"), proposal_data(options="Saturday\nSunday"))
+    response = client.post(reverse("assembly:propose_kind", args=["ranked"]),
+                           proposal_data(options="Saturday\nSunday"))
     proposal = Proposal.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("assembly:proposal", args=[proposal.pk])
     assert proposal.author == bob and proposal.options.count() == 2
@@ -24,20 +25,23 @@ def test_a_member_proposes_through_the_page(client, bob, la):
     ({"kind": "budget", "options": "Fridge; lots; Echo Park\nShelf; 3; Echo Park", "budget": "10"},
      "options", "Line 1: the cost lots"),
     ({"kind": "budget", "options": "Fridge; 3; Atlantis\nShelf; 3; Echo Park", "budget": "10"},
-     "options", "Atlantis is not an area"),
-    ({"kind": "approval", "options": "A\nB", "change": "retention_days", "change_value": "3"},
-     "change", "Only a consent or majority"),
+     "options", "“Atlantis” is not an area of your collective. Its areas: Boyle Heights"),
+    ({"kind": "budget", "options": "Fridge; 3\nShelf; 3; Echo Park", "budget": "10"},
+     "options", "Line 1 (“Fridge; 3”): the area is missing"),
+    ({"kind": "majority", "change": "retention_days", "change_value": "3", "quorum": "10"},
+     "quorum", "Your collective&#x27;s quorum is 25 %"),
     ({"kind": "majority", "change": "retention_days", "change_value": "500"}, "change_value", "1 to 365"),
     ({"kind": "majority", "change": "basic"}, "resource", "Pick the resource"),
     ({"closes_at": "2001-01-01T10:00"}, "closes_at", "has passed"),
     ({"quorum": "150", "options": "A\nB"}, "quorum", "100"),
-    ({"rule": "greedy", "options": "A\nB"}, "rule", "Schulze"),
+    ({"rule": "greedy", "options": "A\nB"}, "rule", "valid choice"),
 ])
 def test_a_bad_proposal_says_which_field_is_wrong_and_stores_nothing(client, bob, la, changes, field, words):
     client.force_login(bob)
     if changes.get("kind") == "budget":
         changes["resource"] = str(la.resources.get(key="food").pk)
-    response = client.post(reverse("assembly:propose"), proposal_data(**changes))
+    data = proposal_data(**changes)
+    response = client.post(propose_url(data), data)
     page = response.content.decode()
     assert response.status_code == 200 and f'id="error-{field}"' in page and words in page
     assert not Proposal.objects.exists()

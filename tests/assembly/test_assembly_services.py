@@ -206,7 +206,7 @@ def test_greedy_buys_by_votes_while_the_budget_lasts(cast, la):
 def test_instant_runoff_keeps_its_rounds(cast, la, password_hash):
     alice, bob, carla = cast
     more = [make_member(la, f"m{k}", password_hash=password_hash) for k in range(2)]
-    proposal = propose(alice, rule="irv", options="Ana\nBeto\nCruz", quorum="0")
+    proposal = propose(alice, rule="irv", options="Ana\nBeto\nCruz", quorum="25")
     vote_all(proposal, [(alice, rank(0)), (bob, rank(0)), (carla, rank(1, 2)),
                         (more[0], rank(2, 1)), (more[1], rank(2, 1))])
     decision = do_close(end_window(proposal))

@@ -112,7 +112,7 @@ def test_assembly_results_count_whole_people_and_share_a_budget_in_its_unit(la):
 
     with translation.override("en"):
         text = reason_text({"code": "quorum", "voted": 12, "members": 679, "needed": "679/2"})
-        assert "340 needed" in text and "/" not in text
+        assert "340 votes needed" in text and "/" not in text
     money = la.resources.create(key="money", name_en="Money", name_es="Dinero", unit="dollars",
                                 unit_es="dólares")
     proposal = Proposal(collective=la, kind="budget", resource=money, title="Budget")

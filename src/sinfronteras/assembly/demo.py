@@ -41,6 +41,17 @@ def load_demo_proposals(collective, rng) -> list[Proposal]:
     sample = lambda share: rng.sample(members, max(3, int(len(members) * share)))  # noqa: E731
     areas = list(collective.areas.order_by("name"))
 
+    # Decided first: the members asked a tenth of them to vote, not a quarter (the default).
+    quorum = _proposal(collective, luz, title="Ask a tenth of us to vote, not a quarter",
+                       body="Hundreds of us vote online: a quarter is more than ever take part.",
+                       kind=Kind.MAJORITY, quorum=collective.default_quorum,
+                       change=Change.QUORUM, change_value=Decimal("10"))
+    _votes(quorum, sample(0.3), lambda: {"answer": rng.choice(["yes", "yes", "yes", "no", "abstain"])})
+    now = timezone.now()
+    Proposal.objects.filter(pk=quorum.pk).update(opens_at=now - timedelta(days=14),
+                                                 closes_at=now - timedelta(days=9))
+    do_close(quorum, now=now - timedelta(days=9))
+
     consent = _proposal(collective, luz, title="Open the Saturday pantry at 9 instead of 10",
                         body="Families with work shifts ask for an earlier start.",
                         kind=Kind.CONSENT, quorum=Decimal("0.25"))
@@ -75,4 +86,4 @@ def load_demo_proposals(collective, rng) -> list[Proposal]:
                            quorum=Decimal("0.10"), hide_results=False)
         _votes(budget, sample(0.15),
                lambda: {"approved": sorted(rng.sample(range(len(projects)), rng.randint(1, 3)))})
-    return [p for p in (consent, ranked, setting, budget) if p is not None]
+    return [p for p in (quorum, consent, ranked, setting, budget) if p is not None]

@@ -62,6 +62,7 @@ class Change(models.TextChoices):
     NOT_BASIC = "not_basic", _("make a resource not a basic need")
     RETENTION = "retention_days", _("how many days fulfilled needs are kept")
     RADIUS = "default_radius_km", _("the default reach of an offer")
+    QUORUM = "default_quorum", _("the quorum of proposals")
     COORDINATOR = "coordinator", _("make a member a coordinator")
     MEMBER = "member", _("make a coordinator a member again")
     REMOVE = "remove", _("remove a member from the collective")
@@ -69,6 +70,8 @@ class Change(models.TextChoices):
 
 #: Changes that name the member they are about.
 ROLE_CHANGES = (Change.COORDINATOR, Change.MEMBER, Change.REMOVE)
+#: Changes of a setting of the plan or of how the collective decides.
+SETTING_CHANGES = (Change.BASIC, Change.NOT_BASIC, Change.RETENTION, Change.RADIUS, Change.QUORUM)
 
 
 class BallotMode(models.TextChoices):

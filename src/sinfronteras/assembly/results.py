@@ -24,9 +24,11 @@ ANSWER_NAMES = {"agree": gettext_lazy("agree"), "abstain": gettext_lazy("abstain
 def reason_text(reason: dict) -> str:
     code = reason.get("code")
     if code == "quorum":
-        # A count of people is whole: half of 679 members is 340 needed, never "679/2".
-        return _("Quorum not met: %(voted)s of %(members)s members voted, %(needed)s needed.") % {
-            **reason, "needed": whole(reason.get("needed"))}
+        # A count of people is whole: half of 679 members is 340 votes, never "679/2".
+        needed = whole(reason.get("needed"))
+        return ngettext("Quorum not met: %(voted)s of %(members)s members voted; %(needed)s vote needed.",
+                        "Quorum not met: %(voted)s of %(members)s members voted; %(needed)s votes needed.",
+                        needed) % {**reason, "needed": needed}
     if code == "block":
         return ngettext("%(n)s member blocked.", "%(n)s members blocked.", reason["n"]) % reason
     if code == "not_more":

@@ -60,6 +60,13 @@ def has_voted(member, proposal) -> bool:
     return Participation.objects.filter(proposal=proposal, member=member).exists()
 
 
+def own_ballot(member, proposal) -> Ballot | None:
+    """The member's own ballot, when it is open (a secret one has no link to anybody)."""
+    if proposal.is_secret:
+        return None
+    return Ballot.objects.filter(proposal=proposal, voter=member).first()
+
+
 @transaction.atomic
 def do_propose(member, form) -> Proposal:
     """Create a proposal and its options from a valid :class:`ProposeForm`."""
@@ -215,6 +222,9 @@ def do_apply_decision(decision) -> Decision:
                           resource=proposal.resource)
     elif effect == Change.RETENTION:
         do_change_setting(collective, "retention_days", int(proposal.change_value),
+                          decision_ref=decision.pk)
+    elif effect == Change.QUORUM:
+        do_change_setting(collective, "default_quorum", proposal.change_value / 100,
                           decision_ref=decision.pk)
     elif effect == Change.RADIUS:
         do_change_setting(collective, "default_radius_km", proposal.change_value,

@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from sinfronteras.web.confirm import ask, confirmed
 
 from . import exports, results, services
-from .forms import ProposeForm, initial_of, vote_form
+from .forms import vote_form
+from .picker import label_of
+from .proposing import CHOOSER, KIND_FORMS, form_class_for, initial_of, refill
 from .models import Ballot, Proposal, Status
 
 REFUSALS = {
@@ -39,12 +40,24 @@ def proposals(request):
 
 @login_required
 def propose(request):
-    form = ProposeForm(request.POST or None, member=request.user)
-    if request.method == "POST" and form.is_valid():
+    """The first page: which kind of proposal."""
+    return render(request, "assembly/choose_kind.html", {
+        "kinds": CHOOSER, "quorum": int(request.user.collective.default_quorum * 100)})
+
+
+@login_required
+def propose_kind(request, kind):
+    """One kind's form; Search refills it with the members found, without saving."""
+    form_class = KIND_FORMS.get(kind)
+    if form_class is None:
+        raise Http404("No such kind of proposal.")
+    form = refill(form_class, request, member=request.user)
+    if form.is_bound and form.is_valid():
         proposal = services.do_propose(request.user, form)
         messages.success(request, _("Your proposal is open for votes."))
         return redirect("assembly:proposal", pk=proposal.pk)
-    return render(request, "assembly/propose.html", {"form": form})
+    form.focus_first_error()
+    return render(request, "assembly/propose.html", {"form": form, "kind": kind, "kinds": CHOOSER})
 
 
 @login_required
@@ -52,6 +65,7 @@ def proposal(request, pk):
     proposal = services.close_if_due(services.access_proposal(request.user, pk))
     options = services.options_of(proposal)
     voted = services.has_voted(request.user, proposal)
+    ballot = services.own_ballot(request.user, proposal) if voted else None
     can_vote = proposal.is_open and not voted
     form = vote_form(proposal, options, request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -69,6 +83,8 @@ def proposal(request, pk):
     return render(request, "assembly/proposal.html", {
         "proposal": proposal, "options": options, "form": form, "voted": voted, "can_vote": can_vote,
         "can_withdraw": services.editable(request.user, proposal),
+        "own_ballot": results.ballot_text(ballot.choice, options) if ballot else "",
+        "subject_label": label_of(proposal.subject) if proposal.subject else "",
     })
 
 
@@ -80,9 +96,9 @@ def edit(request, pk):
         messages.error(request, _("Only its author changes a proposal, and only until somebody "
                                   "votes."))
         return redirect("assembly:proposal", pk=pk)
-    form = ProposeForm(request.POST or None, instance=proposal, member=request.user,
-                       initial=initial_of(proposal, services.options_of(proposal)))
-    if request.method == "POST" and form.is_valid():
+    form = refill(form_class_for(proposal), request, instance=proposal, member=request.user,
+                  initial=initial_of(proposal, services.options_of(proposal)))
+    if form.is_bound and form.is_valid():
         try:
             services.do_edit_proposal(request.user, proposal, form)
         except services.WithdrawRefused as refusal:
@@ -90,14 +106,23 @@ def edit(request, pk):
         else:
             messages.success(request, _("Your proposal is changed."))
         return redirect("assembly:proposal", pk=pk)
-    return render(request, "assembly/propose.html", {"form": form, "proposal": proposal})
+    form.focus_first_error()
+    return render(request, "assembly/propose.html", {"form": form, "proposal": proposal, "kinds": CHOOSER,
+                                                     "kind": form_class_for(proposal).slug})
 
 
 @login_required
-@require_POST
 def withdraw(request, pk):
+    """Asks first (a page, no script needed); the POST from that page (``confirm=yes``)
+    withdraws."""
     proposal = services.access_proposal(request.user, pk)
-    if not confirmed(request):
+    if request.method != "POST":
+        if not services.editable(request.user, proposal):
+            messages.error(request, _("Only its author withdraws a proposal, and only until somebody "
+                                      "votes."))
+            return redirect("assembly:proposal", pk=pk)
+        return render(request, "assembly/withdraw.html", {"proposal": proposal})
+    if not confirmed(request):  # a bare POST (not from that page) asks again, changes nothing
         return ask(request, title=_("Withdraw your proposal?"), button=_("Yes, withdraw it"),
                    back=reverse("assembly:proposal", args=[pk]), question=_(
                        "\"%(title)s\" will not be voted on or counted. You can make a new "
@@ -126,6 +151,7 @@ def proposal_results(request, pk):
             open_ballots = Ballot.objects.filter(proposal=proposal).select_related("voter")
     return render(request, "assembly/results.html", {
         "proposal": proposal, "options": options, "decision": decision, "shown": shown,
+        "subject_label": label_of(proposal.subject) if proposal.subject else "",
         "open_ballots": [(b.voter, results.ballot_text(b.choice, options)) for b in open_ballots],
         "tally_command": exports.tally_command(proposal) if proposal.export_format else "",
     })

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -30,6 +31,11 @@ class Collective(models.Model):
     default_radius_km = models.DecimalField(
         _("default reach of an offer in km"), max_digits=7, decimal_places=2, null=True, blank=True,
         help_text=_("Used when an offer says no reach. Empty: any distance."))
+    #: The share of active members who must vote on a proposal; a proposal may ask for more.
+    default_quorum = models.DecimalField(
+        _("quorum of a proposal"), max_digits=3, decimal_places=2, default=Decimal("0.25"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Share of the active members who must vote on a proposal."))
 
     def __str__(self) -> str:
         return self.name

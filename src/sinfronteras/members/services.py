@@ -125,15 +125,18 @@ def do_accept_invite(token: str, *, username: str, password: str, display_name: 
 
 
 #: The planning settings that only a decision of the members may change.
-PLANNING_SETTINGS = ("retention_days", "default_radius_km", "basic")
+PLANNING_SETTINGS = ("retention_days", "default_radius_km", "basic", "default_quorum")
+#: Settings of how the collective decides, not of the plan: they shape no plan.
+DECIDING_SETTINGS = ("default_quorum",)
 
 
 @transaction.atomic
 def do_change_setting(collective, name: str, value, *, decision_ref: int, resource=None):
     """Apply a passed decision to a planning setting, and record it in the audit log.
 
-    ``name`` is ``retention_days``, ``default_radius_km``, or ``basic`` (with
-    ``resource``: whether that resource counts as a basic need).
+    ``name`` is ``retention_days``, ``default_radius_km``, ``default_quorum`` (a
+    share from 0.01 to 1), or ``basic`` (with ``resource``: whether that resource
+    counts as a basic need).
     """
     from sinfronteras.audit.models import plain, record
 
@@ -144,7 +147,7 @@ def do_change_setting(collective, name: str, value, *, decision_ref: int, resour
         resource.basic = bool(value)
         resource.save(update_fields=["basic"])
         key = f"basic:{resource.key}"
-    elif name in ("retention_days", "default_radius_km"):
+    elif name in ("retention_days", "default_radius_km", "default_quorum"):
         old = getattr(collective, name)
         setattr(collective, name, value)
         collective.full_clean(exclude=["slug", "name"])
@@ -194,7 +197,8 @@ def decisions_in_force(collective) -> list[int]:
     events = Event.objects.filter(collective=collective, action="settings.changed",
                                   decision_ref__isnull=False).order_by("created_at", "pk")
     for event in events:
-        latest[event.data.get("setting", "")] = event.decision_ref
+        if event.data.get("setting") not in DECIDING_SETTINGS:
+            latest[event.data.get("setting", "")] = event.decision_ref
     budgets = Event.objects.filter(collective=collective, action="budget.applied",
                                    decision_ref__isnull=False)
     open_needs = set(Need.objects.open().filter(collective=collective).values_list("pk", flat=True))

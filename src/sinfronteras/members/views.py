@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -46,14 +47,15 @@ def join(request, token):
 @login_required
 def invites(request):
     """Create a single-use invitation link; the link is shown once."""
-    link = None
+    link = invite = None
     if request.method == "POST":
         invite, token = services.do_create_invite(request.user)
         link = request.build_absolute_uri(reverse("join", args=[token]))
         messages.success(request, _("Invitation created. Send this link to one person you trust."))
     mine = request.user.invites_created.order_by("-created_at")[:20]
     return render(request, "members/invites.html",
-                  {"link": link, "invites": mine, "now": timezone.now()})
+                  {"link": link, "created": invite, "invites": mine, "now": timezone.now(),
+                   "invite_days": settings.INVITE_DAYS})
 
 
 @require_POST
