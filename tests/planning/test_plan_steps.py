@@ -11,6 +11,7 @@ leximin-largest rounding, given the planner's own earlier tiers.
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -345,3 +346,16 @@ def test_a_city_with_steps_gives_whole_amounts_and_feasible_flows():
         net_sent[a.offer] = net_sent.get(a.offer, 0.0) + a.quantity
     assert all(net_sent[o["id"]] <= o["quantity"] + 1e-9 for o in doc["offers"] if o["id"] in net_sent)
     assert plan(Problem.from_json(doc)).dumps() == result.dumps()
+
+
+def test_the_command_refuses_a_fraction_of_a_pack_with_one_line_and_exit_2(tmp_path, capsys):
+    from sinfronteras.planning.cli import main
+
+    doc = _packs([2], [3]).to_json()
+    doc["needs"][0]["quantity"] = 1.3
+    path = tmp_path / "problem.json"
+    path.write_text(json.dumps(doc))
+    assert main([str(path), "-o", str(tmp_path / "plan.json")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.splitlines() == [err] and 'needs[0] (id "n0")' in err and "whole number of steps of 1" in err
+    assert not (tmp_path / "plan.json").exists()

@@ -166,3 +166,11 @@ def test_the_starter_catalogue_hands_over_whole_packs_half_hours_and_half_kilos(
     assert steps["diapers"] == steps["hygiene-kits"] == steps["rides"] == steps["newspaper"] == 1
     assert steps["childcare"] == steps["legal-help"] == Decimal("0.5")
     assert steps["food"] == Decimal("0.5") and steps["carrying"] == Decimal("0.25")
+
+
+def test_the_need_form_names_each_resources_unit_in_the_readers_language(client, bob, steps):
+    client.force_login(bob)
+    assert "Diapers (packs)</option>" in client.get(reverse("need_new")).content.decode()
+    bob.language = "es"
+    bob.save()
+    assert "Pañales (paquetes)</option>" in client.get(reverse("need_new")).content.decode()
