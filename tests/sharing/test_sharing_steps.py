@@ -90,9 +90,10 @@ def bob_api(client, bob):
     _, token = ApiToken.issue(bob, "phone")
 
     def call(method, path, body):
-        return getattr(client, method)(f"/api{path}", data=json.dumps(body),
-                                       content_type="application/json",
-                                       HTTP_AUTHORIZATION=f"Bearer {token}")
+        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+        if body is not None:
+            kwargs.update(data=json.dumps(body), content_type="application/json")
+        return getattr(client, method)(f"/api{path}", **kwargs)
 
     return call
 
@@ -174,3 +175,8 @@ def test_the_need_form_names_each_resources_unit_in_the_readers_language(client,
     bob.language = "es"
     bob.save()
     assert "Pañales (paquetes)</option>" in client.get(reverse("need_new")).content.decode()
+
+
+def test_the_api_lists_each_resources_step(bob_api, steps):
+    rows = {r["key"]: r["step"] for r in bob_api("get", "/resources", None).json()}
+    assert rows["diapers"] in ("1", "1.000", 1) and rows["food"] is None
