@@ -208,7 +208,8 @@ def test_every_tier_is_the_leximin_largest_rounding_of_its_exact_shares(doc):
         if not mine:
             continue
         fixed = {i: float(result.met[i]) for i in range(len(net.q)) if net.tier[i] < t}
-        assert np.allclose(mine, reference_tier(doc, t, fixed), atol=1e-6), (t, mine)
+        # Shares of resources without a step are within the quantity resolution (see test_plan_properties).
+        assert np.allclose(mine, reference_tier(doc, t, fixed), atol=1e-5), (t, mine)
 
 
 @COMMON
