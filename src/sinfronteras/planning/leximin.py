@@ -346,7 +346,7 @@ def _round_up(st: _State, arc_offer, arc_need, in_tier) -> None:
 
     from .flows import min_cost_flow
 
-    cand = np.flatnonzero(in_tier & st.rem)
+    cand = np.flatnonzero(in_tier & st.rem & (st.need_cell >= 0))  # a share below 1 is in a tight set
     st.rem[:] = False
     if not len(cand):
         return
