@@ -169,14 +169,6 @@ def test_the_starter_catalogue_hands_over_whole_packs_half_hours_and_half_kilos(
     assert steps["food"] == Decimal("0.5") and steps["carrying"] == Decimal("0.25")
 
 
-def test_the_need_form_names_each_resources_unit_in_the_readers_language(client, bob, steps):
-    client.force_login(bob)
-    assert "Diapers (packs)</option>" in client.get(reverse("need_new")).content.decode()
-    bob.language = "es"
-    bob.save()
-    assert "Pañales (paquetes)</option>" in client.get(reverse("need_new")).content.decode()
-
-
 def test_the_api_lists_each_resources_step(bob_api, steps):
     rows = {r["key"]: r["step"] for r in bob_api("get", "/resources", None).json()}
     assert rows["diapers"] in ("1", "1.000", 1) and rows["food"] is None

@@ -34,18 +34,10 @@ class CollectiveChoicesMixin:
         return value
 
 
-class ResourceField(forms.ModelChoiceField):
-    """One resource, named with its unit (the quantity next to it is counted in it)."""
-
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.unit_label})"
-
-
 class NeedForm(CollectiveChoicesMixin, forms.ModelForm):
     class Meta:
         model = Need
         fields = ["resource", "quantity", "area", "urgent", "needed_by"]
-        field_classes = {"resource": ResourceField}
         widgets = {"needed_by": forms.DateInput(attrs={"type": "date"})}
         error_messages = {
             "quantity": {"required": _("Say how much you need.")},
