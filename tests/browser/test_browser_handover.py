@@ -120,7 +120,7 @@ def test_a_carry_with_a_pickup_point_and_a_window_is_arranged_and_carried_out(
         # The family asks for food on Saturday mornings and seals its address.
         log_in(phone, base, "carla")
         phone.get_by_role("link", name=w["need"]).first.click()
-        phone.locator("#id_resource").select_option(label=w["food"].split(" (")[0])
+        phone.locator("#id_resource").select_option(label=w["food"])  # "Food (kg)": the unit beside it
         phone.locator("#id_quantity").fill("5")
         saturday_slot(phone, start="09:00", end="12:00")
         phone.get_by_role("button", name=w["post_need"]).click()
@@ -167,6 +167,8 @@ def test_a_carry_with_a_pickup_point_and_a_window_is_arranged_and_carried_out(
         assert fits_the_phone(phone)
         shoot(phone, "carrier-reads-both-places")
         phone.get_by_role("button", name=w["done"]).click()
+        assert phone.locator("#confirm-question").is_visible()  # marking done asks first
+        phone.locator("#confirm-form button[type=submit]").click()
         assert phone.locator("#task-state").inner_text() == w["state_done"]
         assert phone.locator("#pickup").count() == 0 and phone.locator("#address").count() == 0
         shoot(phone, "done")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from sinfronteras.sharing.models import Offer
 from sinfronteras.sharing.services import access_need, access_offer
 from sinfronteras.web.confirm import ask, confirmed
+from sinfronteras.web.formats import amount
 
 from . import alerts, handover, lifecycle, report, runs, task_messages
 from .addresses import (AddressForm, PickupForm, do_delete_address, do_delete_pickup,
@@ -161,7 +162,7 @@ def task_action(request, pk, action):
                    button=_("Yes, it was handed over"), back=reverse("plans:task", args=[pk]),
                    question=_("Only when %(what)s has been handed over: the person in need then "
                               "reads \"done\", and the delivery address is destroyed.") % {
-                       "what": f"{task.quantity.normalize():f} {task.need.resource.unit_label} · "
+                       "what": f"{amount(task.quantity, task.need.resource)} · "
                                f"{task.need.resource.name}"})
     do = {"accept": lifecycle.do_accept, "decline": lifecycle.do_decline,
           "take": lifecycle.do_take, "done": lifecycle.do_done}[action]
