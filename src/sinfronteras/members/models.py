@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -120,22 +119,6 @@ class Member(AbstractBaseUser):
     def is_locked(self, now=None) -> bool:
         now = now or timezone.now()
         return self.locked_until is not None and self.locked_until > now
-
-    def record_failed_login(self) -> None:
-        """Count a failed attempt; lock the account for a while after too many."""
-        now = timezone.now()
-        failures = self.failed_logins + 1
-        locked_until = self.locked_until
-        if failures >= settings.LOGIN_MAX_FAILURES:
-            locked_until = now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-            failures = 0
-        Member.objects.filter(pk=self.pk).update(failed_logins=failures, locked_until=locked_until)
-        self.failed_logins, self.locked_until = failures, locked_until
-
-    def record_successful_login(self) -> None:
-        if self.failed_logins or self.locked_until:
-            Member.objects.filter(pk=self.pk).update(failed_logins=0, locked_until=None)
-            self.failed_logins, self.locked_until = 0, None
 
 
 def hash_token(token: str) -> str:
