@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 
-from django.conf import settings
 from django.utils import timezone
 
 from sinfronteras.planning import Problem, greedy, plan
+from sinfronteras.planning.errors import ProblemError
 
 from .carriers import Carry, assign_carriers, carry_hours, km_between, tier_for
 from .problem import Snapshot, resource_areas, snapshot
 from .runs import parameters
+from .screen import drop_entry, window_end
 
 THOUSANDTH = Decimal("0.001")
 
@@ -39,21 +40,12 @@ class Outcome:
     decisions: list = field(default_factory=list)
 
 
-def window_end(need, now) -> datetime:
-    """The end of the day the need is needed by, else a few days from now."""
-    if need.needed_by:
-        end = timezone.make_aware(datetime.combine(need.needed_by, time(23, 59)))
-        if end > now + timedelta(hours=1):
-            return end
-    return now + timedelta(days=settings.TASK_WINDOW_DAYS)
-
-
 def compute(collective, progress=lambda stage, pct: None) -> Outcome:
     now = timezone.now()
     snap = snapshot(collective)
     params, decisions = parameters(collective, snap.paused)
     progress("planning", 10)
-    problem = Problem.from_json(snap.problem)
+    problem = _problem(snap)
     result = plan(problem, progress=lambda message: progress(f"planning: {message}"[:60], 40))
     plan_doc = result.to_json()
     progress("comparing", 75)
@@ -81,9 +73,20 @@ def compute(collective, progress=lambda stage, pct: None) -> Outcome:
                      "uncarried": [_uncarried(t) for t in outcome.tasks
                                    if t.carry is not None and t.carry in uncarried]},
         "counts": {"needs": len(snap.needs), "offers": len(snap.offers),
-                   "carriers": len(snap.carriers)},
+                   "carriers": len(snap.carriers), "left_out": len(snap.left_out)},
     }
     return outcome
+
+
+def _problem(snap: Snapshot) -> Problem:
+    """The planning problem; an entry the library refuses is left out (and named), not fatal."""
+    for _attempt in range(len(snap.problem["needs"]) + len(snap.problem["offers"]) + 2):
+        try:
+            return Problem.from_json(snap.problem)
+        except ProblemError as refused:
+            if not drop_entry(snap, refused.entry, refused.message):
+                raise
+    return Problem.from_json(snap.problem)
 
 
 def _uncarried(task: PlannedTask) -> dict:

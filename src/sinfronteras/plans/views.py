@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from sinfronteras.sharing.services import access_need
 
-from . import alerts, lifecycle, report, runs
+from . import alerts, lifecycle, report, runs, screen
 from .addresses import AddressForm, do_seal_address, readable_address
 from .models import AreaAlert, TaskState
 from .status import need_states
@@ -37,6 +37,8 @@ def plan_page(request):
     return render(request, "plans/plan.html", {
         "run": run, "shown": shown, "rows": rows, "chart": report.bars(rows),
         "shortages": report.shortage_sentences(shown.summary) if shown else [],
+        "left_out": [dict(row, words=screen.REASONS.get(row["reason"], row["reason"]))
+                     for row in shown.left_out] if shown else [],
         "uncarried": shown.summary.get("carriers", {}).get("uncarried", [])[:20] if shown else [],
         "unmet": shown.outcomes.filter(fraction__lt=0.999).select_related(
             "need__resource", "need__area").order_by("tier", "fraction")[:30] if shown else [],
