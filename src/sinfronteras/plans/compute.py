@@ -52,11 +52,18 @@ def compute(collective, progress=lambda stage, pct: None) -> Outcome:
     baseline = greedy(problem).to_json()["summary"]
     outcome = Outcome(snap=snap, plan_doc=plan_doc, parameters=params, decisions=decisions)
     carries = []
+    # What each need may still get and each offer still give: a solver's rounding (huge
+    # and tiny quantities in one plan) never takes a thousandth beyond either.
+    room = {row["id"]: _thousandths(row["quantity"])
+            for part in ("needs", "offers") for row in snap.problem[part]}
     for index, allocation in enumerate(plan_doc["allocations"]):
         need, offer = snap.needs[allocation["need"]], snap.offers[allocation["offer"]]
-        quantity = Decimal(str(allocation["quantity"])).quantize(THOUSANDTH, rounding=ROUND_DOWN)
+        quantity = min(_thousandths(allocation["quantity"]), room[allocation["need"]],
+                       room[allocation["offer"]])
         if quantity <= 0:
             continue
+        room[allocation["need"]] -= quantity
+        room[allocation["offer"]] -= quantity
         km = km_between(offer.area, need.area)
         task = PlannedTask(need, offer, quantity, km, "handover", window_end(need, now))
         if offer.area_id != need.area_id and not need.resource.in_person:
@@ -76,6 +83,10 @@ def compute(collective, progress=lambda stage, pct: None) -> Outcome:
                    "carriers": len(snap.carriers), "left_out": len(snap.left_out)},
     }
     return outcome
+
+
+def _thousandths(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(THOUSANDTH, rounding=ROUND_DOWN)
 
 
 def _problem(snap: Snapshot) -> Problem:

@@ -90,7 +90,9 @@ def snapshot(collective) -> Snapshot:
         carries = any(r.carries for r in offer.resources.all())
         if carries:
             left = offer.quantity - kept_hours.get(offer.pk, 0)
-            if left > 0:
+            if left > 0 and (refused := offer_problem(offer)):
+                snap.left_out.append(refused)
+            elif left > 0:
                 snap.carriers.append(offer)
                 snap.carrier_hours[offer.pk] = left
             continue
