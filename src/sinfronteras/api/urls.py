@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, django_auth
+from pydantic import Field
 
 from sinfronteras.members.models import ApiToken, Area
+from sinfronteras.sharing.bounds import MAX_ID, MAX_RESOURCES_PER_OFFER
 from sinfronteras.sharing.models import Need, Offer, Resource
 
 
@@ -72,6 +75,12 @@ def _form_errors(form) -> dict[str, list[str]]:
     return {field: [str(message) for message in messages] for field, messages in form.errors.items()}
 
 
+#: An id: a whole number from 1 to 2**31 - 1 (``sharing.bounds``).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: The resources of one offer: 1 to 20 ids.
+ResourceIds = Annotated[list[Id], Field(min_length=1, max_length=MAX_RESOURCES_PER_OFFER)]
+
+
 class AreaOut(Schema):
     id: int
     name: str
@@ -90,17 +99,17 @@ class ResourceOut(Schema):
 
 
 class NeedIn(Schema):
-    resource: int
+    resource: Id
     quantity: Decimal
-    area: int
+    area: Id
     urgent: bool = False
     needed_by: date | None = None
 
 
 class NeedPatch(Schema):
-    resource: int | None = None
+    resource: Id | None = None
     quantity: Decimal | None = None
-    area: int | None = None
+    area: Id | None = None
     urgent: bool | None = None
     needed_by: date | None = None
 
@@ -125,18 +134,18 @@ class NeedOut(Schema):
 
 
 class OfferIn(Schema):
-    resources: list[int]
+    resources: ResourceIds
     quantity: Decimal
-    area: int
+    area: Id
     radius_km: Decimal | None = None
     weekly: bool = False
     available_until: date | None = None
 
 
 class OfferPatch(Schema):
-    resources: list[int] | None = None
+    resources: ResourceIds | None = None
     quantity: Decimal | None = None
-    area: int | None = None
+    area: Id | None = None
     radius_km: Decimal | None = None
     weekly: bool | None = None
     available_until: date | None = None

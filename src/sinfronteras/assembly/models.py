@@ -62,6 +62,7 @@ class Change(models.TextChoices):
     NOT_BASIC = "not_basic", _("make a resource not a basic need")
     RETENTION = "retention_days", _("how many days fulfilled needs are kept")
     RADIUS = "default_radius_km", _("the default reach of an offer")
+    HORIZON = "horizon_days", _("how many days ahead a need's or an offer's date may be")
     COORDINATOR = "coordinator", _("make a member a coordinator")
     MEMBER = "member", _("make a coordinator a member again")
     REMOVE = "remove", _("remove a member from the collective")

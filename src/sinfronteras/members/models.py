@@ -16,6 +16,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sinfronteras.sharing.bounds import DEFAULT_HORIZON_DAYS, HORIZON_VALIDATORS
+
 
 class Collective(models.Model):
     """A collective, with the planning settings its members decided (see ``do_change_setting``)."""
@@ -29,6 +31,10 @@ class Collective(models.Model):
     default_radius_km = models.DecimalField(
         _("default reach of an offer in km"), max_digits=7, decimal_places=2, null=True, blank=True,
         help_text=_("Used when an offer says no reach. Empty: any distance."))
+    #: How far ahead a need's or an offer's date may be (``sharing.bounds``).
+    horizon_days = models.PositiveIntegerField(
+        _("how many days ahead a date may be"), default=DEFAULT_HORIZON_DAYS,
+        validators=HORIZON_VALIDATORS)
 
     def __str__(self) -> str:
         return self.name
