@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area, Member, Role
+from sinfronteras.sharing.bounds import MAX_HORIZON_DAYS, MIN_HORIZON_DAYS
 from sinfronteras.sharing.models import Resource
 
 from .models import (BUDGET_RULES, RANKED_RULES, ROLE_CHANGES, WITH_OPTIONS, YES_NO, Change, Kind,
@@ -176,6 +177,12 @@ class ProposeForm(forms.ModelForm):
         elif change == Change.RETENTION:
             if value is None or value != value.to_integral_value() or not 1 <= value <= 365:
                 self.add_error("change_value", _("Give a whole number of days from 1 to 365."))
+        elif change == Change.HORIZON:
+            if (value is None or value != value.to_integral_value()
+                    or not MIN_HORIZON_DAYS <= value <= MAX_HORIZON_DAYS):
+                self.add_error("change_value", _("Give a whole number of days from %(least)s to "
+                                                 "%(most)s.") % {"least": MIN_HORIZON_DAYS,
+                                                                 "most": MAX_HORIZON_DAYS})
         elif change == Change.RADIUS:
             if value is not None and value < 0:
                 self.add_error("change_value", _("Give a distance of 0 km or more, or leave it empty."))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -16,6 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from sinfronteras.sharing.bounds import DEFAULT_HORIZON_DAYS, HORIZON_VALIDATORS
 
 
 class Collective(models.Model):
@@ -30,6 +31,10 @@ class Collective(models.Model):
     default_radius_km = models.DecimalField(
         _("default reach of an offer in km"), max_digits=7, decimal_places=2, null=True, blank=True,
         help_text=_("Used when an offer says no reach. Empty: any distance."))
+    #: How far ahead a need's or an offer's date may be (``sharing.bounds``).
+    horizon_days = models.PositiveIntegerField(
+        _("how many days ahead a date may be"), default=DEFAULT_HORIZON_DAYS,
+        validators=HORIZON_VALIDATORS)
 
     def __str__(self) -> str:
         return self.name
@@ -134,22 +139,6 @@ class Member(AbstractBaseUser):
     def is_locked(self, now=None) -> bool:
         now = now or timezone.now()
         return self.locked_until is not None and self.locked_until > now
-
-    def record_failed_login(self) -> None:
-        """Count a failed attempt; lock the account for a while after too many."""
-        now = timezone.now()
-        failures = self.failed_logins + 1
-        locked_until = self.locked_until
-        if failures >= settings.LOGIN_MAX_FAILURES:
-            locked_until = now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-            failures = 0
-        Member.objects.filter(pk=self.pk).update(failed_logins=failures, locked_until=locked_until)
-        self.failed_logins, self.locked_until = failures, locked_until
-
-    def record_successful_login(self) -> None:
-        if self.failed_logins or self.locked_until:
-            Member.objects.filter(pk=self.pk).update(failed_logins=0, locked_until=None)
-            self.failed_logins, self.locked_until = 0, None
 
 
 def hash_token(token: str) -> str:

@@ -125,14 +125,14 @@ def do_accept_invite(token: str, *, username: str, password: str, display_name: 
 
 
 #: The planning settings that only a decision of the members may change.
-PLANNING_SETTINGS = ("retention_days", "default_radius_km", "basic")
+PLANNING_SETTINGS = ("retention_days", "default_radius_km", "horizon_days", "basic")
 
 
 @transaction.atomic
 def do_change_setting(collective, name: str, value, *, decision_ref: int, resource=None):
     """Apply a passed decision to a planning setting, and record it in the audit log.
 
-    ``name`` is ``retention_days``, ``default_radius_km``, or ``basic`` (with
+    ``name`` is ``retention_days``, ``default_radius_km``, ``horizon_days``, or ``basic`` (with
     ``resource``: whether that resource counts as a basic need).
     """
     from sinfronteras.audit.models import plain, record
@@ -144,7 +144,7 @@ def do_change_setting(collective, name: str, value, *, decision_ref: int, resour
         resource.basic = bool(value)
         resource.save(update_fields=["basic"])
         key = f"basic:{resource.key}"
-    elif name in ("retention_days", "default_radius_km"):
+    elif name in ("retention_days", "default_radius_km", "horizon_days"):
         old = getattr(collective, name)
         setattr(collective, name, value)
         collective.full_clean(exclude=["slug", "name"])

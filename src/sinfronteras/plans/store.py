@@ -94,9 +94,11 @@ def store(run: PlanRun, outcome) -> None:
             commit(carrier_offer, hours)
     PlanRun.objects.filter(pk=run.pk).update(
         status=RunStatus.DONE, finished_at=timezone.now(), progress=100, stage="done",
-        summary=outcome.summary, parameters=outcome.parameters, decisions=outcome.decisions)
+        summary=outcome.summary, parameters=outcome.parameters, decisions=outcome.decisions,
+        left_out=outcome.snap.left_out)
     record(run.collective, "plan.done", actor=None,
-           data={"run": run.pk, "tasks": len(outcome.tasks), "decisions": outcome.decisions})
+           data={"run": run.pk, "tasks": len(outcome.tasks), "decisions": outcome.decisions,
+                 "left_out": len(outcome.snap.left_out)})
 
 
 def _check_unchanged(outcome) -> None:

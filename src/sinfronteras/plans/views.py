@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from sinfronteras.sharing.services import access_need, access_offer
 
-from . import alerts, handover, lifecycle, report, runs, task_messages
+from . import alerts, handover, lifecycle, report, runs, screen, task_messages
 from .addresses import (AddressForm, PickupForm, do_delete_address, do_delete_pickup,
                         do_seal_address, do_seal_pickup, readable_address, readable_pickup)
 from .models import LIVE_STATES, AreaAlert, TaskState
@@ -40,6 +40,8 @@ def plan_page(request):
     return render(request, "plans/plan.html", {
         "run": run, "shown": shown, "rows": rows, "chart": report.bars(rows),
         "shortages": report.shortage_sentences(shown.summary) if shown else [],
+        "left_out": [dict(row, words=screen.REASONS.get(row["reason"], row["reason"]))
+                     for row in shown.left_out] if shown else [],
         "uncarried": shown.summary.get("carriers", {}).get("uncarried", [])[:20] if shown else [],
         "untimed": shown.summary.get("untimed", [])[:20] if shown else [],
         "unmet": shown.outcomes.filter(fraction__lt=0.999).select_related(

@@ -89,10 +89,20 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", str(DATA_DIR / "sinfronteras.sqlite3"))}
+#: How long a SQLite writer waits for another to finish before giving up (seconds).
+SQLITE_BUSY_SECONDS = env_int("SQLITE_BUSY_SECONDS", 30, minimum=1)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;"
-    )
+    # Many writers at once on one file: WAL lets readers go on while one writes; every
+    # transaction takes the write lock when it starts (IMMEDIATE), so a second writer
+    # waits its turn (the busy timeout) instead of failing with "database is locked"
+    # when it would upgrade a read lock; what is deleted or overwritten (a ballot's old
+    # place, a destroyed address) is zeroed in the file (secure_delete).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                        "PRAGMA secure_delete=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_SECONDS,
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.Member"
