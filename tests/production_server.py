@@ -33,8 +33,8 @@ def free_port() -> int:
 
 def production_env(folder: Path, port: int, **extra) -> dict:
     """A production-like environment: HTTPS=1, a real secret key, the seal key outside DATA_DIR."""
-    (folder / "data").mkdir(mode=0o700, exist_ok=True)
-    (folder / "keys").mkdir(mode=0o700, exist_ok=True)
+    (folder / "data").mkdir(mode=0o700, parents=True, exist_ok=True)
+    (folder / "keys").mkdir(mode=0o700, parents=True, exist_ok=True)
     keys = folder / "keys" / "seal.keys"
     if not keys.exists():
         keys.write_bytes(Fernet.generate_key() + b"\n")
@@ -163,3 +163,25 @@ class Visitor:
         assert self.post_form("/login/", {"username": username, "password": password}).status_code == 302
         if code is not None:
             assert self.post_form("/two-factor/", {"code": code}).status_code == 302
+
+
+_DEMO: dict = {}
+
+
+def demo_database(tmp_path_factory, into: Path) -> Path:
+    """A migrated SQLite database with the demo collective and its first plan, made once per
+    test session by the real commands (``migrate``, ``loaddemo``) and copied into ``into``."""
+    import sqlite3
+
+    if "path" not in _DEMO:
+        folder = tmp_path_factory.mktemp("demo-database")
+        env = production_env(folder, 1, DATABASE_URL="")
+        run_cli(env, "migrate", "--noinput")
+        run_cli(env, "loaddemo")
+        _DEMO["path"] = folder / "data" / "sinfronteras.sqlite3"
+    into.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target = into / "sinfronteras.sqlite3"
+    with sqlite3.connect(_DEMO["path"]) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    target.chmod(0o600)
+    return target

@@ -13,7 +13,8 @@ import time
 import pytest
 
 from crawling import crawl
-from production_server import Visitor, free_port, production_env, run_cli, start_server
+from production_server import (Visitor, demo_database, free_port, production_env, run_cli,
+                               start_server)
 from sinfronteras.demo.load import PASSWORD
 from sinfronteras.web.middleware import CONTENT_SECURITY_POLICY
 
@@ -32,9 +33,9 @@ PAGE_HEADERS = {
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("production")
     port = free_port()
-    env = production_env(folder, port)
-    run_cli(env, "migrate", "--noinput")
-    run_cli(env, "loaddemo")
+    env = production_env(folder, port, DATABASE_URL="")
+    demo_database(tmp_path_factory, folder / "data")
+    run_cli(env, "migrate", "--noinput")  # as the service does before it starts
     running = start_server(env, port, folder / "serve.log")
     yield running
     running.stop()

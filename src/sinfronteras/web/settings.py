@@ -7,6 +7,7 @@ and usually ``DATABASE_URL``; ``manage.py check --deploy`` then passes.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -158,6 +159,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage")},
 }
 WHITENOISE_USE_FINDERS = not HTTPS
+if not HTTPS:  # uncollected on a laptop: WhiteNoise finds the files in the apps instead
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 WHITENOISE_MAX_AGE = 0 if DEBUG else 3600  # files without a hashed name; hashed ones: a year
 WHITENOISE_ALLOW_ALL_ORIGINS = False  # our pages only: no other site needs our files
 
@@ -241,5 +244,11 @@ if HTTPS and not SEAL_KEYS:
         raise ImproperlyConfigured(
             f"SEAL_KEY_FILE={SEAL_KEY_FILE} is inside DATA_DIR={DATA_DIR}: keep the sealing keys "
             "out of the folder with the database, e.g. /etc/sinfronteras/seal.keys.")
+# `sinfronteras backup` encrypts to these age public keys (age1...), else to a passphrase
+# (from a file, or the variable); `restore` opens with the identity file or the passphrase.
+BACKUP_RECIPIENTS = env_list("BACKUP_RECIPIENTS", [])
+BACKUP_PASSPHRASE_FILE = env_str("BACKUP_PASSPHRASE_FILE", "")
+BACKUP_PASSPHRASE = env_str("BACKUP_PASSPHRASE", "")
+BACKUP_IDENTITY_FILE = env_str("BACKUP_IDENTITY_FILE", "")
 #: How long a task's window lasts when the need gives no date.
 TASK_WINDOW_DAYS = env_int("TASK_WINDOW_DAYS", 3, minimum=1)
