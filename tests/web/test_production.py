@@ -8,7 +8,10 @@ from __future__ import annotations
 import os
 import re
 import stat
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -120,3 +123,28 @@ def test_the_database_and_the_key_file_are_readable_by_their_owner_only(server):
     for path in [f"{data}/sinfronteras.sqlite3", server.env["SEAL_KEY_FILE"]]:
         mode = stat.S_IMODE(os.stat(path).st_mode)
         assert mode & 0o077 == 0, f"{path} is {oct(mode)}"
+
+
+def api_token(server, username) -> str:
+    page = member(server, username).post_form("/tokens/", {"name": "schemathesis"})
+    found = re.search(r'id="new-token">([^<]+)<', page.text())
+    assert found, "no new token on the tokens page"
+    return found.group(1).strip()
+
+
+@pytest.mark.slow
+def test_schemathesis_finds_no_server_error_or_schema_violation_in_the_api(server, tmp_path):
+    """Property-based calls from the OpenAPI document, with a bounded budget, as a member."""
+    token = api_token(server, "luz")
+    schemathesis = Path(sys.executable).with_name("schemathesis")
+    done = subprocess.run(
+        [str(schemathesis), "run", f"{server.base}/api/openapi.json", "--url", server.base,
+         "-H", f"Authorization: Bearer {token}", "-H", "X-Forwarded-Proto: https",
+         "--checks", "not_a_server_error,response_schema_conformance",
+         "--max-examples", "10", "--seed", "2026", "--phases", "examples,coverage,fuzzing",
+         "--generation-database", "none", "--workers", "2", "--request-timeout", "30",
+         "--no-color", "--report", "junit", "--report-junit-path", str(tmp_path / "junit.xml")],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    report = (tmp_path / "junit.xml").read_text() if (tmp_path / "junit.xml").exists() else ""
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    assert report.count("<testcase") >= 5, report[:2000]  # it called the API's operations
