@@ -2,7 +2,8 @@
 
 The defaults are for a laptop (``make demo``): SQLite in ``var/``, DEBUG off
 unless asked. Production sets ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``HTTPS=1``
-and usually ``DATABASE_URL``; ``manage.py check --deploy`` then passes.
+and usually ``DATABASE_URL``; ``check --deploy --fail-level WARNING`` then passes, and
+``sinfronteras serve`` (gunicorn, WhiteNoise) runs that check before it serves.
 """
 
 from __future__ import annotations
