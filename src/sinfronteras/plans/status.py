@@ -70,7 +70,8 @@ def need_states(member) -> list[dict]:
     from .alerts import alerted_area_ids
 
     needs = list(Need.objects.filter(posted_by=member, status__in=["open", "fulfilled"])
-                 .select_related("resource", "area").prefetch_related("tasks__offer__posted_by"))
+                 .select_related("resource", "area", "sealed_address")
+                 .prefetch_related("tasks__offer__posted_by"))
     outcomes, paused = latest_outcomes(needs), alerted_area_ids(member.collective_id)
     return [{"need": need, "state": state_of(need), "sealed": hasattr(need, "sealed_address"),
              "share": share_of(need, outcomes.get(need.pk), paused),

@@ -2,11 +2,13 @@
 
 The defaults are for a laptop (``make demo``): SQLite in ``var/``, DEBUG off
 unless asked. Production sets ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``HTTPS=1``
-and usually ``DATABASE_URL``; ``manage.py check --deploy`` then passes.
+and usually ``DATABASE_URL``; ``check --deploy --fail-level WARNING`` then passes, and
+``sinfronteras serve`` (gunicorn, WhiteNoise) runs that check before it serves.
 """
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -21,6 +23,8 @@ _CHECKOUT = (REPO_DIR / "pyproject.toml").is_file()
 DATA_DIR = Path(env_str("DATA_DIR", str((REPO_DIR if _CHECKOUT else Path.cwd()) / "var")))
 
 DEBUG = env_bool("DEBUG", False)
+#: Production: behind a TLS proxy (secure cookies, HSTS, collected static files).
+HTTPS = env_bool("HTTPS", False)
 _INSECURE_KEY = "insecure-development-key-only-for-make-demo-and-tests"
 SECRET_KEY = env_str("SECRET_KEY", _INSECURE_KEY)
 if not SECRET_KEY:
@@ -54,6 +58,10 @@ MIDDLEWARE = [
     "sinfronteras.web.middleware.forget_the_client",
     "django.middleware.security.SecurityMiddleware",
     "sinfronteras.web.middleware.security_headers",
+    # Static files, before anything slower: compressed copies, hashed names cached for a year.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed; Django's GZip adds random-length padding against BREACH (Django 4.2+).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,7 +170,27 @@ TIME_ZONE = env_str("TIME_ZONE", "America/Los_Angeles")
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
+# In production (HTTPS=1) `sinfronteras serve` collects static files into STATIC_ROOT with
+# hashed names and compressed copies; WhiteNoise serves them with a year's cache. Elsewhere
+# (laptop, tests) they are served straight from the apps, uncollected.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage" if HTTPS
+        else "django.contrib.staticfiles.storage.StaticFilesStorage")},
+}
+WHITENOISE_USE_FINDERS = not HTTPS
+if not HTTPS:  # uncollected on a laptop: WhiteNoise finds the files in the apps instead
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+WHITENOISE_MAX_AGE = 0 if DEBUG else 3600  # files without a hashed name; hashed ones: a year
+WHITENOISE_ALLOW_ALL_ORIGINS = False  # our pages only: no other site needs our files
+
+# `sinfronteras serve` (gunicorn): where it listens (loopback: a TLS proxy stands in front),
+# worker processes and threads per process.
+WEB_BIND = env_str("WEB_BIND", "127.0.0.1:8000")
+WEB_WORKERS = env_int("WEB_WORKERS", 2, minimum=1)
+WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
 
 SESSION_COOKIE_AGE = env_int("SESSION_DAYS", 14, minimum=1) * 24 * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -175,7 +203,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-HTTPS = env_bool("HTTPS", False)
 if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -228,8 +255,22 @@ PLAN_RUN_QUEUE_MINUTES = env_int("PLAN_RUN_QUEUE_MINUTES", 30, minimum=1)
 # Sealed addresses: Fernet keys from SEAL_KEYS (comma-separated, newest first) or a
 # key file (one key a line, newest first). Never in the database.
 SEAL_KEYS = env_list("SEAL_KEYS", [])
-SEAL_KEY_FILE = env_str("SEAL_KEY_FILE", str(DATA_DIR / "seal.keys"))
-if HTTPS and not SEAL_KEYS and not Path(SEAL_KEY_FILE).exists():
-    raise ImproperlyConfigured("Set SEAL_KEYS or SEAL_KEY_FILE: addresses are sealed with them.")
+# In production the key file is not beside the database: a copy of DATA_DIR (a backup, a
+# stolen disk image) must not carry the key that opens the addresses in it.
+SEAL_KEY_FILE = env_str("SEAL_KEY_FILE",
+                        "/etc/sinfronteras/seal.keys" if HTTPS else str(DATA_DIR / "seal.keys"))
+if HTTPS and not SEAL_KEYS:
+    if not Path(SEAL_KEY_FILE).exists():
+        raise ImproperlyConfigured("Set SEAL_KEYS or SEAL_KEY_FILE: addresses are sealed with them.")
+    if Path(SEAL_KEY_FILE).resolve().is_relative_to(DATA_DIR.resolve()):
+        raise ImproperlyConfigured(
+            f"SEAL_KEY_FILE={SEAL_KEY_FILE} is inside DATA_DIR={DATA_DIR}: keep the sealing keys "
+            "out of the folder with the database, e.g. /etc/sinfronteras/seal.keys.")
+# `sinfronteras backup` encrypts to these age public keys (age1...), else to a passphrase
+# (from a file, or the variable); `restore` opens with the identity file or the passphrase.
+BACKUP_RECIPIENTS = env_list("BACKUP_RECIPIENTS", [])
+BACKUP_PASSPHRASE_FILE = env_str("BACKUP_PASSPHRASE_FILE", "")
+BACKUP_PASSPHRASE = env_str("BACKUP_PASSPHRASE", "")
+BACKUP_IDENTITY_FILE = env_str("BACKUP_IDENTITY_FILE", "")
 #: How long a task's window lasts when the need gives no date.
 TASK_WINDOW_DAYS = env_int("TASK_WINDOW_DAYS", 3, minimum=1)
