@@ -170,3 +170,22 @@ def test_a_gateway_that_is_down_costs_nothing_of_the_days_limit(carla, gateway, 
     with pytest.raises(GatewayError):
         SmsChannel().send(carla, note_of("task_message"))
     assert sent_today(carla, "note") == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_tries_again_later_when_the_gateway_is_down(carla, gateway, settings):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from sinfronteras.sms.channel import do_send_sms_notification
+
+    add_number(carla, CARLA)
+    settings.SMS_GATEWAY_PASSWORD = "wrong"
+    do_send_sms_notification(carla, "alert_raised")
+    run_worker()
+    first = DBTaskResult.objects.get(status="SUCCESSFUL")
+    assert first.return_value == "retry" and gateway.sent == []
+    again = DBTaskResult.objects.get(status="READY")
+    assert again.args_kwargs["args"] == [carla.pk, "alert_raised", 1]
+    assert again.run_after > timezone.now()
+    assert "5550147" not in str(again.args_kwargs)
