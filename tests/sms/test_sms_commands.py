@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from sinfronteras.sms.commands import reply_to
+from sms_fixtures import gateway  # noqa: F401
 
 
 @pytest.fixture
@@ -145,3 +146,12 @@ def test_texting_is_limited_like_every_write(carla, settings):
     replies = [reply_to(carla, f"FOOD {n}", f"ev-{n}") for n in (1, 2, 3)]
     assert replies[2] == "Too many messages in a minute. Wait a minute and try again."
     assert carla.needs.count() == 2
+
+
+def test_a_coordinator_texting_acts_as_a_member(alice, gateway):
+    from sms_fixtures import add_number
+    from sinfronteras.sms.numbers import member_for_sender
+
+    add_number(alice, "+1 213 555 0133")
+    found = member_for_sender("+12135550133")
+    assert found == alice and found.role == "coordinator" and not found.is_coordinator

@@ -88,14 +88,18 @@ def sender_hash(number: str) -> str:
 
 
 def member_for_sender(sender: str):
-    """The active member whose number sent an SMS, or ``None``."""
+    """The active member whose number sent an SMS, or ``None``; with a member's power only."""
     try:
         number = normalize(sender)
     except BadNumber:
         return None
     row = (SmsNumber.objects.select_related("member__collective", "member__area")
            .filter(sender_hash=sender_hash(number), member__is_active=True).first())
-    return row.member if row else None
+    if row is None:
+        return None
+    member = row.member
+    member.coordinator_power = False  # an SMS is no second factor: it acts as a member
+    return member
 
 
 def number_of(member) -> str | None:
