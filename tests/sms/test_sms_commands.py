@@ -20,7 +20,7 @@ def spanish(carla):
 
 
 @pytest.mark.parametrize("text", ["FOOD 5 URGENT", "comida 5 urgente", "Cómida 5 Urgénte",
-                                  "  food   5   urgent  "])
+                                  "  food   5   urgent  ", "5 comida urgente", "Food: 5, urgent!"])
 def test_a_need_is_posted_in_the_members_area_in_either_language(carla, text):
     reply = reply_to(carla, text, "ev-1")
     need = carla.needs.get()

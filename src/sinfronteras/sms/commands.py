@@ -41,7 +41,8 @@ def plain(text: str) -> str:
     """
     stripped = "".join(c for c in unicodedata.normalize("NFKD", text)
                        if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w.,]+", " ", stripped.upper()).split())
+    words = (word.strip(".,") for word in re.sub(r"[^\w.,]+", " ", stripped.upper()).split())
+    return " ".join(word for word in words if word)
 
 
 def reply_to(member, text: str, event_id: str = "") -> str:
@@ -153,6 +154,9 @@ def _examples(member) -> str:
 
 
 def _need(member, words: list[str], event_id: str) -> str:
+    if len(words) > 1 and NUMBER.match(words[0]):  # "5 COMIDA URGENTE" reads the same
+        urgent = words[-1:] if words[-1] in URGENT else []
+        words = [*words[1:len(words) - len(urgent)], words[0], *urgent]
     at = next((i for i, word in enumerate(words) if NUMBER.match(word)), None)
     name_words = words if at is None else words[:at]
     resource = _resource_named(member, " ".join(name_words)) if name_words else None
