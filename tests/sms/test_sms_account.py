@@ -87,6 +87,10 @@ def test_without_a_gateway_the_page_says_so(client, carla, settings):
     client.force_login(carla)
     html = client.get(PAGE).content.decode()
     assert 'id="sms-off"' in html and 'type="tel"' not in html
+    client.post(PAGE, {"number": CARLA})
+    from sinfronteras.sms.models import SmsNumber
+
+    assert not SmsNumber.objects.exists()  # nothing is kept for a gateway that is not there
 
 
 def test_leaving_erases_the_number(carla, alice, gateway):

@@ -28,9 +28,10 @@ def account_sms(request):
         numbers.do_remove_number(request.user)
         messages.success(request, _("Your number is removed. No SMS will come from us."))
         return redirect("sms:account")
-    form = NumberForm(request.POST or None, has_number=row is not None,
-                      initial={"notify": row.notify if row else True})
-    if request.method == "POST" and form.is_valid():
+    enabled = bool(settings.SMS_GATEWAY_URL)
+    form = NumberForm(request.POST if enabled and request.method == "POST" else None,
+                      has_number=row is not None, initial={"notify": row.notify if row else True})
+    if form.is_bound and form.is_valid():
         try:
             if form.cleaned_data["number"]:
                 numbers.do_set_number(request.user, form.cleaned_data["number"],
@@ -43,7 +44,7 @@ def account_sms(request):
             messages.success(request, _("Saved."))
             return redirect("sms:account")
     return render(request, "sms/account_sms.html", {
-        "form": form, "row": row, "enabled": bool(settings.SMS_GATEWAY_URL),
+        "form": form, "row": row, "enabled": enabled,
         "number_to_text": settings.SMS_NUMBER_TO_TEXT})
 
 
