@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "sinfronteras.assembly",
     "sinfronteras.plans",
     "sinfronteras.organizing",
+    "sinfronteras.sms",
     "sinfronteras.web",
     "sinfronteras.demo",
     "django_tasks",
@@ -274,3 +275,45 @@ BACKUP_PASSPHRASE = env_str("BACKUP_PASSPHRASE", "")
 BACKUP_IDENTITY_FILE = env_str("BACKUP_IDENTITY_FILE", "")
 #: How long a task's window lasts when the need gives no date.
 TASK_WINDOW_DAYS = env_int("TASK_WINDOW_DAYS", 3, minimum=1)
+
+# SMS through a gateway the collective runs: an Android phone with SMS Gateway for Android
+# (README, "SMS"). Off while SMS_GATEWAY_URL is empty. The URL is where a message is
+# POSTed: http://<phone>:8080/message (the app's local server) or
+# https://<private server>/3rdparty/v1/messages.
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_USER = env_str("SMS_GATEWAY_USER", "")
+SMS_GATEWAY_PASSWORD = env_str("SMS_GATEWAY_PASSWORD", "")
+#: The app's webhook signing key (Settings, Webhooks, Signing Key): inbound SMS are checked.
+SMS_WEBHOOK_KEY = env_str("SMS_WEBHOOK_KEY", "")
+#: A webhook signed longer ago than this (or this far ahead) is refused as stale.
+SMS_WEBHOOK_MAX_AGE = env_int("SMS_WEBHOOK_MAX_AGE", 300, minimum=10)
+if SMS_GATEWAY_URL:
+    if not SMS_GATEWAY_URL.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"SMS_GATEWAY_URL={SMS_GATEWAY_URL!r} is not a web address: "
+                                   "use e.g. http://192.168.1.10:8080/message.")
+    if not SMS_GATEWAY_USER or not SMS_GATEWAY_PASSWORD:
+        raise ImproperlyConfigured("SMS_GATEWAY_URL needs SMS_GATEWAY_USER and SMS_GATEWAY_PASSWORD "
+                                   "(the app's Local Server or Cloud Server credentials).")
+    if len(SMS_WEBHOOK_KEY) < 8:
+        raise ImproperlyConfigured("SMS_GATEWAY_URL needs SMS_WEBHOOK_KEY: the app's webhook "
+                                   "signing key (Settings, Webhooks), at least 8 characters.")
+#: The number members text (the gateway phone's own), shown on the SMS page.
+SMS_NUMBER_TO_TEXT = env_str("SMS_NUMBER_TO_TEXT", "")
+#: The country code of numbers written without one (1: the United States and Canada).
+SMS_COUNTRY_CODE = env_str("SMS_COUNTRY_CODE", "1")
+if not (SMS_COUNTRY_CODE.isdigit() and 1 <= len(SMS_COUNTRY_CODE) <= 3):
+    raise ImproperlyConfigured(f"SMS_COUNTRY_CODE={SMS_COUNTRY_CODE!r} is not a country code: "
+                               "use 1 to 3 digits, e.g. 1 or 52.")
+# Members' numbers are recognized by a keyed hash (HMAC-SHA256): the key comes from
+# SMS_HASH_KEY or a key file, never the database. Changing it: `sinfronteras rehashsms`.
+SMS_HASH_KEY = env_str("SMS_HASH_KEY", "")
+SMS_HASH_KEY_FILE = env_str("SMS_HASH_KEY_FILE", str(DATA_DIR / "sms-hash.key"))
+if SMS_HASH_KEY and len(SMS_HASH_KEY) < 16:
+    raise ImproperlyConfigured("SMS_HASH_KEY is too short: use at least 16 random characters.")
+if HTTPS and SMS_GATEWAY_URL and not SMS_HASH_KEY and not Path(SMS_HASH_KEY_FILE).exists():
+    raise ImproperlyConfigured("Set SMS_HASH_KEY or SMS_HASH_KEY_FILE: members' numbers are "
+                               "recognized with it.")
+#: Notifications by SMS a member gets a day at most (the rest wait for the site).
+SMS_NOTES_PER_DAY = env_int("SMS_NOTES_PER_DAY", 10, minimum=0)
+#: Replies to a member's texts a day at most (a guard against auto-responder loops).
+SMS_REPLIES_PER_DAY = env_int("SMS_REPLIES_PER_DAY", 40, minimum=1)
