@@ -97,6 +97,9 @@ def store(run: PlanRun, outcome) -> None:
         summary=outcome.summary, parameters=outcome.parameters, decisions=outcome.decisions)
     record(run.collective, "plan.done", actor=None,
            data={"run": run.pk, "tasks": len(outcome.tasks), "decisions": outcome.decisions})
+    from sinfronteras.notify.hooks import tasks_proposed
+
+    tasks_proposed(Task.objects.filter(run=run, state=TaskState.PROPOSED).values_list("carrier_id", flat=True))
 
 
 def _check_unchanged(outcome) -> None:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "sinfronteras.assembly",
     "sinfronteras.plans",
     "sinfronteras.organizing",
+    "sinfronteras.notify",
     "sinfronteras.web",
     "sinfronteras.demo",
     "django_tasks",
@@ -223,3 +224,16 @@ if HTTPS and not SEAL_KEYS and not Path(SEAL_KEY_FILE).exists():
     raise ImproperlyConfigured("Set SEAL_KEYS or SEAL_KEY_FILE: addresses are sealed with them.")
 #: How long a task's window lasts when the need gives no date.
 TASK_WINDOW_DAYS = env_int("TASK_WINDOW_DAYS", 3, minimum=1)
+
+# Web Push notifications (the notify app). VAPID keys: VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY
+# (from `sinfronteras newvapidkeys`), or a PEM key file, made on first use on a laptop (not
+# behind HTTPS: there push stays off until the operator makes keys).
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", "")
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY", "")
+VAPID_KEY_FILE = env_str("VAPID_KEY_FILE", str(DATA_DIR / "vapid.pem"))
+#: How a push service may reach the operator: "mailto:someone@example.org" or "https://site".
+_SITE_HOST = SITE_URL.split("://", 1)[-1].split("/", 1)[0]
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", SITE_URL if SITE_URL.startswith("https://") and ":" not in _SITE_HOST
+                        else "mailto:push@localhost")
+if not (VAPID_SUBJECT.startswith("mailto:") or VAPID_SUBJECT.startswith("https://")):
+    raise ImproperlyConfigured("VAPID_SUBJECT must start with mailto: or https://.")

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("sinfronteras.plans.urls")),
     path("audit/", audit_views.audit_log, name="audit"),
     path("api/", api.urls),
+    path("", include("sinfronteras.notify.urls")),
 ]
 
 # JSON under /api/, the usual pages elsewhere.
