@@ -129,7 +129,7 @@ class PushChannel(Channel):
         return member.push_subscriptions.exists() and vapid_key() is not None
 
     def send(self, member, note) -> None:
-        from py_vapid import Vapid01
+        from py_vapid import Vapid02
         from pywebpush import WebPushException, webpush
         from requests import RequestException
 
@@ -139,7 +139,7 @@ class PushChannel(Channel):
         subscriptions = list(subscriptions)
         if not subscriptions:
             raise Gone("no device of this member receives push notes")
-        vapid = Vapid01(vapid_key())
+        vapid = Vapid02(vapid_key())
         payload = json.dumps(note.as_dict(), ensure_ascii=False)
         sent, gone, refused, again = 0, 0, 0, []
         for subscription in subscriptions:

@@ -189,6 +189,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # At DEBUG it writes each request's URL: a push subscription's endpoint is a secret.
+        "urllib3": {"level": "WARNING"},
     },
 }
 ADMINS: list = []
