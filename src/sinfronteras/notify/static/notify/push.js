@@ -29,6 +29,11 @@
     });
   }
 
+  // A note that arrives while this page is open is also said here.
+  navigator.serviceWorker.addEventListener("message", function (event) {
+    if (event.data && event.data.type === "push") { say(event.data.body); }
+  });
+
   var ready = navigator.serviceWorker.register(box.dataset.worker, {scope: "/"})
     .then(function () { return navigator.serviceWorker.ready; });
   ready.then(function (registration) { return registration.pushManager.getSubscription(); })
