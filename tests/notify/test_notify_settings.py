@@ -203,3 +203,12 @@ def test_a_key_file_is_made_on_first_use_on_a_laptop_but_not_behind_https(settin
     settings.HTTPS = True
     settings.VAPID_KEY_FILE = str(tmp_path / "server.pem")
     assert public_key() == "" and not (tmp_path / "server.pem").exists()
+
+
+def test_the_service_worker_is_served_before_a_coordinators_second_factor(alice):
+    import django.test
+
+    browser = django.test.Client()
+    browser.force_login(alice)  # no second factor entered in this session
+    assert browser.get("/account/").status_code == 302
+    assert browser.get("/sw.js").status_code == 200
