@@ -64,5 +64,7 @@ def test_those_who_may_still_vote_are_reminded_once_the_day_before_it_closes(
         with django_capture_on_commit_callbacks(execute=True):
             assert remind_closing_proposals() == 1
             assert remind_closing_proposals() == 0
+        fan_out = DBTaskResult.objects.get(task_path="sinfronteras.notify.jobs.fan_out")
+        fan_out.task.func(*fan_out.args_kwargs["args"])  # what the worker does with it
     path = f"/decisions/{thursday.pk}/"
     assert told() == sorted([(alice.pk, path), (bob.pk, path)])  # not carla (voted), not dmitri

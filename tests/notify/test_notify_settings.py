@@ -87,7 +87,11 @@ def test_hooks_tell_people_only_after_the_commit(bob, carla, need_of, django_cap
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         do_raise_alert(bob, carla.area, 3)
     assert queued() == [] and len(callbacks) == 1
-    callbacks[0]()
+    callbacks[0]()  # the commit: one job for the whole area, expanded by the worker
+    fan_out = DBTaskResult.objects.get(task_path="sinfronteras.notify.jobs.fan_out")
+    assert fan_out.args_kwargs["args"] == [[carla.pk], "alert_raised", None]
+    assert queued() == []
+    fan_out.task.func(*fan_out.args_kwargs["args"])  # what the worker does with it
     assert [row["args"][:2] for row in queued()] == [[carla.pk, "alert_raised"]]
 
 

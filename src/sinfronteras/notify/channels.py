@@ -61,6 +61,13 @@ class Note:
     attempt: int = 0
     targets: tuple[str, ...] | None = None
 
+    @property
+    def url(self) -> str:
+        """The page as a full address (``SITE_URL`` + path), for channels without a site."""
+        from django.conf import settings
+
+        return settings.SITE_URL + self.path
+
     def as_dict(self) -> dict:
         return {"kind": self.kind, "title": self.title, "body": self.body, "url": self.path}
 
@@ -135,20 +142,30 @@ def do_notify(member, kind: str, path: str | None = None, now=None) -> list[str]
 
 
 def notify_after_commit(members, kind: str, path: str | None = None) -> None:
-    """``do_notify`` each of these members (or ids) once the current transaction commits.
+    """``do_notify`` each of these members (or ids), in the worker, once the current
+    transaction commits: a rolled-back change tells nobody, and a request that tells a
+    whole area pays one queued job, not a query per member.
 
-    The hooks in other apps call this: a rolled-back change tells nobody.
+    The hooks in other apps call this.
     """
     from django.db import transaction
 
+    kind_of(kind)
     ids = sorted({getattr(m, "pk", m) for m in members if m is not None})
     if not ids:
         return
 
-    def send():
-        from sinfronteras.members.models import Member
+    def queue():
+        from .jobs import fan_out
 
-        for member in Member.objects.filter(pk__in=ids, is_active=True):
-            do_notify(member, kind, path)
+        fan_out.enqueue(ids, kind, path)
 
-    transaction.on_commit(send)
+    transaction.on_commit(queue)
+
+
+def do_notify_each(member_ids, kind: str, path: str | None = None) -> int:
+    """``do_notify`` each active member of these ids; how many got a job queued."""
+    from sinfronteras.members.models import Member
+
+    return sum(bool(do_notify(member, kind, path))
+               for member in Member.objects.filter(pk__in=member_ids, is_active=True))

@@ -20,6 +20,14 @@ def backoff(attempt: int) -> timedelta:
 
 
 @task()
+def fan_out(member_ids: list[int], kind: str, path: str | None) -> int:
+    """Queue one ``deliver`` per member and channel (after preferences and quiet hours)."""
+    from .channels import do_notify_each
+
+    return do_notify_each(member_ids, kind, path)
+
+
+@task()
 def deliver(member_id: int, kind: str, path: str, channel: str, attempt: int = 0,
             targets: list[str] | None = None) -> str:
     """Send the note; "sent", "gone", "retry", "given up" or "skipped" (what the worker keeps)."""
