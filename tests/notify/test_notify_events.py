@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +10,7 @@ import time_machine
 from django_tasks_db.models import DBTaskResult
 
 from sinfronteras.assembly.models import Participation, Proposal
-from sinfronteras.notify.channels import make_note, register, unregister, Channel
+from sinfronteras.notify.channels import Channel, make_note, register, unregister
 from sinfronteras.notify.events import KINDS
 from sinfronteras.notify.reminders import remind_closing_proposals
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -34,8 +34,7 @@ def remind_closing_proposals(now=None) -> int:
 
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    end_of_tomorrow = timezone.make_aware(
-        timezone.datetime.combine(today + timedelta(days=2), timezone.datetime.min.time()))
+    end_of_tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=2), time.min))
     due = (Proposal.objects.filter(status=Status.OPEN, opens_at__lte=now, closes_at__gt=now,
                                    closes_at__lt=end_of_tomorrow)
            .exclude(pk__in=ClosingReminder.objects.values("proposal_id")))
