@@ -33,6 +33,7 @@ demo: catalogues
 	@echo "  sinfronteras demo: http://$(HOST):$(PORT)/"
 	@echo "  log in as ana (coordinator) or luz (member); password: sinfronteras-demo"
 	@echo "  coordinators use two factors: get ana's current code with .venv/bin/sinfronteras democode ana"
+	@echo "  push notifications: 'Turn on notifications on this device' on the account page"
 	@echo
 	$(BIN)/sinfronteras db_worker --interval 1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -193,3 +193,14 @@ def test_the_worker_tries_again_later_when_the_gateway_is_down(carla, gateway, s
     assert again.args_kwargs["args"] == [carla.pk, "alert_raised", 1]
     assert again.run_after > timezone.now()
     assert "5550147" not in str(again.args_kwargs)
+
+
+def test_a_notification_of_the_notify_core_reaches_a_member_by_sms(carla, gateway):
+    from sinfronteras.notify.channels import channel_named, do_notify
+
+    add_number(carla, CARLA)
+    assert channel_named("sms") is not None
+    assert "sms" in do_notify(carla, "task_proposed")
+    assert gateway.sent == []  # queued, never sent in the request
+    run_worker()
+    assert gateway.texts_to(CARLA_E164) == ["A new task is proposed to you. Text TASKS to see it."]

@@ -32,12 +32,15 @@ def do_housekeeping(now=None) -> dict:
     deleted = _delete_old_needs(now)
     from sinfronteras.members.services import do_erase_removed_members
 
+    from sinfronteras.notify.reminders import remind_closing_proposals
+
     from .jobs import tidy_job_results
 
     return {"tasks_expired": expired, "weekly_offers_renewed": renewed,
             "addresses_destroyed": destroyed, "needs_deleted": deleted,
             "messages_deleted": messages,
-            "members_erased": do_erase_removed_members(now), **tidy_job_results(now)}
+            "members_erased": do_erase_removed_members(now), **tidy_job_results(now),
+            "closing_reminders": remind_closing_proposals(now)}
 
 
 def week_start(now) -> datetime:

@@ -99,6 +99,9 @@ def store(run: PlanRun, outcome) -> None:
     record(run.collective, "plan.done", actor=None,
            data={"run": run.pk, "tasks": len(outcome.tasks), "decisions": outcome.decisions,
                  "left_out": len(outcome.snap.left_out)})
+    from sinfronteras.notify.hooks import tasks_proposed
+
+    tasks_proposed(Task.objects.filter(run=run, state=TaskState.PROPOSED).values_list("carrier_id", flat=True))
 
 
 def _check_unchanged(outcome) -> None:

@@ -79,3 +79,29 @@ def do_send_sms_notification(member, kind: str):
 
     note_of(kind)  # an unknown kind is a programming error: say so here, not in the worker
     return send_sms_notification.enqueue(member.pk, kind)
+
+
+def notify_channel():
+    """The SMS channel as the notify core sees it (registered by this app's ``ready``).
+
+    The core checks the member's kinds and quiet hours and runs ``send`` in the worker;
+    this channel adds its own rules (a number that chose notifications, the daily limit)
+    and words each kind with its SMS sentence, which carries no link.
+    """
+    from sinfronteras.notify.channels import Channel, Retry
+
+    from .gateway import GatewayError
+
+    class NotifySms(Channel):
+        name = SmsChannel.name
+
+        def wants(self, member, kind) -> bool:
+            return SmsChannel().wants(member, kind)
+
+        def send(self, member, note) -> None:
+            try:
+                SmsChannel().send(member, note_of(note.kind))
+            except GatewayError as refused:
+                raise Retry(str(refused)) from None
+
+    return NotifySms()

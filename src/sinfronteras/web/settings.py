@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sinfronteras.plans",
     "sinfronteras.organizing",
     "sinfronteras.sms",
+    "sinfronteras.notify",
     "sinfronteras.web",
     "sinfronteras.demo",
     "django_tasks",
@@ -226,6 +227,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # At DEBUG it writes each request's URL: a push subscription's endpoint is a secret.
+        "urllib3": {"level": "WARNING"},
     },
 }
 ADMINS: list = []
@@ -317,3 +320,15 @@ if HTTPS and SMS_GATEWAY_URL and not SMS_HASH_KEY and not Path(SMS_HASH_KEY_FILE
 SMS_NOTES_PER_DAY = env_int("SMS_NOTES_PER_DAY", 10, minimum=0)
 #: Replies to a member's texts a day at most (a guard against auto-responder loops).
 SMS_REPLIES_PER_DAY = env_int("SMS_REPLIES_PER_DAY", 40, minimum=1)
+# Web Push notifications (the notify app). VAPID keys: VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY
+# (from `sinfronteras newvapidkeys`), or a PEM key file, made on first use on a laptop (not
+# behind HTTPS: there push stays off until the operator makes keys).
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", "")
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY", "")
+VAPID_KEY_FILE = env_str("VAPID_KEY_FILE", str(DATA_DIR / "vapid.pem"))
+#: How a push service may reach the operator: "mailto:someone@example.org" or "https://site".
+_SITE_HOST = SITE_URL.split("://", 1)[-1].split("/", 1)[0]
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", SITE_URL if SITE_URL.startswith("https://") and ":" not in _SITE_HOST
+                        else "mailto:push@localhost")
+if not (VAPID_SUBJECT.startswith("mailto:") or VAPID_SUBJECT.startswith("https://")):
+    raise ImproperlyConfigured("VAPID_SUBJECT must start with mailto: or https://.")

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("sinfronteras.sms.urls")),
     path("audit/", audit_views.audit_log, name="audit"),
     path("api/", api.urls),
+    path("", include("sinfronteras.notify.urls")),
 ]
 
 # JSON under /api/, the usual pages elsewhere.
