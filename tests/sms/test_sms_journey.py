@@ -68,7 +68,6 @@ def test_a_need_by_sms_becomes_a_task_told_and_accepted_by_sms_and_no_number_lea
     from sinfronteras.plans.models import Task
     from sinfronteras.plans.runs import do_request_run, execute_run
     from sinfronteras.sharing.models import Need
-    from sinfronteras.sms.channel import do_send_sms_notification
 
     settings.DEBUG = True  # SQL with its parameters goes to the logs too
     with capture_every_log() as logs:
@@ -87,7 +86,7 @@ def test_a_need_by_sms_becomes_a_task_told_and_accepted_by_sms_and_no_number_lea
         run = execute_run(do_request_run(la, alice, enqueue=False).pk)
         task = Task.objects.get(run=run, need=need)
         assert (task.kind, task.carrier_id, task.state) == ("carry", driver.pk, "proposed")
-        do_send_sms_notification(driver, "task_proposed")
+        # The plan run itself tells the carrier, through the notify core's SMS channel.
         assert gateway.texts_to(DRIVER_E164) == []  # queued, not sent in the request
         run_worker()
         assert gateway.texts_to(DRIVER_E164) == [
