@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         func = getattr(importlib.import_module(module_name), func_name)
         return int(func(argv[1:]) or 0)
 
+    # The database, its journal, key files and backups it creates: readable by their owner only.
+    os.umask(0o077)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinfronteras.web.settings")
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import uuid
 from decimal import Decimal
 from io import StringIO
@@ -241,3 +243,57 @@ def test_closeproposals_closes_what_is_due_and_a_second_run_changes_nothing(cast
     assert "Closed 0 proposals." in out.getvalue()
     assert Decision.objects.get().proposal == due and Proposal.objects.get(pk=later.pk).is_open
     assert Event.objects.filter(action="proposal.closed").count() == 1
+
+
+VOTERS = 60
+
+
+def spearman(order: list[int]) -> float:
+    """Rank correlation of a sequence of voting positions with its own position."""
+    n = len(order)
+    ranks = {v: r for r, v in enumerate(sorted(order))}
+    d2 = sum((i - ranks[v]) ** 2 for i, v in enumerate(order))
+    return 1 - 6 * d2 / (n * (n * n - 1))
+
+
+def test_no_column_and_no_row_order_of_secret_ballots_follows_the_order_of_voting(alice, la, password_hash):
+    from sinfronteras.assembly import counting
+    from sinfronteras.assembly.services import active_members, options_of, tally
+
+    proposal = propose(alice, options="A\nB\nC\nD\nE")
+    rankings = list(itertools.permutations(range(5)))[:VOTERS]
+    cast = [[[p] for p in ranking] for ranking in rankings]  # each voter's ballot is unique
+    for k, ranking in enumerate(cast):
+        do_vote(make_member(la, f"voter{k:02d}", password_hash=password_hash), proposal,
+                {"ranking": ranking})
+    position = {repr(ranking): k for k, ranking in enumerate(cast)}
+    table = Ballot._meta.db_table
+    physical = "rowid" if connection.vendor == "sqlite" else "ctid"
+    columns = [f.column for f in Ballot._meta.concrete_fields]
+    with connection.cursor() as cursor:  # the rows as the file holds them: no ORDER BY
+        cursor.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE proposal_id = %s",
+                       [proposal.pk])
+        stored = cursor.fetchall()
+        cursor.execute(f"SELECT choice FROM {table} WHERE proposal_id = %s ORDER BY {physical}",
+                       [proposal.pk])
+        by_place = [row[0] for row in cursor.fetchall()]
+    choice_at = columns.index("choice")
+
+    def voting_order(choices):
+        return [position[repr((c if isinstance(c, dict) else json.loads(c))["ranking"])]
+                for c in choices]
+
+    orders = {"as stored": voting_order([row[choice_at] for row in stored]),
+              physical: voting_order(by_place)}
+    for i, column in enumerate(columns):
+        if column != "choice":
+            ordered = sorted(stored, key=lambda row: (row[i] is None, str(row[i])))
+            orders[f"by {column}"] = voting_order([row[choice_at] for row in ordered])
+    for name, order in orders.items():
+        assert sorted(order) == list(range(VOTERS))
+        assert abs(spearman(order)) < 0.6, f"ballots {name} follow the order of voting"
+    assert all(row[columns.index("cast_on")] is None for row in stored)
+    # The tally is the same as counting the ballots as they were cast.
+    expected = counting.count(proposal, options_of(proposal), [{"ranking": r} for r in cast],
+                              active_members(la.pk))
+    assert tally(proposal) == expected

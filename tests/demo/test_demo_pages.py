@@ -1,46 +1,14 @@
 """Every page reachable from the demo collective's home opens, for a coordinator and a member,
 in English and in Spanish: a crawl over realistic data finds what unit tests miss."""
 
-import re
-from collections import Counter, deque
-from urllib.parse import urldefrag, urlparse
-
 import pytest
 from django.test import Client
 
 from conftest import current_code
+from crawling import crawl
 from sinfronteras.demo.load import PASSWORD, do_load_demo
 from sinfronteras.members.models import Member
 from sinfronteras.plans.runs import do_request_run, execute_run
-
-HREF = re.compile(r'href="([^"]+)"')
-#: Links that change something or leave the session: not followed.
-SKIP = ("/logout/", "/static/", "/api/", "/two-factor/", "/account/leave/")
-MOST = 200
-#: Pages of one shape (``/needs/N/``) opened at most: the crawl goes wide, not deep.
-PER_SHAPE = 3
-
-
-def crawl(client) -> dict[str, int]:
-    """Breadth-first over internal links from the home page: path -> status."""
-    seen, queue, shapes = {}, deque(["/"]), Counter()
-    while queue and len(seen) < MOST:
-        path = queue.popleft()
-        shape = re.sub(r"\d+", "N", path)
-        if path in seen or shapes[shape] >= PER_SHAPE:
-            continue
-        shapes[shape] += 1
-        response = client.get(path)
-        seen[path] = response.status_code
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
-        for href in HREF.findall(response.content.decode()):
-            href = urldefrag(href.replace("&amp;", "&"))[0]
-            if not href.startswith("/") or href.startswith("//") or href.startswith(SKIP):
-                continue
-            if href not in seen and urlparse(href).path:
-                queue.append(href)
-    return seen
 
 
 def logged_in(username, language):

@@ -132,6 +132,8 @@ def test_createcollective_can_start_with_an_empty_catalogue(db):
     (["--username", "rosa", "--area", "Pole:95,0"], "latitude"),
     (["--username", "rosa", "--area", "Bell:33.97,-118.18", "--area", "bell:33.98,-118.18"],
      "same name"),
+    (["--username", "rosa", "--area", "B" * 101 + ":33.97,-118.18"], "at most 100 characters"),
+    (["--username", "rosa", "--display-name", "R" * 61], "--display-name has at most 60"),
 ])
 def test_createcollective_refuses_bad_input_with_exit_2_and_writes_nothing(db, args, says):
     if "--password" not in args:
@@ -141,6 +143,13 @@ def test_createcollective_refuses_bad_input_with_exit_2_and_writes_nothing(db, a
     assert error.value.returncode == 2 and says in str(error.value)
     assert "\n" not in str(error.value)
     assert not Collective.objects.filter(name="X").exists()
+
+
+def test_createcollective_refuses_a_name_longer_than_the_database_keeps(db):
+    with pytest.raises(CommandError) as error:
+        call_command("createcollective", "N" * 101, "--username", "rosa", "--password", PASSWORD)
+    assert error.value.returncode == 2 and "shorten it to 100" in str(error.value)
+    assert not Collective.objects.exists()
 
 
 def test_the_cli_prints_one_line_and_exits_2_on_bad_input():

@@ -86,3 +86,25 @@ def test_a_database_cache_counts_writes_across_processes(tmp_path):
                              env={**os.environ, **env}, timeout=60).stdout.strip()
               for _ in range(2)]
     assert counts == ["1", "2"]  # the second process saw the first one's write
+
+
+def test_https_refuses_a_seal_key_file_beside_the_database(tmp_path):
+    (tmp_path / "seal.keys").write_text("x1Yw0lq3n2bQk5r9d8f7g6h5j4k3l2m1n0p9o8i7u6E=\n")
+    env = {k: v for k, v in PRODUCTION.items() if k != "SEAL_KEYS"}
+    env.update(DATA_DIR=str(tmp_path), SEAL_KEY_FILE=str(tmp_path / "seal.keys"))
+    done = sinfronteras("check", **env)
+    assert done.returncode == 2
+    assert "is inside DATA_DIR" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_in_production_the_seal_key_file_is_outside_the_data_folder_by_default():
+    env = {k: v for k, v in PRODUCTION.items() if k not in ("SEAL_KEYS", "SEAL_KEY_FILE")}
+    done = sinfronteras("shell", "-c", "from django.conf import settings; print(settings.SEAL_KEY_FILE)",
+                        **{**env, "SEAL_KEYS": PRODUCTION["SEAL_KEYS"]})
+    assert done.stdout.strip().splitlines()[-1] == "/etc/sinfronteras/seal.keys", done.stderr
+
+
+def test_the_command_line_creates_the_database_readable_by_its_owner_only(tmp_path):
+    done = sinfronteras("migrate", "--noinput", DATA_DIR=str(tmp_path), DATABASE_URL="")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "sinfronteras.sqlite3").stat().st_mode & 0o077 == 0

@@ -19,13 +19,15 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from sinfronteras.members.models import ApiToken, Area, Role
+from sinfronteras.sharing.bounds import MAX_ID, MAX_RESOURCES_PER_OFFER
 from sinfronteras.web import errors
 from sinfronteras.sharing.models import Need, Offer, Resource
 from sinfronteras.sharing.services import IdempotencyConflict
 
-#: The largest id a database row can have (a signed 64-bit integer); a larger one is a 400.
-MAX_ID = 2**63 - 1
+#: An id: a whole number from 1 to 2**31 - 1 (``sharing.bounds``); a larger one is a 400.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: The resources of one offer: 1 to 20 ids.
+ResourceIds = Annotated[list[Id], Field(min_length=1, max_length=MAX_RESOURCES_PER_OFFER)]
 
 
 class BearerToken(HttpBearer):
@@ -188,6 +190,7 @@ def _form_errors(form) -> dict[str, list[str]]:
     return {field: [str(message) for message in messages] for field, messages in form.errors.items()}
 
 
+
 class AreaOut(Schema):
     id: int
     name: str
@@ -256,7 +259,7 @@ class NeedOut(Schema):
 
 
 class OfferIn(Schema):
-    resources: list[Id]
+    resources: ResourceIds
     quantity: Decimal
     area: Id
     radius_km: Decimal | None = None
@@ -265,7 +268,7 @@ class OfferIn(Schema):
 
 
 class OfferPatch(Schema):
-    resources: list[Id] | None = None
+    resources: ResourceIds | None = None
     quantity: Decimal | None = None
     area: Id | None = None
     radius_km: Decimal | None = None

@@ -63,6 +63,7 @@ class Change(models.TextChoices):
     RETENTION = "retention_days", _("how many days fulfilled needs are kept")
     RADIUS = "default_radius_km", _("the default reach of an offer")
     QUORUM = "default_quorum", _("the quorum of proposals")
+    HORIZON = "horizon_days", _("how many days ahead a need's or an offer's date may be")
     COORDINATOR = "coordinator", _("make a member a coordinator")
     MEMBER = "member", _("make a coordinator a member again")
     REMOVE = "remove", _("remove a member from the collective")
@@ -71,7 +72,8 @@ class Change(models.TextChoices):
 #: Changes that name the member they are about.
 ROLE_CHANGES = (Change.COORDINATOR, Change.MEMBER, Change.REMOVE)
 #: Changes of a setting of the plan or of how the collective decides.
-SETTING_CHANGES = (Change.BASIC, Change.NOT_BASIC, Change.RETENTION, Change.RADIUS, Change.QUORUM)
+SETTING_CHANGES = (Change.BASIC, Change.NOT_BASIC, Change.RETENTION, Change.RADIUS, Change.QUORUM,
+                   Change.HORIZON)
 
 
 class BallotMode(models.TextChoices):
@@ -217,8 +219,10 @@ class Participation(models.Model):
 class Ballot(models.Model):
     """What was voted. ``voter`` is set only for an open ballot; a secret one has no link.
 
-    The key is random (so the order of rows says nothing about the order of voting)
-    and only the date is kept, never the time. ``choice`` holds option positions:
+    A secret ballot has a random key, no date, and its row's choice is dealt again at
+    every vote (``services._cast_secret``): neither its key, nor any column, nor where
+    it lies in the table says when, or by whom, it was cast. An open ballot keeps the
+    voter and the day. ``choice`` holds option positions:
     ``{"answer": "agree"}``, ``{"ranking": [[0], [2, 1]]}``, ``{"approved": [0, 2]}``
     or ``{"scores": [[0, 5], [1, 3]]}``.
     """
@@ -229,7 +233,8 @@ class Ballot(models.Model):
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                               related_name="+")
     choice = models.JSONField()
-    cast_on = models.DateField(default=timezone.localdate)
+    #: The day an open ballot was cast; none for a secret one.
+    cast_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area, Member, Role
+from sinfronteras.sharing.bounds import MAX_HORIZON_DAYS, MIN_HORIZON_DAYS
 from sinfronteras.sharing.models import Resource
 
 from . import picker
@@ -217,6 +218,12 @@ class ProposeForm(forms.ModelForm):
         elif change == Change.RETENTION:
             if value is None or value != value.to_integral_value() or not 1 <= value <= 365:
                 self.add_error("change_value", _("Give a whole number of days from 1 to 365."))
+        elif change == Change.HORIZON:
+            if (value is None or value != value.to_integral_value()
+                    or not MIN_HORIZON_DAYS <= value <= MAX_HORIZON_DAYS):
+                self.add_error("change_value", _("Give a whole number of days from %(least)s to "
+                                                 "%(most)s.") % {"least": MIN_HORIZON_DAYS,
+                                                                 "most": MAX_HORIZON_DAYS})
         elif change == Change.QUORUM:
             if value is None or value != value.to_integral_value() or not 1 <= value <= 100:
                 self.add_error("change_value", _("Give the new quorum as a whole percentage from 1 to 100."))
@@ -380,7 +387,8 @@ class SettingForm(KindForm):
     changes = SETTING_CHANGES
     labels = {"resource": _("resource (to make basic or not)")}
     helps = {"change_value": _("Days to keep fulfilled needs (1 to 365), the default reach in km "
-                               "(empty: any distance), or the new quorum in percent of the active members."),
+                               "(empty: any distance), the new quorum in percent of the active members, "
+                               "or how many days ahead a date may be (7 to 3650)."),
              "resource": _("Only to make a resource a basic need, or not.")}
 
 

@@ -7,6 +7,8 @@ recorded in the audit log with the decision's number.
 
 from __future__ import annotations
 
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -136,8 +138,29 @@ def do_vote(member, proposal, choice: dict) -> Ballot:
             Participation.objects.create(proposal=proposal, member=member)
     except IntegrityError:
         raise VoteRefused("already_voted") from None
-    voter = None if proposal.is_secret else member
-    return Ballot.objects.create(proposal=proposal, voter=voter, choice=choice)
+    if proposal.is_secret:
+        return _cast_secret(proposal, choice)
+    return Ballot.objects.create(proposal=proposal, voter=member, choice=choice,
+                                 cast_on=timezone.localdate())
+
+
+def _cast_secret(proposal, choice: dict) -> Ballot:
+    """Add a secret ballot so that nothing in the table follows the order of voting.
+
+    The keys are random and no date is kept; and since a database stores rows in the
+    order they were written (SQLite's rowid, PostgreSQL's ctid), every vote deals all
+    the proposal's secret choices out again, at random, over its rows: whichever row is
+    read, first or last, holds any of the choices cast so far, with equal chance. The
+    tally only counts the choices, so it is the same.
+    """
+    rows = list(Ballot.objects.filter(proposal=proposal, voter__isnull=True).only("id", "choice"))
+    choices = [row.choice for row in rows] + [choice]
+    secrets.SystemRandom().shuffle(choices)
+    for row, dealt in zip(rows, choices):
+        row.choice = dealt
+    if rows:
+        Ballot.objects.bulk_update(rows, ["choice"])
+    return Ballot.objects.create(proposal=proposal, voter=None, choice=choices[-1], cast_on=None)
 
 
 @transaction.atomic
@@ -225,6 +248,9 @@ def do_apply_decision(decision) -> Decision:
                           decision_ref=decision.pk)
     elif effect == Change.QUORUM:
         do_change_setting(collective, "default_quorum", proposal.change_value / 100,
+                          decision_ref=decision.pk)
+    elif effect == Change.HORIZON:
+        do_change_setting(collective, "horizon_days", int(proposal.change_value),
                           decision_ref=decision.pk)
     elif effect == Change.RADIUS:
         do_change_setting(collective, "default_radius_km", proposal.change_value,

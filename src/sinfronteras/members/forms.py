@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from . import login_lock
 from .models import Area, Member, Role
 
 username_validator = RegexValidator(
@@ -16,7 +17,7 @@ username_validator = RegexValidator(
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, plus a per-account lock after too many failures."""
+    """Django's login form, plus a per-account lock after too many failures (``login_lock``)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -24,19 +25,24 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean(self):
-        username = self.cleaned_data.get("username")
-        member = Member.objects.filter(username=username).first() if username else None
-        if member is not None and member.is_locked():
-            raise forms.ValidationError(
-                self.error_messages["locked"], code="locked",
-                params={"minutes": settings.LOGIN_LOCK_MINUTES},
-            )
-        try:
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not (username and password):
             return super().clean()
+        if not login_lock.claim(username):  # before the slow hash: a race cannot pass the limit
+            raise locked_error()
+        try:
+            data = super().clean()
         except forms.ValidationError:
-            if member is not None:
-                member.record_failed_login()
+            login_lock.failed(username)
             raise
+        login_lock.succeeded(username)
+        return data
+
+
+def locked_error() -> forms.ValidationError:
+    """The lock's words, the same for every account, existing or not."""
+    return forms.ValidationError(LoginForm.error_messages["locked"], code="locked",
+                                 params={"minutes": settings.LOGIN_LOCK_MINUTES})
 
 
 #: The password rules (AUTH_PASSWORD_VALIDATORS), said before the first try, in tú.
@@ -119,12 +125,13 @@ class LeaveForm(forms.Form):
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if self.member.is_locked():  # the same lock, and words, as logging in
-            raise forms.ValidationError(LoginForm.error_messages["locked"], code="locked",
-                                        params={"minutes": settings.LOGIN_LOCK_MINUTES})
+        username = self.member.username
+        if not login_lock.claim(username):  # the same lock, and words, as logging in
+            raise locked_error()
         if not self.member.check_password(password):
-            self.member.record_failed_login()
+            login_lock.failed(username)
             raise forms.ValidationError(_("That is not your password."))
+        login_lock.succeeded(username)
         return password
 
 

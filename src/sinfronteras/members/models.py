@@ -18,6 +18,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sinfronteras.sharing.bounds import DEFAULT_HORIZON_DAYS, HORIZON_VALIDATORS
+
 
 class Collective(models.Model):
     """A collective, with the planning settings its members decided (see ``do_change_setting``)."""
@@ -36,6 +38,10 @@ class Collective(models.Model):
         _("quorum of a proposal"), max_digits=3, decimal_places=2, default=Decimal("0.25"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
         help_text=_("Share of the active members who must vote on a proposal."))
+    #: How far ahead a need's or an offer's date may be (``sharing.bounds``).
+    horizon_days = models.PositiveIntegerField(
+        _("how many days ahead a date may be"), default=DEFAULT_HORIZON_DAYS,
+        validators=HORIZON_VALIDATORS)
 
     def __str__(self) -> str:
         return self.name
@@ -140,22 +146,6 @@ class Member(AbstractBaseUser):
     def is_locked(self, now=None) -> bool:
         now = now or timezone.now()
         return self.locked_until is not None and self.locked_until > now
-
-    def record_failed_login(self) -> None:
-        """Count a failed attempt; lock the account for a while after too many."""
-        now = timezone.now()
-        failures = self.failed_logins + 1
-        locked_until = self.locked_until
-        if failures >= settings.LOGIN_MAX_FAILURES:
-            locked_until = now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-            failures = 0
-        Member.objects.filter(pk=self.pk).update(failed_logins=failures, locked_until=locked_until)
-        self.failed_logins, self.locked_until = failures, locked_until
-
-    def record_successful_login(self) -> None:
-        if self.failed_logins or self.locked_until:
-            Member.objects.filter(pk=self.pk).update(failed_logins=0, locked_until=None)
-            self.failed_logins, self.locked_until = 0, None
 
 
 def hash_token(token: str) -> str:

@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 #: Paths a coordinator may open before the second factor (besides the 2FA pages).
-OPEN_PREFIXES = ("/static/", "/logout/", "/language/", "/login/", "/api/")
+# /sw.js: browsers check the service worker for updates on their own, and a redirect fails it.
+OPEN_PREFIXES = ("/static/", "/logout/", "/language/", "/login/", "/api/", "/sw.js")
 RECOVERY_CODES = 10
 TOTP_CODE = re.compile(r"\d{6}")
 RECOVERY_CODE = re.compile(r"[a-z2-7]{8}")  # django-otp's StaticToken.random_token()

@@ -125,7 +125,7 @@ def do_accept_invite(token: str, *, username: str, password: str, display_name: 
 
 
 #: The planning settings that only a decision of the members may change.
-PLANNING_SETTINGS = ("retention_days", "default_radius_km", "basic", "default_quorum")
+PLANNING_SETTINGS = ("retention_days", "default_radius_km", "horizon_days", "basic", "default_quorum")
 #: Settings of how the collective decides, not of the plan: they shape no plan.
 DECIDING_SETTINGS = ("default_quorum",)
 
@@ -134,9 +134,9 @@ DECIDING_SETTINGS = ("default_quorum",)
 def do_change_setting(collective, name: str, value, *, decision_ref: int, resource=None):
     """Apply a passed decision to a planning setting, and record it in the audit log.
 
-    ``name`` is ``retention_days``, ``default_radius_km``, ``default_quorum`` (a
-    share from 0.01 to 1), or ``basic`` (with ``resource``: whether that resource
-    counts as a basic need).
+    ``name`` is ``retention_days``, ``default_radius_km``, ``horizon_days``, ``default_quorum``
+    (a share from 0.01 to 1), or ``basic`` (with ``resource``: whether that resource counts
+    as a basic need).
     """
     from sinfronteras.audit.models import plain, record
 
@@ -147,7 +147,7 @@ def do_change_setting(collective, name: str, value, *, decision_ref: int, resour
         resource.basic = bool(value)
         resource.save(update_fields=["basic"])
         key = f"basic:{resource.key}"
-    elif name in ("retention_days", "default_radius_km", "default_quorum"):
+    elif name in ("retention_days", "default_radius_km", "horizon_days", "default_quorum"):
         old = getattr(collective, name)
         setattr(collective, name, value)
         collective.full_clean(exclude=["slug", "name"])

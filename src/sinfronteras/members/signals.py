@@ -4,4 +4,6 @@ from django.dispatch import receiver
 
 @receiver(user_logged_in)
 def reset_failed_logins(sender, request, user, **kwargs):
-    user.record_successful_login()
+    from .login_lock import succeeded
+
+    succeeded(user.username)

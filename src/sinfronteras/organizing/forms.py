@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area, Member, Role
+from sinfronteras.sharing import bounds
 from sinfronteras.sharing.models import Resource
 
 from .models import Action, Commitment, Conversation, OrganizingSettings
@@ -68,6 +69,12 @@ class ActionForm(AreaMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         day, hour = data.get("day"), data.get("hour")
+        if day:
+            try:
+                bounds.check_coming_date(day, self.member.collective)
+            except forms.ValidationError as error:
+                self.add_error("day", error)
+                day = None
         if day and hour:
             when = timezone.make_aware(datetime.combine(day, hour))
             if when < timezone.now():
@@ -169,7 +176,10 @@ class ConversationForm(AreaMixin, forms.ModelForm):
         value = self.cleaned_data["held_on"]
         if value > timezone.localdate():
             raise forms.ValidationError(_("This date is still to come: say when you talked."))
-        return value
+        return bounds.check_past_date(value)
+
+    def clean_follow_up_on(self):
+        return bounds.check_coming_date(self.cleaned_data.get("follow_up_on"), self.member.collective)
 
     def clean(self):
         data = super().clean()
@@ -197,16 +207,14 @@ class CommitmentForm(forms.ModelForm):
 
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)
+        self.collective = member.collective
         self.fields["action"].queryset = Action.objects.filter(
             collective_id=member.collective_id, starts_at__gte=timezone.now())
         self.fields["action"].required = False
         self.fields["action"].empty_label = _("No action")
 
     def clean_due_on(self):
-        value = self.cleaned_data["due_on"]
-        if value < timezone.localdate():
-            raise forms.ValidationError(_("This date has passed: pick today or a later day."))
-        return value
+        return bounds.check_coming_date(self.cleaned_data["due_on"], self.collective)
 
 
 class HelpForm(forms.Form):
@@ -215,7 +223,8 @@ class HelpForm(forms.Form):
     resource = forms.ModelChoiceField(queryset=Resource.objects.none(), required=False,
                                       label=_("What would help"),
                                       empty_label=_("Someone's time (hours of help)"))
-    quantity = forms.DecimalField(label=_("How much"), min_value=0.001, max_digits=12,
+    quantity = forms.DecimalField(label=_("How much"), min_value=bounds.MIN_QUANTITY,
+                                  max_value=bounds.MAX_QUANTITY, max_digits=12,
                                   decimal_places=3, initial=1,
                                   error_messages={"required": _("Say how much would help.")})
 

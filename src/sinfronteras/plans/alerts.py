@@ -69,6 +69,9 @@ def do_raise_alert(member, area, hours: int) -> AreaAlert:
            TaskState.SUPERSEDED)
     record(member.collective, "alert.raised", actor=member,
            data={"area": area.name, "until": alert.until.isoformat(timespec="minutes")})
+    from sinfronteras.notify.hooks import alert_raised
+
+    alert_raised(alert, member)
     return alert
 
 
@@ -83,5 +86,8 @@ def do_lift_alert(member, alert) -> AreaAlert:
     updated = AreaAlert.objects.active().filter(pk=alert.pk).update(lifted_at=timezone.now())
     if updated:
         record(member.collective, "alert.lifted", actor=member, data={"area": alert.area.name})
+        from sinfronteras.notify.hooks import alert_lifted
+
+        alert_lifted(alert, member)
     alert.refresh_from_db()
     return alert

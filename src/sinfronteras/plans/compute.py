@@ -6,15 +6,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from django.conf import settings
 from django.utils import timezone
 
 from sinfronteras.planning import Problem, greedy, plan
+from sinfronteras.planning.errors import ProblemError
 
 from .carriers import HANDLING_HOURS, Carry, assign_carriers, carry_hours, km_between, spans_of, tier_for
 from .problem import Snapshot, resource_areas, snapshot
 from .report import promises
 from .runs import parameters
+from .screen import drop_entry, window_end
 from .windows import HORIZON_DAYS, first_window
 
 THOUSANDTH = Decimal("0.001")
@@ -43,15 +44,6 @@ class Outcome:
     summary: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)
     decisions: list = field(default_factory=list)
-
-
-def window_end(need, now) -> datetime:
-    """The end of the day the need is needed by, else a few days from now."""
-    if need.needed_by:
-        end = timezone.make_aware(datetime.combine(need.needed_by, time(23, 59)))
-        if end > now + timedelta(hours=1):
-            return end
-    return now + timedelta(days=settings.TASK_WINDOW_DAYS)
 
 
 def action_of(need):
@@ -95,7 +87,7 @@ def compute(collective, progress=lambda stage, pct: None) -> Outcome:
     snap = snapshot(collective)
     params, decisions = parameters(collective, snap.paused)
     progress("planning", 10)
-    problem = Problem.from_json(snap.problem)
+    problem = _problem(snap)
     result = plan(problem, progress=lambda message: progress(f"planning: {message}"[:60], 40))
     plan_doc = result.to_json()
     progress("comparing", 75)
@@ -104,11 +96,18 @@ def compute(collective, progress=lambda stage, pct: None) -> Outcome:
     outcome = Outcome(snap=snap, plan_doc=plan_doc, parameters=params, decisions=decisions)
     carries, untimed = [], []
     tz = timezone.get_current_timezone()
+    # What each need may still get and each offer still give: a solver's rounding (huge
+    # and tiny quantities in one plan) never takes a thousandth beyond either.
+    room = {row["id"]: _thousandths(row["quantity"])
+            for part in ("needs", "offers") for row in snap.problem[part]}
     for index, allocation in enumerate(plan_doc["allocations"]):
         need, offer = snap.needs[allocation["need"]], snap.offers[allocation["offer"]]
-        quantity = Decimal(str(allocation["quantity"])).quantize(THOUSANDTH, rounding=ROUND_DOWN)
+        quantity = min(_thousandths(allocation["quantity"]), room[allocation["need"]],
+                       room[allocation["offer"]])
         if quantity <= 0:
             continue
+        room[allocation["need"]] -= quantity
+        room[allocation["offer"]] -= quantity
         km = km_between(offer.area, need.area)
         task = PlannedTask(need, offer, quantity, km, "handover", window_end(need, now))
         task.window = handover_window(need, offer, now, tz)
@@ -141,7 +140,7 @@ def compute(collective, progress=lambda stage, pct: None) -> Outcome:
                                    if t.carry is not None and t.carry in uncarried]},
         "untimed": [_untimed(t) for t in untimed],
         "counts": {"needs": len(snap.needs), "offers": len(snap.offers),
-                   "carriers": len(snap.carriers)},
+                   "carriers": len(snap.carriers), "left_out": len(snap.left_out)},
     }
     return outcome
 
@@ -157,6 +156,21 @@ def _mark_untimed(plan_doc, untimed) -> None:
 def _untimed(task: PlannedTask) -> dict:
     return {"need": task.need.pk, "offer": task.offer.pk, "resource": task.need.resource.key,
             "quantity": float(task.quantity), "reason": NO_COMMON_TIME}
+
+
+def _thousandths(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(THOUSANDTH, rounding=ROUND_DOWN)
+
+
+def _problem(snap: Snapshot) -> Problem:
+    """The planning problem; an entry the library refuses is left out (and named), not fatal."""
+    for _attempt in range(len(snap.problem["needs"]) + len(snap.problem["offers"]) + 2):
+        try:
+            return Problem.from_json(snap.problem)
+        except ProblemError as refused:
+            if not drop_entry(snap, refused.entry, refused.message):
+                raise
+    return Problem.from_json(snap.problem)
 
 
 def _uncarried(task: PlannedTask) -> dict:

@@ -33,13 +33,16 @@ def do_housekeeping(now=None) -> dict:
     from sinfronteras.members.services import do_erase_removed_members
     from sinfronteras.organizing.services import do_close_ended_actions
 
+    from sinfronteras.notify.reminders import remind_closing_proposals
+
     from .jobs import tidy_job_results
 
     return {"tasks_expired": expired, "weekly_offers_renewed": renewed,
             "addresses_destroyed": destroyed, "needs_deleted": deleted,
             "messages_deleted": messages,
             "action_needs_closed": do_close_ended_actions(now),
-            "members_erased": do_erase_removed_members(now), **tidy_job_results(now)}
+            "members_erased": do_erase_removed_members(now), **tidy_job_results(now),
+            "closing_reminders": remind_closing_proposals(now)}
 
 
 def week_start(now) -> datetime:

@@ -54,6 +54,9 @@ def do_accept(member, task: Task) -> Task:
     if not changed:
         raise TaskRefused(_("This task is no longer waiting for you."))
     task.refresh_from_db()
+    from sinfronteras.notify.hooks import task_accepted
+
+    task_accepted(task)
     return task
 
 
@@ -113,6 +116,9 @@ def do_take(member, task: Task) -> Task:
     except IntegrityError:
         raise TaskRefused(_("That would go beyond the hours you offered.")) from None
     task.refresh_from_db()
+    from sinfronteras.notify.hooks import task_accepted
+
+    task_accepted(task)
     return task
 
 

@@ -42,6 +42,9 @@ class PlanRun(models.Model):
     #: and what one-request-at-a-time matching would have done.
     summary = models.JSONField(default=dict, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    #: Rows the run could not plan and left out, each ``{"kind": "need" or "offer", "id",
+    #: "reason", "detail"}`` (reasons in ``screen.REASONS``); the rest was planned.
+    left_out = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from sinfronteras.sharing.models import Need, Offer, Resource
 
 from .models import Task, TaskState
+from .screen import need_problem, offer_problem
 
 KEPT_STATES = ("accepted", "done")
 
@@ -31,6 +32,8 @@ class Snapshot:
     carrier_hours: dict[int, Decimal] = field(default_factory=dict)
     #: Areas an alert paused: their needs and offers were left out.
     paused: set[int] = field(default_factory=set)
+    #: Rows the run cannot plan, and why (``screen.left_out``): named, not planned.
+    left_out: list[dict] = field(default_factory=list)
 
 
 def _kept(collective, field_name: str, value: str = "quantity") -> dict[int, Decimal]:
@@ -91,9 +94,13 @@ def snapshot(collective) -> Snapshot:
     doc = snap.problem
     doc["resources"] = [_resource(r) for r in resources if not r.carries]
     places = {}
+    now = timezone.now()
     for need in needs:
         left = whole(need.quantity - kept_need.get(need.pk, 0), need.resource.step, up=True)
         if left > 0 and not need.resource.carries:
+            if refused := need_problem(need, now):
+                snap.left_out.append(refused)
+                continue
             places[need.area_id] = need.area
             snap.needs[f"n{need.pk}"] = need
             doc["needs"].append({"id": f"n{need.pk}", "resource": need.resource.key,
@@ -105,13 +112,18 @@ def snapshot(collective) -> Snapshot:
         carries = any(r.carries for r in offer.resources.all())
         if carries:
             left = offer.quantity - kept_hours.get(offer.pk, 0)
-            if left > 0:
+            if left > 0 and (refused := offer_problem(offer)):
+                snap.left_out.append(refused)
+            elif left > 0:
                 snap.carriers.append(offer)
                 snap.carrier_hours[offer.pk] = left
             continue
         left = whole(offer.quantity - kept_offer.get(offer.pk, 0), kinds[0].step if kinds else None,
                      up=False)
         if left <= 0 or not keys:
+            continue
+        if refused := offer_problem(offer):
+            snap.left_out.append(refused)
             continue
         places[offer.area_id] = offer.area
         snap.offers[f"o{offer.pk}"] = offer

@@ -120,7 +120,7 @@ def parameters(collective, paused: set[int]) -> dict:
     radius = collective.default_radius_km
     names = sorted(collective.areas.filter(pk__in=paused).values_list("name", flat=True))
     waiting = collective.needs.open().filter(area_id__in=paused).count()
-    return {"retention_days": collective.retention_days,
+    return {"retention_days": collective.retention_days, "horizon_days": collective.horizon_days,
             "default_radius_km": None if radius is None else float(radius),
             "basic_resources": basic, "paused_areas": names,
             "paused_needs": waiting}, decisions_in_force(collective)

@@ -95,9 +95,14 @@ def store(run: PlanRun, outcome) -> None:
             commit(carrier_offer, hours)
     PlanRun.objects.filter(pk=run.pk).update(
         status=RunStatus.DONE, finished_at=timezone.now(), progress=100, stage="done",
-        summary=outcome.summary, parameters=outcome.parameters, decisions=outcome.decisions)
+        summary=outcome.summary, parameters=outcome.parameters, decisions=outcome.decisions,
+        left_out=outcome.snap.left_out)
     record(run.collective, "plan.done", actor=None,
-           data={"run": run.pk, "tasks": len(outcome.tasks), "decisions": outcome.decisions})
+           data={"run": run.pk, "tasks": len(outcome.tasks), "decisions": outcome.decisions,
+                 "left_out": len(outcome.snap.left_out)})
+    from sinfronteras.notify.hooks import tasks_proposed
+
+    tasks_proposed(Task.objects.filter(run=run, state=TaskState.PROPOSED).values_list("carrier_id", flat=True))
 
 
 def _check_unchanged(outcome) -> None:

@@ -47,5 +47,9 @@ def do_post_message(member, task, text: str) -> TaskMessage:
         raise TaskRefused(_("This task has too many messages already."))
     from .sealing import seal
 
-    return TaskMessage.objects.create(task=task, author=member, role=role,
-                                      ciphertext=seal(text[:MESSAGE_MAX]))
+    message = TaskMessage.objects.create(task=task, author=member, role=role,
+                                         ciphertext=seal(text[:MESSAGE_MAX]))
+    from sinfronteras.notify.hooks import message_posted
+
+    message_posted(task, member)
+    return message

@@ -18,7 +18,7 @@ from sinfronteras.sharing.services import access_need, access_offer
 from sinfronteras.web.confirm import ask, confirmed
 from sinfronteras.web.formats import amount
 
-from . import alerts, handover, lifecycle, report, runs, task_messages
+from . import alerts, handover, lifecycle, report, runs, screen, task_messages
 from .addresses import (AddressForm, PickupForm, do_delete_address, do_delete_pickup,
                         do_seal_address, do_seal_pickup, readable_address, readable_pickup)
 from .models import LIVE_STATES, AreaAlert, TaskState
@@ -54,6 +54,8 @@ def plan_page(request):
         "shortages": report.shortage_sentences(shown.summary) if shown else [],
         "decisions": report.decisions_of(shown) if shown else [],
         "trips": report.trips(shown) if shown else None,
+        "left_out": [dict(row, words=screen.REASONS.get(row["reason"], row["reason"]))
+                     for row in shown.left_out] if shown else [],
         "coordinator": member.is_coordinator,
     }
     if shown and member.is_coordinator:

@@ -7,12 +7,14 @@ written once and an error reads the same everywhere.
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area
 
+from . import bounds
 from .models import Need, Offer, Resource, Slot, Weekday
 
 #: Rows of days and hours on a need or offer form (more can be added after saving).
@@ -117,10 +119,18 @@ class CollectiveChoicesMixin:
             self.initial.setdefault("area", member.area_id)
 
     def clean_date_not_past(self, name):
-        value = self.cleaned_data.get(name)
-        if value and value < timezone.localdate():
-            raise forms.ValidationError(_("This date has passed: pick today or a later day."))
-        return value
+        """From today to the collective's horizon (``bounds.check_coming_date``)."""
+        return bounds.check_coming_date(self.cleaned_data.get(name), self.member.collective)
+
+
+class BoundedChoiceField(forms.ModelChoiceField):
+    """A choice by id that refuses an impossible id (a huge number) before asking the database."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not isinstance(value, Model) \
+                and not bounds.id_in_range(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
 
 
 class ResourceChoiceField(forms.ModelChoiceField):
@@ -141,6 +151,7 @@ class NeedForm(SlotsMixin, CollectiveChoicesMixin, forms.ModelForm):
     class Meta:
         model = Need
         fields = ["resource", "quantity", "area", "urgent", "needed_by"]
+        field_classes = {"resource": BoundedChoiceField, "area": BoundedChoiceField}
         widgets = {"needed_by": forms.DateInput(attrs={"type": "date"})}
         labels = {"needed_by": _("Needed by")}
         help_texts = {"quantity": _("In the unit shown beside what you need (kg, packs, hours…)."),
@@ -170,6 +181,18 @@ class ResourcesField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.unit_label})"
 
+    def _check_values(self, value):
+        values = list(value)
+        if len(values) > bounds.MAX_RESOURCES_PER_OFFER:
+            raise forms.ValidationError(
+                _("Pick at most %(most)s resources for one offer."), code="too_many",
+                params={"most": bounds.MAX_RESOURCES_PER_OFFER})
+        for item in values:
+            if not bounds.id_in_range(item):
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"],
+                                            code="invalid_pk_value", params={"pk": item})
+        return super()._check_values(values)
+
 
 class OfferForm(SlotsMixin, CollectiveChoicesMixin, forms.ModelForm):
     owner_field = "offer"
@@ -189,6 +212,7 @@ class OfferForm(SlotsMixin, CollectiveChoicesMixin, forms.ModelForm):
         model = Offer
         fields = ["resources", "quantity", "area", "radius_km", "weekly", "available_until",
                   "public_place"]
+        field_classes = {"area": BoundedChoiceField}
         widgets = {"available_until": forms.DateInput(attrs={"type": "date"})}
         error_messages = {
             "quantity": {"required": _("Say how much you can give.")},

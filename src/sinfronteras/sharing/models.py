@@ -9,7 +9,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -18,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area, Collective
 
-POSITIVE = [MinValueValidator(Decimal("0.001"))]
+from .bounds import QUANTITY_VALIDATORS, RADIUS_VALIDATORS
+
+POSITIVE = QUANTITY_VALIDATORS  # from a thousandth to a million (``bounds``)
 
 
 class Resource(models.Model):
@@ -188,7 +189,7 @@ class Offer(models.Model):
     area = models.ForeignKey(Area, models.PROTECT, related_name="offers", verbose_name=_("area"))
     radius_km = models.DecimalField(
         _("reach in km"), max_digits=7, decimal_places=2, null=True, blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=RADIUS_VALIDATORS,
         help_text=_("How far from your area you can give. Empty: any distance."),
     )
     available_until = models.DateField(_("available until"), null=True, blank=True)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, models, transaction
 from django.http import Http404
 
+from .bounds import id_in_range
 from .models import Need, NeedStatus, Offer, OfferStatus, Resource
 from .starter import STARTER
 
@@ -22,7 +23,8 @@ def access_need(member, pk, *, write: bool = False) -> Need:
     Writes are the owner's, or a coordinator's. Anything else looks like "not found"
     so that nobody learns what exists.
     """
-    need = Need.objects.select_related("resource", "area").filter(pk=pk).first()
+    need = Need.objects.select_related("resource", "area").filter(pk=pk).first() \
+        if id_in_range(pk) else None
     if need is None or need.collective_id != member.collective_id:
         raise Http404("No such need.")
     if need.posted_by_id != member.pk and not member.is_coordinator:
@@ -31,7 +33,7 @@ def access_need(member, pk, *, write: bool = False) -> Need:
 
 
 def access_offer(member, pk, *, write: bool = False) -> Offer:
-    offer = Offer.objects.select_related("area").filter(pk=pk).first()
+    offer = Offer.objects.select_related("area").filter(pk=pk).first() if id_in_range(pk) else None
     if offer is None or offer.collective_id != member.collective_id:
         raise Http404("No such offer.")
     if offer.posted_by_id != member.pk and not member.is_coordinator:

@@ -2,11 +2,13 @@
 
 The defaults are for a laptop (``make demo``): SQLite in ``var/``, DEBUG off
 unless asked. Production sets ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``HTTPS=1``
-and usually ``DATABASE_URL``; ``manage.py check --deploy`` then passes.
+and usually ``DATABASE_URL``; ``check --deploy --fail-level WARNING`` then passes, and
+``sinfronteras serve`` (gunicorn, WhiteNoise) runs that check before it serves.
 """
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -21,6 +23,8 @@ _CHECKOUT = (REPO_DIR / "pyproject.toml").is_file()
 DATA_DIR = Path(env_str("DATA_DIR", str((REPO_DIR if _CHECKOUT else Path.cwd()) / "var")))
 
 DEBUG = env_bool("DEBUG", False)
+#: Production: behind a TLS proxy (secure cookies, HSTS, collected static files).
+HTTPS = env_bool("HTTPS", False)
 _INSECURE_KEY = "insecure-development-key-only-for-make-demo-and-tests"
 SECRET_KEY = env_str("SECRET_KEY", _INSECURE_KEY)
 if not SECRET_KEY:
@@ -40,6 +44,8 @@ INSTALLED_APPS = [
     "sinfronteras.assembly",
     "sinfronteras.plans",
     "sinfronteras.organizing",
+    "sinfronteras.sms",
+    "sinfronteras.notify",
     "sinfronteras.web",
     "sinfronteras.demo",
     # Form widgets drawn from templates, so web/templates/django/forms overrides them
@@ -57,6 +63,10 @@ MIDDLEWARE = [
     "sinfronteras.web.middleware.forget_the_client",
     "django.middleware.security.SecurityMiddleware",
     "sinfronteras.web.middleware.security_headers",
+    # Static files, before anything slower: compressed copies, hashed names cached for a year.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed; Django's GZip adds random-length padding against BREACH (Django 4.2+).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,10 +106,20 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": env_database("DATABASE_URL", str(DATA_DIR / "sinfronteras.sqlite3"))}
+#: How long a SQLite writer waits for another to finish before giving up (seconds).
+SQLITE_BUSY_SECONDS = env_int("SQLITE_BUSY_SECONDS", 30, minimum=1)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;"
-    )
+    # Many writers at once on one file: WAL lets readers go on while one writes; every
+    # transaction takes the write lock when it starts (IMMEDIATE), so a second writer
+    # waits its turn (the busy timeout) instead of failing with "database is locked"
+    # when it would upgrade a read lock; what is deleted or overwritten (a ballot's old
+    # place, a destroyed address) is zeroed in the file (secure_delete).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                        "PRAGMA secure_delete=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_SECONDS,
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.Member"
@@ -163,7 +183,27 @@ TIME_ZONE = env_str("TIME_ZONE", "America/Los_Angeles")
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
+# In production (HTTPS=1) `sinfronteras serve` collects static files into STATIC_ROOT with
+# hashed names and compressed copies; WhiteNoise serves them with a year's cache. Elsewhere
+# (laptop, tests) they are served straight from the apps, uncollected.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage" if HTTPS
+        else "django.contrib.staticfiles.storage.StaticFilesStorage")},
+}
+WHITENOISE_USE_FINDERS = not HTTPS
+if not HTTPS:  # uncollected on a laptop: WhiteNoise finds the files in the apps instead
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+WHITENOISE_MAX_AGE = 0 if DEBUG else 3600  # files without a hashed name; hashed ones: a year
+WHITENOISE_ALLOW_ALL_ORIGINS = False  # our pages only: no other site needs our files
+
+# `sinfronteras serve` (gunicorn): where it listens (loopback: a TLS proxy stands in front),
+# worker processes and threads per process.
+WEB_BIND = env_str("WEB_BIND", "127.0.0.1:8000")
+WEB_WORKERS = env_int("WEB_WORKERS", 2, minimum=1)
+WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
 
 SESSION_COOKIE_AGE = env_int("SESSION_DAYS", 14, minimum=1) * 24 * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -176,7 +216,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-HTTPS = env_bool("HTTPS", False)
 if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -199,6 +238,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # At DEBUG it writes each request's URL: a push subscription's endpoint is a secret.
+        "urllib3": {"level": "WARNING"},
     },
 }
 ADMINS: list = []
@@ -229,8 +270,76 @@ PLAN_RUN_QUEUE_MINUTES = env_int("PLAN_RUN_QUEUE_MINUTES", 30, minimum=1)
 # Sealed addresses: Fernet keys from SEAL_KEYS (comma-separated, newest first) or a
 # key file (one key a line, newest first). Never in the database.
 SEAL_KEYS = env_list("SEAL_KEYS", [])
-SEAL_KEY_FILE = env_str("SEAL_KEY_FILE", str(DATA_DIR / "seal.keys"))
-if HTTPS and not SEAL_KEYS and not Path(SEAL_KEY_FILE).exists():
-    raise ImproperlyConfigured("Set SEAL_KEYS or SEAL_KEY_FILE: addresses are sealed with them.")
+# In production the key file is not beside the database: a copy of DATA_DIR (a backup, a
+# stolen disk image) must not carry the key that opens the addresses in it.
+SEAL_KEY_FILE = env_str("SEAL_KEY_FILE",
+                        "/etc/sinfronteras/seal.keys" if HTTPS else str(DATA_DIR / "seal.keys"))
+if HTTPS and not SEAL_KEYS:
+    if not Path(SEAL_KEY_FILE).exists():
+        raise ImproperlyConfigured("Set SEAL_KEYS or SEAL_KEY_FILE: addresses are sealed with them.")
+    if Path(SEAL_KEY_FILE).resolve().is_relative_to(DATA_DIR.resolve()):
+        raise ImproperlyConfigured(
+            f"SEAL_KEY_FILE={SEAL_KEY_FILE} is inside DATA_DIR={DATA_DIR}: keep the sealing keys "
+            "out of the folder with the database, e.g. /etc/sinfronteras/seal.keys.")
+# `sinfronteras backup` encrypts to these age public keys (age1...), else to a passphrase
+# (from a file, or the variable); `restore` opens with the identity file or the passphrase.
+BACKUP_RECIPIENTS = env_list("BACKUP_RECIPIENTS", [])
+BACKUP_PASSPHRASE_FILE = env_str("BACKUP_PASSPHRASE_FILE", "")
+BACKUP_PASSPHRASE = env_str("BACKUP_PASSPHRASE", "")
+BACKUP_IDENTITY_FILE = env_str("BACKUP_IDENTITY_FILE", "")
 #: How long a task's window lasts when the need gives no date.
 TASK_WINDOW_DAYS = env_int("TASK_WINDOW_DAYS", 3, minimum=1)
+
+# SMS through a gateway the collective runs: an Android phone with SMS Gateway for Android
+# (README, "SMS"). Off while SMS_GATEWAY_URL is empty. The URL is where a message is
+# POSTed: http://<phone>:8080/message (the app's local server) or
+# https://<private server>/3rdparty/v1/messages.
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_USER = env_str("SMS_GATEWAY_USER", "")
+SMS_GATEWAY_PASSWORD = env_str("SMS_GATEWAY_PASSWORD", "")
+#: The app's webhook signing key (Settings, Webhooks, Signing Key): inbound SMS are checked.
+SMS_WEBHOOK_KEY = env_str("SMS_WEBHOOK_KEY", "")
+#: A webhook signed longer ago than this (or this far ahead) is refused as stale.
+SMS_WEBHOOK_MAX_AGE = env_int("SMS_WEBHOOK_MAX_AGE", 300, minimum=10)
+if SMS_GATEWAY_URL:
+    if not SMS_GATEWAY_URL.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"SMS_GATEWAY_URL={SMS_GATEWAY_URL!r} is not a web address: "
+                                   "use e.g. http://192.168.1.10:8080/message.")
+    if not SMS_GATEWAY_USER or not SMS_GATEWAY_PASSWORD:
+        raise ImproperlyConfigured("SMS_GATEWAY_URL needs SMS_GATEWAY_USER and SMS_GATEWAY_PASSWORD "
+                                   "(the app's Local Server or Cloud Server credentials).")
+    if len(SMS_WEBHOOK_KEY) < 8:
+        raise ImproperlyConfigured("SMS_GATEWAY_URL needs SMS_WEBHOOK_KEY: the app's webhook "
+                                   "signing key (Settings, Webhooks), at least 8 characters.")
+#: The number members text (the gateway phone's own), shown on the SMS page.
+SMS_NUMBER_TO_TEXT = env_str("SMS_NUMBER_TO_TEXT", "")
+#: The country code of numbers written without one (1: the United States and Canada).
+SMS_COUNTRY_CODE = env_str("SMS_COUNTRY_CODE", "1")
+if not (SMS_COUNTRY_CODE.isdigit() and 1 <= len(SMS_COUNTRY_CODE) <= 3):
+    raise ImproperlyConfigured(f"SMS_COUNTRY_CODE={SMS_COUNTRY_CODE!r} is not a country code: "
+                               "use 1 to 3 digits, e.g. 1 or 52.")
+# Members' numbers are recognized by a keyed hash (HMAC-SHA256): the key comes from
+# SMS_HASH_KEY or a key file, never the database. Changing it: `sinfronteras rehashsms`.
+SMS_HASH_KEY = env_str("SMS_HASH_KEY", "")
+SMS_HASH_KEY_FILE = env_str("SMS_HASH_KEY_FILE", str(DATA_DIR / "sms-hash.key"))
+if SMS_HASH_KEY and len(SMS_HASH_KEY) < 16:
+    raise ImproperlyConfigured("SMS_HASH_KEY is too short: use at least 16 random characters.")
+if HTTPS and SMS_GATEWAY_URL and not SMS_HASH_KEY and not Path(SMS_HASH_KEY_FILE).exists():
+    raise ImproperlyConfigured("Set SMS_HASH_KEY or SMS_HASH_KEY_FILE: members' numbers are "
+                               "recognized with it.")
+#: Notifications by SMS a member gets a day at most (the rest wait for the site).
+SMS_NOTES_PER_DAY = env_int("SMS_NOTES_PER_DAY", 10, minimum=0)
+#: Replies to a member's texts a day at most (a guard against auto-responder loops).
+SMS_REPLIES_PER_DAY = env_int("SMS_REPLIES_PER_DAY", 40, minimum=1)
+# Web Push notifications (the notify app). VAPID keys: VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY
+# (from `sinfronteras newvapidkeys`), or a PEM key file, made on first use on a laptop (not
+# behind HTTPS: there push stays off until the operator makes keys).
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", "")
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY", "")
+VAPID_KEY_FILE = env_str("VAPID_KEY_FILE", str(DATA_DIR / "vapid.pem"))
+#: How a push service may reach the operator: "mailto:someone@example.org" or "https://site".
+_SITE_HOST = SITE_URL.split("://", 1)[-1].split("/", 1)[0]
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", SITE_URL if SITE_URL.startswith("https://") and ":" not in _SITE_HOST
+                        else "mailto:push@localhost")
+if not (VAPID_SUBJECT.startswith("mailto:") or VAPID_SUBJECT.startswith("https://")):
+    raise ImproperlyConfigured("VAPID_SUBJECT must start with mailto: or https://.")

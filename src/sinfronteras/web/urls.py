@@ -35,8 +35,10 @@ urlpatterns = [
     path("decisions/", include("sinfronteras.assembly.urls")),
     path("organize/", include("sinfronteras.organizing.urls")),
     path("", include("sinfronteras.plans.urls")),
+    path("", include("sinfronteras.sms.urls")),
     path("audit/", audit_views.audit_log, name="audit"),
     path("api/", api.urls),
+    path("", include("sinfronteras.notify.urls")),
 ]
 
 # JSON under /api/; elsewhere the pages in the site's layout (sinfronteras.web.errors).

@@ -26,5 +26,10 @@ class Command(BaseCommand):
 
             run = execute_run(do_request_run(result.collective, enqueue=False).pk)
             self.stdout.write(f"Made the plan (run #{run.pk}: {run.status}).")
+        from sinfronteras.notify.push import public_key
+
+        if public_key():  # made on first use on a laptop (var/vapid.pem)
+            self.stdout.write("Push notifications are on: turn them on for a browser on the "
+                              "account page (the worker sends them).")
         self.stdout.write(f"Log in as ana (coordinator) or luz (member), password {PASSWORD}; "
                           "ana's second factor: `sinfronteras democode ana`.")

@@ -13,11 +13,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from sinfronteras.members.forms import username_validator
-from sinfronteras.members.models import Area, Member
+from sinfronteras.members.models import Area, Collective, Member
 from sinfronteras.members.services import do_create_collective
 from sinfronteras.sharing.services import do_seed_catalogue
 
 AREA = re.compile(r"^(?P<name>[^:]+):\s*(?P<lat>-?\d+(\.\d+)?)\s*,\s*(?P<lon>-?\d+(\.\d+)?)$")
+
+
+NAME_MAX = Collective._meta.get_field("name").max_length
+AREA_NAME_MAX = Area._meta.get_field("name").max_length
+DISPLAY_NAME_MAX = Member._meta.get_field("display_name").max_length
 
 
 def fail(message: str) -> CommandError:
@@ -31,7 +36,10 @@ def parse_area(text: str) -> tuple[str, float, float]:
     lat, lon = float(match["lat"]), float(match["lon"])
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise fail(f"--area {text!r}: latitude must be within -90..90 and longitude within -180..180.")
-    return match["name"].strip(), lat, lon
+    name = match["name"].strip()
+    if len(name) > AREA_NAME_MAX:
+        raise fail(f"--area {text[:40]!r}...: an area's name has at most {AREA_NAME_MAX} characters.")
+    return name, lat, lon
 
 
 class Command(BaseCommand):
@@ -55,6 +63,10 @@ class Command(BaseCommand):
         name = name.strip()
         if not name:
             raise fail("The collective's name is empty: give it a name.")
+        if len(name) > NAME_MAX:
+            raise fail(f"The collective's name has {len(name)} characters: shorten it to {NAME_MAX}.")
+        if len(display_name) > DISPLAY_NAME_MAX:
+            raise fail(f"--display-name has at most {DISPLAY_NAME_MAX} characters: shorten it.")
         try:
             username_validator(username)
         except ValidationError:

@@ -1,11 +1,12 @@
-"""sinfronteras rotatekeys: re-seal every address, pickup point and task message with the
-newest key."""
+"""sinfronteras rotatekeys: re-seal every address, pickup point, task message and SMS
+number with the newest key."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from sinfronteras.plans.models import SealedAddress, SealedPickup, TaskMessage
 from sinfronteras.plans.sealing import Unreadable, reseal
+from sinfronteras.sms.models import SmsNumber
 
 
 class Command(BaseCommand):
@@ -16,7 +17,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             sealed_rows = [*SealedAddress.objects.select_for_update(),
                            *SealedPickup.objects.select_for_update(),
-                           *TaskMessage.objects.select_for_update()]
+                           *TaskMessage.objects.select_for_update(),
+                           *SmsNumber.objects.select_for_update()]
             for sealed in sealed_rows:
                 try:
                     sealed.ciphertext = reseal(sealed.ciphertext)
@@ -26,4 +28,5 @@ class Command(BaseCommand):
                                        returncode=2) from None
                 sealed.save(update_fields=["ciphertext"])
                 count += 1
-        self.stdout.write(f"Re-sealed {count} addresses, pickup points and messages with the newest key.")
+        self.stdout.write(f"Re-sealed {count} addresses, pickup points, messages and SMS numbers with the "
+                          "newest key.")

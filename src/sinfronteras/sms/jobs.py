@@ -1,0 +1,68 @@
+"""The worker's SMS jobs. Their arguments hold no number and no clear text: a member's
+id, a notification kind, or a reply sealed with the seal keys."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+#: A job whose gateway is down tries again after 1, 2, 4, 8 minutes, then gives up.
+ATTEMPTS = 5
+
+
+def _again(job, attempt: int, *args) -> str:
+    """Queue the job again with backoff (where the backend can wait); what happened."""
+    from django_tasks import task_backends
+
+    if attempt + 1 >= ATTEMPTS or not getattr(task_backends[job.backend], "supports_defer", False):
+        logger.warning("sms: the gateway did not take an SMS; given up")
+        return "failed"
+    job.using(run_after=timezone.now() + timedelta(minutes=2 ** attempt)).enqueue(*args, attempt + 1)
+    logger.warning("sms: the gateway did not take an SMS; trying again later")
+    return "retry"
+
+
+@task()
+def deliver_reply(member_id: int, sealed_text: str, attempt: int = 0) -> str:
+    """Send the reply to a member's SMS."""
+    from sinfronteras.members.models import Member
+    from sinfronteras.plans.sealing import Unreadable, unseal
+
+    from .gateway import GatewayError
+    from .models import SmsKind
+    from .outbox import send_to_member
+
+    member = Member.objects.filter(pk=member_id, is_active=True).first()
+    if member is None:
+        return "gone"
+    try:
+        text = unseal(sealed_text.encode())
+    except Unreadable:
+        return "unreadable"
+    try:
+        return "sent" if send_to_member(member, text, SmsKind.REPLY) else "skipped"
+    except GatewayError:
+        return _again(deliver_reply, attempt, member_id, sealed_text)
+
+
+@task()
+def send_sms_notification(member_id: int, kind: str, attempt: int = 0) -> str:
+    """Send one notification of ``kind`` to a member who chose SMS, within the day's limit."""
+    from sinfronteras.members.models import Member
+
+    from .channel import SmsChannel, note_of
+    from .gateway import GatewayError
+
+    member = Member.objects.filter(pk=member_id, is_active=True).first()
+    channel = SmsChannel()
+    if member is None or not channel.wants(member, kind):
+        return "skipped"
+    try:
+        return "sent" if channel.deliver(member, note_of(kind)) else "skipped"
+    except GatewayError:
+        return _again(send_sms_notification, attempt, member_id, kind)

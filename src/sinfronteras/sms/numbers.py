@@ -1,0 +1,139 @@
+"""Members' numbers: written any way, kept in one form, sealed, recognised by a keyed hash.
+
+The keyed hash (HMAC-SHA256) lets an inbound SMS find its member without the number
+ever being stored in clear; without the key (SMS_HASH_KEY or its file, never in the
+database) the hashes of every possible number cannot be tried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from sinfronteras.plans.sealing import Unreadable, seal, unseal
+
+from .models import SmsNumber
+
+
+class BadNumber(ValueError):
+    """Not a number an SMS can go to; the message says how to write it."""
+
+
+def normalize(text: str, country_code: str | None = None) -> str:
+    """The E.164 form (``+`` and up to 15 digits) of a number written any usual way.
+
+    Without ``+`` or ``00`` the country code of the setting is put in front (a leading
+    trunk ``0`` dropped); US/Canada numbers may be written with or without the 1.
+
+    >>> normalize("(213) 555-0123", "1")
+    '+12135550123'
+    >>> normalize("1 213 555 0123", "1")
+    '+12135550123'
+    >>> normalize("+52 55 1234 5678", "1")
+    '+525512345678'
+    >>> normalize("0044 20 7946 0958", "1")
+    '+442079460958'
+    """
+    code = country_code if country_code is not None else settings.SMS_COUNTRY_CODE
+    raw = text.strip()
+    if re.search(r"[^\d\s()+.\-/]", raw):
+        raise BadNumber(_("Write only digits, spaces and a + in front, e.g. +1 213 555 0123."))
+    digits = re.sub(r"\D", "", raw)
+    if raw.startswith("+"):
+        full = digits
+    elif digits.startswith("00"):
+        full = digits[2:]
+    elif code == "1" and len(digits) == 11 and digits.startswith("1"):
+        full = digits
+    else:
+        full = code + (digits[1:] if digits.startswith("0") and code != "1" else digits)
+    if not 8 <= len(full) <= 15 or full.startswith("0"):
+        raise BadNumber(_("That is not a whole number: write it with its country code, "
+                          "e.g. +1 213 555 0123."))
+    return "+" + full
+
+
+def _hash_key() -> bytes:
+    if settings.SMS_HASH_KEY:
+        return settings.SMS_HASH_KEY.encode()
+    path = Path(settings.SMS_HASH_KEY_FILE)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it first
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(32) + "\n")
+    key = path.read_text().strip()
+    if len(key) < 16:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{path} holds no SMS hash key of at least 16 characters.")
+    return key.encode()
+
+
+def sender_hash(number: str) -> str:
+    """The keyed hash of a number in E.164 form."""
+    return hmac.new(_hash_key(), number.encode(), hashlib.sha256).hexdigest()
+
+
+def member_for_sender(sender: str):
+    """The active member whose number sent an SMS, or ``None``; with a member's power only."""
+    try:
+        number = normalize(sender)
+    except BadNumber:
+        return None
+    row = (SmsNumber.objects.select_related("member__collective", "member__area")
+           .filter(sender_hash=sender_hash(number), member__is_active=True).first())
+    if row is None:
+        return None
+    member = row.member
+    member.coordinator_power = False  # an SMS is no second factor: it acts as a member
+    return member
+
+
+def number_of(member) -> str | None:
+    """The member's number in clear, for the gateway only; ``None`` if none or unreadable."""
+    row = SmsNumber.objects.filter(member=member).first()
+    if row is None:
+        return None
+    try:
+        return unseal(row.ciphertext)
+    except Unreadable:
+        return None
+
+
+@transaction.atomic
+def do_set_number(member, text: str, notify: bool) -> SmsNumber:
+    """Seal the member's number (replacing theirs); ``BadNumber`` says what to fix."""
+    number = normalize(text)
+    digest = sender_hash(number)
+    if SmsNumber.objects.filter(sender_hash=digest).exclude(member=member).exists():
+        raise BadNumber(_("This number cannot be used here. Use another one."))
+    try:
+        with transaction.atomic():
+            row, _created = SmsNumber.objects.update_or_create(
+                member=member, defaults={"ciphertext": seal(number), "sender_hash": digest,
+                                         "ending": number[-2:], "notify": notify})
+    except IntegrityError:  # the same number, at the same instant, by someone else
+        raise BadNumber(_("This number cannot be used here. Use another one.")) from None
+    return row
+
+
+def do_set_notify(member, notify: bool) -> int:
+    return SmsNumber.objects.filter(member=member).update(notify=notify)
+
+
+def do_remove_number(member) -> bool:
+    """The member takes their number back; True if there was one."""
+    return SmsNumber.objects.filter(member=member).delete()[0] > 0

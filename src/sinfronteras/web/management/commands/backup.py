@@ -1,0 +1,40 @@
+"""sinfronteras backup -o FILE: an encrypted backup (age) of the database, without the seal keys."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from sinfronteras.web.backup import BackupError, Key, do_backup, read_secret_file
+
+
+def passphrase(path: str | None) -> str:
+    if path:
+        return read_secret_file(path, "passphrase")
+    if settings.BACKUP_PASSPHRASE_FILE:
+        return read_secret_file(settings.BACKUP_PASSPHRASE_FILE, "passphrase")
+    return settings.BACKUP_PASSPHRASE
+
+
+class Command(BaseCommand):
+    help = ("Write an encrypted backup of the whole database (age format) to FILE. "
+            "Encrypts to --recipient / BACKUP_RECIPIENTS (age public keys), else to the "
+            "passphrase in --passphrase-file / BACKUP_PASSPHRASE_FILE / BACKUP_PASSPHRASE. "
+            "The seal keys are not in it: keep them apart.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("-o", "--output", required=True, help="the backup file to write")
+        parser.add_argument("--recipient", action="append", default=[],
+                            help="an age public key (age1...); may be given several times")
+        parser.add_argument("--passphrase-file", help="a file holding the passphrase")
+
+    def handle(self, *args, output, recipient, passphrase_file, **options):
+        try:
+            recipients = tuple(recipient or settings.BACKUP_RECIPIENTS)
+            key = Key(recipients=recipients,
+                      passphrase="" if recipients else passphrase(passphrase_file))
+            rows = do_backup(output, key)
+        except BackupError as problem:
+            raise CommandError(str(problem), returncode=2) from None
+        self.stdout.write(f"Wrote {output}: {rows} rows, encrypted "
+                          f"{'to ' + str(len(key.recipients)) + ' key(s)' if key.recipients else 'with a passphrase'}.")
