@@ -108,11 +108,18 @@ def test_an_offer_lists_at_most_twenty_resources(api, la):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("path", ["/api/needs/99999999999999999999", "/api/offers/99999999999999",
-                                  "/needs/99999999999999999999/", "/offers/99999999999999/"])
-def test_a_huge_id_in_a_path_is_not_found(client, bob, path):
+@pytest.mark.parametrize("path", ["/needs/99999999999999999999/", "/offers/99999999999999/"])
+def test_a_huge_id_in_a_page_path_is_not_found(client, bob, path):
     client.force_login(bob)
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/needs/99999999999999999999", "/api/offers/99999999999999"])
+def test_a_huge_id_in_an_api_path_is_a_400_naming_it(client, bob, path):
+    # The API names what to fix (tests/api/test_api_errors.py has the shape of the answer).
+    client.force_login(bob)
+    response = client.get(path)
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
 
 
 def test_the_date_words_are_in_spanish_too(client, bob, la):

@@ -44,12 +44,10 @@ def test_the_same_sms_delivered_twice_makes_one_need(carla):
     assert carla.needs.count() == 1
 
 
-def test_amounts_in_whole_steps_where_the_resource_has_a_step(carla, monkeypatch):
+def test_amounts_in_whole_steps_where_the_resource_has_a_step(carla):
     from sinfronteras.sharing.models import Resource
 
-    # Resource.step may come with another issue; until then give diapers one here.
-    monkeypatch.setattr(Resource, "step", property(
-        lambda r: Decimal(2) if r.key == "diapers" else None), raising=False)
+    Resource.objects.filter(collective=carla.collective, key="diapers").update(step=Decimal(2))
     assert reply_to(carla, "DIAPERS 3", "ev-4") == "DIAPERS comes in steps of 2: write 2 or 4."
     assert reply_to(carla, "DIAPERS 1", "ev-5") == "DIAPERS comes in steps of 2: write 2 or 4."
     assert reply_to(carla, "DIAPERS 7", "ev-6") == "DIAPERS comes in steps of 2: write 6 or 8."
