@@ -30,14 +30,23 @@ def test_a_coordinator_adds_winter_coats_and_a_member_offers_them(live_server, p
 
     phone.goto(f"{base}/catalogue/resources/{coats.pk}/")
     phone.get_by_label("unit (Spanish)").fill("abrigos")
+    phone.get_by_label("smallest amount").fill("1")  # whole coats only
     phone.get_by_role("button", name="Save").click()
     assert "Saved" in phone.locator(".messages").inner_text()
+    assert "in steps of 1 coats" in phone.locator(f"#resource-{coats.pk}").inner_text()
 
     log_in(phone, base, "carla")
     phone.goto(f"{base}/")
     phone.locator("select[name=language]").select_option("es")
     phone.locator("form[action='/language/'] button").click()
     phone.goto(f"{base}/offers/new/")
+    phone.get_by_label("Abrigos de invierno (abrigos)").check()
+    phone.get_by_label("cantidad", exact=False).fill("2.5")
+    phone.get_by_role("button", name="Publicar la oferta").click()
+    assert "Escribe un número entero de abrigos." in phone.locator("#error-quantity").inner_text()
+    assert not Offer.objects.exists()
+    assert fits_the_phone(phone)
+    shoot(phone, "offer-half-a-coat-in-spanish")
     phone.get_by_label("Abrigos de invierno (abrigos)").check()
     phone.get_by_label("cantidad", exact=False).fill("5")
     phone.get_by_role("button", name="Publicar la oferta").click()

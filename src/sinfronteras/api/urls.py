@@ -202,6 +202,8 @@ class ResourceOut(Schema):
     unit: str
     unit_es: str
     basic: bool
+    #: The least that can be handed over; quantities of it are whole numbers of steps (null: any).
+    step: Decimal | None = None
 
 
 class NeedIn(Schema):

@@ -156,6 +156,14 @@ def _pantries(collective, areas, food, password, vouched_by, rng, today):
     ])
 
 
+def _whole(quantity: int, resource) -> Decimal:
+    """A whole number of the resource's steps (the mixes above are whole numbers; this keeps
+    them so if a starter step changes)."""
+    from sinfronteras.plans.problem import whole
+
+    return whole(Decimal(quantity), resource.step, up=True)
+
+
 def _needs(collective, people, resources, rng, today):
     rows = []
     for person in people:
@@ -163,7 +171,7 @@ def _needs(collective, people, resources, rng, today):
             if rng.random() < share:
                 rows.append(Need(
                     collective=collective, posted_by=person, resource=resources[key],
-                    quantity=Decimal(rng.randint(low, high)), area=person.area,
+                    quantity=_whole(rng.randint(low, high), resources[key]), area=person.area,
                     urgent=rng.random() < urgent_share,
                     needed_by=today + timedelta(days=rng.randint(1, 14)),
                 ))
@@ -181,7 +189,8 @@ def _offers(collective, givers, resources, rng, today):
             if rng.random() < share:
                 rows.append(Offer(
                     collective=collective, posted_by=giver, area=giver.area,
-                    quantity=Decimal(rng.randint(low, high)), weekly=set(keys) <= WEEKLY,
+                    quantity=_whole(rng.randint(low, high), resources[keys[0]]),
+                    weekly=set(keys) <= WEEKLY,
                     radius_km=Decimal(radius), available_until=today + timedelta(days=21),
                 ))
                 links.append(keys)

@@ -21,6 +21,17 @@ decomposition algorithm, run on all open parts of the network at once:
 Quantities are integers (see :mod:`sinfronteras.planning.solve` for the scale).
 Levels are rounded down (``floor(lam * q_i)``), so every plan is feasible; each
 need is at most one quantity unit below the exact leximin value.
+
+Whole steps. Needs marked ``whole`` are counted in steps of their resource (a
+connected part of the network is all whole or all not: an offer's resources
+share one step). Their groups are tested exactly: every capacity is multiplied
+by the group's denominator ``q(U)``, so the level ``lam`` and each share
+``lam * q_i`` are exact rationals. After each tier, every whole need whose share
+is not a whole step may get one step more (:func:`_round_up`): the needs sorted
+by their rounded-down fraction, lowest first, each takes the step if a flow
+still exists. Those sets form a matroid, so this greedy order gives the
+leximin-largest rounding; it is solved as one min-cost flow whose step arcs
+cost the need's rank. A tight set stays tight (its steps add up to its supply).
 """
 
 from __future__ import annotations
@@ -50,6 +61,8 @@ class Leximin:
         from (-1: none). An offer in a tight set serves only needs of that set.
     rounds : int
         Maximum flows solved.
+    roundings : int
+        Min-cost flows solved to round whole needs to whole steps.
     """
 
     met: np.ndarray
@@ -59,6 +72,7 @@ class Leximin:
     need_cell: np.ndarray
     offer_cell: np.ndarray
     rounds: int
+    roundings: int = 0
 
 
 @dataclass
@@ -76,6 +90,10 @@ class _State:
     need_cell: np.ndarray
     offer_cell: np.ndarray
     rounds: int = 0
+    #: Needs counted in whole steps (None: none is), and those whose exact share is not whole.
+    whole: np.ndarray | None = None
+    rem: np.ndarray | None = None
+    roundings: int = 0
 
 
 def leximin(
@@ -85,8 +103,12 @@ def leximin(
     offer_s: np.ndarray,
     need_tier: np.ndarray,
     progress: Callable[[str], None] | None = None,
+    whole: np.ndarray | None = None,
 ) -> Leximin:
     """Leximin ``met`` per need, tier by tier, on integer quantities.
+
+    ``whole`` marks the needs counted in whole steps: each gets its exact share
+    rounded down or up to a whole step, the leximin-largest such rounding.
 
     Examples
     --------
@@ -96,6 +118,13 @@ def leximin(
     >>> r = leximin(np.array([0, 0]), np.array([0, 1]), np.array([4, 4]), np.array([6]), np.array([1, 1]))
     >>> r.met.tolist(), r.leaf_level.tolist()
     ([3, 3], [0.75])
+
+    Two needs of 2 packs share 3 packs: 1.5 each is no plan; one gets 2, the other 1.
+
+    >>> r = leximin(np.array([0, 0]), np.array([0, 1]), np.array([2, 2]), np.array([3]), np.array([1, 1]),
+    ...             whole=np.array([True, True]))
+    >>> r.met.tolist(), r.leaf_level.tolist()
+    ([2, 1], [0.75])
     """
     st = _State(
         q=np.asarray(need_q, np.int64),
@@ -109,12 +138,17 @@ def leximin(
         need_cell=np.full(len(need_q), -1, np.int64),
         offer_cell=np.full(len(offer_s), -1, np.int64),
     )
+    if whole is not None and np.any(whole):
+        st.whole = np.asarray(whole, bool)
+        st.rem = np.zeros(len(need_q), bool)
     for tier in (1, 2, 3, 4):
         in_tier = need_tier == tier
         if not in_tier.any():
             continue
         st.alive_need |= in_tier
         _plan_tier(st, np.asarray(arc_offer), np.asarray(arc_need), in_tier, tier, progress)
+        if st.whole is not None:
+            _round_up(st, np.asarray(arc_offer), np.asarray(arc_need), in_tier)
         # Needs of this tier now count as fixed; those met with nothing constrain nothing.
         st.alive_need &= st.met > 0
     return Leximin(
@@ -125,6 +159,7 @@ def leximin(
         st.need_cell,
         st.offer_cell,
         st.rounds,
+        st.roundings,
     )
 
 
@@ -189,17 +224,50 @@ def _demands(st: _State, gn, in_tier, num, den) -> np.ndarray:
     return d
 
 
+def _multipliers(st: _State, go, gn, den, n_groups: int) -> np.ndarray | None:
+    """Per group: ``q(U)`` for groups of whole needs tested exactly, else 0 (None: no whole needs)."""
+    if st.whole is None:
+        return None
+    exact = np.zeros(n_groups, bool)
+    w = (gn >= 0) & st.whole
+    exact[gn[w]] = True
+    supply = np.zeros(n_groups)
+    np.add.at(supply, go[go >= 0], st.s[go >= 0].astype(float))
+    exact &= (supply + 1) * np.maximum(den, 1) < 2.0**61  # else floors, as for other needs
+    return np.where(exact, np.maximum(den, 1), 0).astype(np.int64)
+
+
+def _exact_demands(st: _State, gn, in_tier, num, den, mult, d) -> np.ndarray:
+    """Demands of exactly tested groups, times their multiplier: ``m_i q(U)``, ``lam q_i q(U)``."""
+    ex = (gn >= 0) & (mult[np.maximum(gn, 0)] > 0)
+    if not ex.any():
+        return d
+    d = d.copy()
+    f = ex & ~in_tier
+    d[f] = st.met[f] * mult[gn[f]]
+    u = ex & in_tier
+    g = gn[u]
+    d[u] = np.where(num[g] >= den[g], st.q[u] * den[g], st.q[u] * num[g])
+    return d
+
+
 def _round(st: _State, ao, an, go, gn, in_tier, tier: int):
     n_o, n_n = len(st.s), len(st.q)
     n_groups = n_o + n_n
     num, den = _levels(st, go, gn, in_tier, n_groups)
     d = _demands(st, gn, in_tier, num, den)
+    mult = _multipliers(st, go, gn, den, n_groups)
     offers = np.flatnonzero(go >= 0)
     needs = np.flatnonzero(gn >= 0)
     src, snk = n_o + n_n, n_o + n_n + 1
     tails = np.concatenate([np.full(len(offers), src), ao, needs + n_o])
     heads = np.concatenate([offers, an + n_o, np.full(len(needs), snk)])
-    caps = np.concatenate([st.s[offers], st.s[ao], d[needs]])
+    if mult is None:
+        caps = np.concatenate([st.s[offers], st.s[ao], d[needs]])
+    else:
+        d = _exact_demands(st, gn, in_tier, num, den, mult, d)
+        times = np.maximum(mult, 1)
+        caps = np.concatenate([st.s[offers] * times[go[offers]], st.s[ao] * times[go[ao]], d[needs]])
     r = max_flow(n_o + n_n + 2, tails, heads, caps, src, snk)
     got = r.flows[len(offers) + len(ao) :]
     want_g = np.bincount(gn[needs], weights=d[needs], minlength=n_groups)
@@ -207,7 +275,7 @@ def _round(st: _State, ao, an, go, gn, in_tier, tier: int):
     done = np.zeros(n_groups, bool)
     done[gn[needs]] = True
     done &= got_g >= want_g  # saturated groups are leaves
-    _record_leaves(st, go, gn, in_tier, tier, done, num, den, d)
+    _record_leaves(st, go, gn, in_tier, tier, done, num, den, d, mult)
     # Split the others: unreachable needs and offers become a new group.
     split = ~done
     reach_o, reach_n = r.source_side[:n_o], r.source_side[n_o : n_o + n_n]
@@ -233,7 +301,7 @@ def _relabel(go, gn):
     return both[: len(go)], both[len(go) :]
 
 
-def _record_leaves(st: _State, go, gn, in_tier, tier, done, num, den, d) -> None:
+def _record_leaves(st: _State, go, gn, in_tier, tier, done, num, den, d, mult=None) -> None:
     leaf_groups = np.flatnonzero(done)
     if not len(leaf_groups):
         return
@@ -245,7 +313,13 @@ def _record_leaves(st: _State, go, gn, in_tier, tier, done, num, den, d) -> None
     st.leaf_level.extend(level.tolist())
     need_in = (gn >= 0) & done[np.maximum(gn, 0)]
     u = need_in & in_tier
-    st.met[u] = d[u]
+    if mult is None:
+        st.met[u] = d[u]
+    else:  # exact shares: whole steps below, and whether a part of a step is left over
+        m = mult[gn[u]]
+        exact = m > 0
+        st.met[u] = np.where(exact, d[u] // np.maximum(m, 1), d[u])
+        st.rem[u] = st.whole[u] & np.where(exact, d[u] % np.maximum(m, 1) != 0, st.met[u] < st.q[u])
     st.leaf[u] = ids[gn[u]]
     tight = np.zeros(len(done), bool)
     tight[leaf_groups[num[leaf_groups] < den[leaf_groups]]] = True
@@ -256,3 +330,50 @@ def _record_leaves(st: _State, go, gn, in_tier, tier, done, num, den, d) -> None
     off_out = (go >= 0) & tight[np.maximum(go, 0)]
     st.alive_offer[off_out] = False
     st.offer_cell[off_out] = ids[go[off_out]]
+
+
+def _round_up(st: _State, arc_offer, arc_need, in_tier) -> None:
+    """Give whole needs of this tier whose share is not whole a step more, leximin-largest first.
+
+    The needs that can all get their step more (each of the others at its step
+    below) are the independent sets of a matroid on the tight sets' flow
+    network. The greedy order (rounded-down fraction lowest first, then the
+    fraction rounded up highest first, then input order) gives the
+    leximin-largest rounding; the greedy basis is the maximum-weight one for
+    weights decreasing along that order, found by one min-cost flow.
+    """
+    from fractions import Fraction
+
+    from .flows import min_cost_flow
+
+    cand = np.flatnonzero(in_tier & st.rem)
+    st.rem[:] = False
+    if not len(cand):
+        return
+    st.roundings += 1
+    in_cell = np.zeros(len(st.leaf_level), bool)
+    in_cell[st.need_cell[cand]] = True
+    offers = np.flatnonzero((st.offer_cell >= 0) & in_cell[np.maximum(st.offer_cell, 0)])
+    needs = np.flatnonzero((st.need_cell >= 0) & in_cell[np.maximum(st.need_cell, 0)])
+    cell_o = st.offer_cell[arc_offer]
+    keep = (cell_o >= 0) & (cell_o == st.need_cell[arc_need]) & in_cell[np.maximum(cell_o, 0)]
+    ao, an = arc_offer[keep], arc_need[keep]
+    lo = np.full(len(st.s), -1, np.int64)
+    lo[offers] = np.arange(len(offers))
+    ln = np.full(len(st.q), -1, np.int64)
+    ln[needs] = len(offers) + np.arange(len(needs))
+    sink = len(offers) + len(needs)
+    met, q = st.met.tolist(), st.q.tolist()
+    order = sorted(cand.tolist(), key=lambda i: (Fraction(met[i], q[i]), -Fraction(met[i] + 1, q[i]), i))
+    ranked = np.array(order, np.int64)
+    weight = len(order) - np.arange(len(order), dtype=np.int64)
+    s, m = st.s[offers], st.met[needs]
+    r = min_cost_flow(
+        sink + 1,
+        np.concatenate([lo[ao], np.arange(len(offers)), ln[ranked]]),
+        np.concatenate([ln[an], np.full(len(offers), sink), np.full(len(ranked), sink)]),
+        np.concatenate([st.s[ao], s, np.ones(len(ranked), np.int64)]),
+        np.concatenate([np.zeros(len(ao) + len(offers), np.int64), -weight]),
+        np.concatenate([s, -m, [int(m.sum()) - int(s.sum())]]),
+    )
+    st.met[ranked] += r.flows[len(ao) + len(offers) :]

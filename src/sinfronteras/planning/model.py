@@ -20,11 +20,17 @@ FORMAT_VERSION = 1
 
 @dataclass(frozen=True)
 class Resource:
-    """What is moved: an id, a unit, and whether it is basic."""
+    """What is moved: an id, a unit, whether it is basic, and its step.
+
+    ``step`` is the smallest amount that can be handed over (1 pack, 0.5 hours,
+    0.1 kg); ``None``: any amount. Quantities of a resource with a step are
+    whole numbers of steps, and so is everything the plan gives of it.
+    """
 
     id: str
     unit: str
     basic: bool = False
+    step: float | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,8 @@ class Arrays:
     offer_radius: np.ndarray
     offer_resource_ptr: np.ndarray
     offer_resource: np.ndarray
+    need_step: np.ndarray
+    offer_step: np.ndarray
 
 
 def tier_of(basic: bool, urgent: bool) -> int:
@@ -130,7 +138,7 @@ class Problem:
             offers.append(d)
         return {
             "version": FORMAT_VERSION,
-            "resources": [{"id": r.id, "unit": r.unit, "basic": r.basic} for r in self.resources],
+            "resources": [_resource_json(r) for r in self.resources],
             "places": [{"id": p.id, "lat": p.lat, "lon": p.lon} for p in self.places],
             "needs": [
                 {"id": n.id, "resource": n.resource, "quantity": n.quantity, "place": n.place, "urgent": n.urgent}
@@ -149,6 +157,13 @@ class Problem:
         return _compile(self)
 
 
+def _resource_json(r: Resource) -> dict:
+    d = {"id": r.id, "unit": r.unit, "basic": r.basic}
+    if r.step is not None:
+        d["step"] = r.step
+    return d
+
+
 def _compile(p: Problem) -> Arrays:
     res_index = {r.id: k for k, r in enumerate(p.resources)}
     place_index = {pl.id: k for k, pl in enumerate(p.places)}
@@ -161,6 +176,9 @@ def _compile(p: Problem) -> Arrays:
     ptr = np.zeros(len(p.offers) + 1, np.int64)
     np.cumsum(lens, out=ptr[1:])
     inf = math.inf
+    # Step of every need's and every offer's resource (0: none); an offer's resources share one.
+    step = np.array([r.step or 0.0 for r in p.resources], float)
+    first = np.array([res_index[o.resources[0]] for o in p.offers], np.int64)
     return Arrays(
         lat=np.fromiter((pl.lat for pl in p.places), float, len(p.places)),
         lon=np.fromiter((pl.lon for pl in p.places), float, len(p.places)),
@@ -177,4 +195,6 @@ def _compile(p: Problem) -> Arrays:
         offer_resource=np.fromiter(
             (res_index[r] for o in p.offers for r in o.resources), np.int64, int(ptr[-1])
         ),
+        need_step=step[need_resource] if len(p.needs) else np.zeros(0),
+        offer_step=step[first] if len(p.offers) else np.zeros(0),
     )

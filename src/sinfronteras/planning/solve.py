@@ -7,6 +7,12 @@ units of ``1 / scale`` where ``scale`` is the largest power of ten up to
 most one unit below the exact leximin value (levels are rounded down, so the
 plan is always feasible). Distances are resolved to a metre (see
 :mod:`sinfronteras.planning.distance`).
+
+Whole steps. Needs and offers of a resource with a ``step`` are counted in
+steps instead (their part of the network never meets the rest: an offer's
+resources share one step). Their shares are exact and then rounded to whole
+steps (see :mod:`sinfronteras.planning.leximin`); the least-distance flows are
+integral in steps too, so every allocation of such a resource is whole.
 """
 
 from __future__ import annotations
@@ -30,11 +36,55 @@ QUANTITY_LIMIT = 2**40
 
 @dataclass(frozen=True)
 class Scaled:
-    """Integer quantities of a problem and the scale they were counted at."""
+    """Integer quantities of a problem and the scale they were counted at.
+
+    Needs and offers of a resource with a step (``need_step``, ``offer_step``
+    above 0) are counted in whole steps instead.
+    """
 
     scale: float
     need: np.ndarray
     offer: np.ndarray
+    need_step: np.ndarray | None = None
+    offer_step: np.ndarray | None = None
+
+    @property
+    def whole(self) -> np.ndarray | None:
+        """Which needs are counted in steps (None: no need is)."""
+        return None if self.need_step is None else self.need_step > 0
+
+    def need_amount(self, units: np.ndarray, need: np.ndarray) -> np.ndarray:
+        """Quantities of the input from units counted for ``need`` (indices)."""
+        if self.need_step is None:
+            return units / self.scale
+        step = self.need_step[need]
+        return np.where(step > 0, units * step, units / self.scale)
+
+    def offer_amount(self, units: np.ndarray, offer: np.ndarray) -> np.ndarray:
+        """Quantities of the input from units counted for ``offer`` (indices)."""
+        if self.offer_step is None:
+            return units / self.scale
+        step = self.offer_step[offer]
+        return np.where(step > 0, units * step, units / self.scale)
+
+
+def in_steps(sc: Scaled, a) -> Scaled:
+    """``sc`` with the needs and offers of resources with a step counted in whole steps.
+
+    >>> import numpy as np
+    >>> s = scale_quantities(np.array([2.5, 3.0]), np.array([0.3]))
+    >>> class A: need_quantity, offer_quantity = np.array([2.5, 3.0]), np.array([0.3])
+    >>> A.need_step, A.offer_step = np.array([0.5, 0.0]), np.array([0.1])
+    >>> t = in_steps(s, A)
+    >>> t.need.tolist(), t.offer.tolist(), t.whole.tolist()
+    ([5, 3000000], [3], [True, False])
+    """
+    if not (a.need_step > 0).any() and not (a.offer_step > 0).any():
+        return sc
+    ns, os_ = a.need_step, a.offer_step
+    need = np.where(ns > 0, np.rint(a.need_quantity / np.where(ns > 0, ns, 1)), sc.need).astype(np.int64)
+    offer = np.where(os_ > 0, np.rint(a.offer_quantity / np.where(os_ > 0, os_, 1)), sc.offer).astype(np.int64)
+    return Scaled(sc.scale, need, offer, ns, os_)
 
 
 def scale_quantities(need_q: np.ndarray, offer_q: np.ndarray) -> Scaled:
@@ -82,8 +132,8 @@ def plan(problem: Problem, *, progress: Callable[[str], None] | None = None) -> 
     say("building arcs")
     arcs = build_arcs(a)
     say(f"{len(arcs)} arcs")
-    sc = scale_quantities(a.need_quantity, a.offer_quantity)
-    lex = leximin(arcs.offer, arcs.need, sc.need, sc.offer, a.need_tier, progress)
+    sc = in_steps(scale_quantities(a.need_quantity, a.offer_quantity), a)
+    lex = leximin(arcs.offer, arcs.need, sc.need, sc.offer, a.need_tier, progress, sc.whole)
     say("least distance")
     allowed = lex.offer_cell[arcs.offer] == lex.need_cell[arcs.need]
     flow = least_distance(arcs, lex.met, sc.offer, allowed)
@@ -93,15 +143,16 @@ def plan(problem: Problem, *, progress: Callable[[str], None] | None = None) -> 
 
 def _assemble(problem: Problem, arcs: Arcs, sc: Scaled, lex, flow: np.ndarray) -> Plan:
     a = problem.arrays
+    everyone = np.arange(len(sc.need))
     full = lex.met >= sc.need
     fraction = np.where(full, 1.0, lex.met / sc.need)
-    met = np.where(full, a.need_quantity, lex.met / sc.scale)
+    met = np.where(full, a.need_quantity, sc.need_amount(lex.met, everyone))
     pos = flow > 0
-    qty = flow[pos] / sc.scale
+    qty = sc.offer_amount(flow[pos], arcs.offer[pos])
     km = arcs.km[pos]
     reach = np.zeros(len(met), bool)
     reach[arcs.need] = True
-    short = np.where(full, 0.0, (sc.need - lex.met) / sc.scale)
+    short = np.where(full, 0.0, sc.need_amount(sc.need - lex.met, everyone))
     summary = {
         "tiers": tier_summary(a.need_tier, fraction, full, lex.met),
         "distance_km": _r(float(np.dot(qty, km))),
@@ -109,6 +160,8 @@ def _assemble(problem: Problem, arcs: Arcs, sc: Scaled, lex, flow: np.ndarray) -
         "quantity_resolution": 1.0 / sc.scale,
         "max_flows": lex.rounds,
     }
+    if lex.roundings:
+        summary["roundings"] = lex.roundings
     return Plan(
         problem=problem,
         alloc_offer=arcs.offer[pos],

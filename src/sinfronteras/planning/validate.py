@@ -79,8 +79,34 @@ def _resources(items: list) -> tuple[Resource, ...]:
     out = []
     for k, it in enumerate(items):
         e = _entry("resources", k, it)
-        out.append(Resource(it["id"], _string(e, it, "unit"), _flag(e, it, "basic")))
+        step = _number(e, it, "step", positive=True, required=False)
+        out.append(Resource(it["id"], _string(e, it, "unit"), _flag(e, it, "basic"), step))
     return tuple(out)
+
+
+#: How far from a whole number of steps a quantity may be (float noise, e.g. 0.3 / 0.1).
+STEP_TOLERANCE = 1e-9
+
+
+def whole_steps(quantity: float, step: float) -> bool:
+    """Whether ``quantity`` is a whole number of ``step``.
+
+    >>> whole_steps(0.3, 0.1), whole_steps(2.5, 0.5), whole_steps(1.3, 1.0)
+    (True, True, False)
+    """
+    k = quantity / step
+    return abs(k - round(k)) <= STEP_TOLERANCE * max(1.0, abs(k))
+
+
+#: Most steps one quantity may count (the solvers count in steps).
+MAX_STEPS = 2**40
+
+
+def _multiple(entry: str, qty: float, step: float | None, unit: str) -> None:
+    if step is not None and qty / step > MAX_STEPS:
+        raise ProblemError(entry, f"'quantity' is more than 2^40 steps of {step:g} {unit}: choose a larger step")
+    if step is not None and not whole_steps(qty, step):
+        raise ProblemError(entry, f"'quantity' must be a whole number of steps of {step:g} {unit}, got {qty:g}")
 
 
 def _places(items: list) -> tuple[Place, ...]:
@@ -109,18 +135,19 @@ def _ref(entry: str, value: str, known: dict | set, kind: str) -> str:
     return value
 
 
-def _needs(items: list, units: dict, places: set) -> tuple[Need, ...]:
+def _needs(items: list, units: dict, places: set, steps: dict) -> tuple[Need, ...]:
     out = []
     for k, it in enumerate(items):
         e = _entry("needs", k, it)
         res = _ref(e, _string(e, it, "resource"), units, "resource")
         place = _ref(e, _string(e, it, "place"), places, "place")
         qty = _number(e, it, "quantity", positive=True)
+        _multiple(e, qty, steps[res], units[res])
         out.append(Need(it["id"], res, qty, place, _flag(e, it, "urgent")))
     return tuple(out)
 
 
-def _offers(items: list, units: dict, places: set) -> tuple[Offer, ...]:
+def _offers(items: list, units: dict, places: set, steps: dict) -> tuple[Offer, ...]:
     out = []
     for k, it in enumerate(items):
         e = _entry("offers", k, it)
@@ -136,8 +163,13 @@ def _offers(items: list, units: dict, places: set) -> tuple[Offer, ...]:
         mixed = sorted({units[r] for r in res})
         if len(mixed) > 1:
             raise ProblemError(e, f"an offer's resources must share one unit, got {', '.join(mixed)}")
+        kinds = sorted({steps[r] for r in res}, key=lambda x: -1.0 if x is None else x)
+        if len(kinds) > 1:
+            shown = ", ".join("none" if x is None else f"{x:g}" for x in kinds)
+            raise ProblemError(e, f"an offer's resources must share one step, got {shown}")
         place = _ref(e, _string(e, it, "place"), places, "place")
         qty = _number(e, it, "quantity", positive=True)
+        _multiple(e, qty, steps[res[0]], units[res[0]])
         radius = _number(e, it, "radius_km", required=False)
         out.append(Offer(it["id"], tuple(res), qty, place, radius))
     return tuple(out)
@@ -170,10 +202,11 @@ def parse_problem(doc: Any) -> Problem:
     resources = _resources(items["resources"])
     places = _places(items["places"])
     units = {r.id: r.unit for r in resources}
+    steps = {r.id: r.step for r in resources}
     place_ids = {p.id for p in places}
     return Problem(
         resources=resources,
         places=places,
-        needs=_needs(items["needs"], units, place_ids),
-        offers=_offers(items["offers"], units, place_ids),
+        needs=_needs(items["needs"], units, place_ids, steps),
+        offers=_offers(items["offers"], units, place_ids, steps),
     )

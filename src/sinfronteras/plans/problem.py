@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -47,6 +47,27 @@ def _kept(collective, field_name: str, value: str = "quantity") -> dict[int, Dec
     return {row[field_name]: row["total"] or Decimal(0) for row in rows}
 
 
+def whole(quantity: Decimal, step: Decimal | None, *, up: bool) -> Decimal:
+    """``quantity`` to a whole number of ``step`` (up for what a need still lacks, down for
+    what an offer still holds): amounts left from before the resource had a step, or from
+    older plans, are planned in whole steps too.
+
+    >>> whole(Decimal("1.717"), Decimal(1), up=True), whole(Decimal("1.717"), Decimal(1), up=False)
+    (Decimal('2'), Decimal('1'))
+    >>> whole(Decimal("1.717"), None, up=True)
+    Decimal('1.717')
+    """
+    if not step:
+        return quantity
+    steps = (quantity / step).to_integral_value(ROUND_CEILING if up else ROUND_FLOOR)
+    return steps * step
+
+
+def _one_step(resources: list) -> list:
+    """An offer's resources that share its first one's step (the planner refuses a mix)."""
+    return [r for r in resources if r.step == resources[0].step] if resources else []
+
+
 def snapshot(collective) -> Snapshot:
     from .alerts import alerted_area_ids
 
@@ -67,11 +88,10 @@ def snapshot(collective) -> Snapshot:
     snap = Snapshot(problem={"version": 1, "resources": [], "places": [], "needs": [], "offers": []},
                     paused=paused)
     doc = snap.problem
-    doc["resources"] = [{"id": r.key, "unit": r.unit, "basic": r.basic} for r in resources
-                        if not r.carries]
+    doc["resources"] = [_resource(r) for r in resources if not r.carries]
     places = {}
     for need in needs:
-        left = need.quantity - kept_need.get(need.pk, 0)
+        left = whole(need.quantity - kept_need.get(need.pk, 0), need.resource.step, up=True)
         if left > 0 and not need.resource.carries:
             places[need.area_id] = need.area
             snap.needs[f"n{need.pk}"] = need
@@ -79,7 +99,8 @@ def snapshot(collective) -> Snapshot:
                                  "quantity": float(left), "place": f"a{need.area_id}",
                                  "urgent": need.urgent})
     for offer in offers:
-        keys = [r.key for r in offer.resources.all()]
+        kinds = _one_step(list(offer.resources.all()))
+        keys = [r.key for r in kinds]
         carries = any(r.carries for r in offer.resources.all())
         if carries:
             left = offer.quantity - kept_hours.get(offer.pk, 0)
@@ -87,7 +108,8 @@ def snapshot(collective) -> Snapshot:
                 snap.carriers.append(offer)
                 snap.carrier_hours[offer.pk] = left
             continue
-        left = offer.quantity - kept_offer.get(offer.pk, 0)
+        left = whole(offer.quantity - kept_offer.get(offer.pk, 0), kinds[0].step if kinds else None,
+                     up=False)
         if left <= 0 or not keys:
             continue
         places[offer.area_id] = offer.area
@@ -101,6 +123,13 @@ def snapshot(collective) -> Snapshot:
     doc["places"] = [{"id": f"a{a.pk}", "lat": a.lat, "lon": a.lon}
                      for a in sorted(places.values(), key=lambda a: a.pk)]
     return snap
+
+
+def _resource(r: Resource) -> dict:
+    entry = {"id": r.key, "unit": r.unit, "basic": r.basic}
+    if r.step:
+        entry["step"] = float(r.step)
+    return entry
 
 
 def resource_areas(snap: Snapshot) -> dict[str, dict]:

@@ -14,6 +14,7 @@ from sinfronteras.members.models import Collective
 from sinfronteras.sharing.models import Need, NeedStatus, Offer
 
 from .models import Allocation, NeedOutcome, PlanRun, RunStatus, Task, TaskState
+from .problem import whole
 
 LIVE_UNACCEPTED = (TaskState.OPEN, TaskState.PROPOSED)
 KEPT = (TaskState.ACCEPTED, TaskState.DONE)
@@ -110,7 +111,9 @@ def _check_unchanged(outcome) -> None:
     for key, then in left_then.items():
         if key not in needs or needs[key][1] != NeedStatus.OPEN:
             raise PlanChanged(f"need {key} was withdrawn or deleted while the plan was made")
-        if needs[key][0] - kept.get(int(key[1:]), 0) < then - Decimal("0.0005"):
+        left = whole(needs[key][0] - kept.get(int(key[1:]), 0), outcome.snap.needs[key].resource.step,
+                     up=True)
+        if left < then - Decimal("0.0005"):
             raise PlanChanged(f"need {key} changed while the plan was made")
 
 

@@ -34,10 +34,18 @@ class CollectiveChoicesMixin:
         return value
 
 
+class ResourceField(forms.ModelChoiceField):
+    """One resource, named with its unit (the quantity next to it is counted in it)."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.unit_label})"
+
+
 class NeedForm(CollectiveChoicesMixin, forms.ModelForm):
     class Meta:
         model = Need
         fields = ["resource", "quantity", "area", "urgent", "needed_by"]
+        field_classes = {"resource": ResourceField}
         widgets = {"needed_by": forms.DateInput(attrs={"type": "date"})}
         error_messages = {
             "quantity": {"required": _("Say how much you need.")},
@@ -52,6 +60,13 @@ class NeedForm(CollectiveChoicesMixin, forms.ModelForm):
 
     def clean_needed_by(self):
         return self.clean_date_not_past("needed_by")
+
+    def clean(self):
+        data = super().clean()
+        resource, quantity = data.get("resource"), data.get("quantity")
+        if resource is not None and not resource.whole(quantity):
+            self.add_error("quantity", resource.step_error())
+        return data
 
 
 class ResourcesField(forms.ModelMultipleChoiceField):
@@ -97,7 +112,20 @@ class OfferForm(CollectiveChoicesMixin, forms.ModelForm):
                 _("One offer holds resources of one unit; these mix %(units)s. Make one offer per unit."),
                 params={"units": ", ".join(units)},
             )
+        steps = {r.step.normalize() if r.step else None for r in resources}
+        if len(steps) > 1:
+            raise forms.ValidationError(
+                _("One offer holds resources handed over in the same smallest amount; these "
+                  "differ. Make one offer for each."))
         return resources
+
+    def clean(self):
+        data = super().clean()
+        resources, quantity = data.get("resources"), data.get("quantity")
+        first = next(iter(resources), None) if resources else None
+        if first is not None and not first.whole(quantity):
+            self.add_error("quantity", first.step_error())
+        return data
 
 
 class ResourceForm(forms.ModelForm):
@@ -108,7 +136,7 @@ class ResourceForm(forms.ModelForm):
 
     class Meta:
         model = Resource
-        fields = ["name_en", "name_es", "unit", "unit_es", "carries", "in_person"]
+        fields = ["name_en", "name_es", "unit", "unit_es", "step", "carries", "in_person"]
         help_texts = {
             "unit": _("What one of it is counted in: kg, packs, hours, copies."),
             "unit_es": _("Leave empty when it reads the same in Spanish."),
@@ -119,6 +147,9 @@ class ResourceForm(forms.ModelForm):
             "name_en": {"required": _("Give the resource a name in English.")},
             "name_es": {"required": _("Give the resource a name in Spanish.")},
             "unit": {"required": _("Say what it is counted in, e.g. kg or hours.")},
+            "step": dict.fromkeys(["invalid", "min_value", "max_digits", "max_decimal_places"],
+                                  _("Write the least that can be handed over as a positive number "
+                                    "with at most 3 decimals, e.g. 1 or 0.5; or leave it empty.")),
         }
 
     def __init__(self, *args, collective, **kwargs):
@@ -149,6 +180,19 @@ class ResourceForm(forms.ModelForm):
                       "offers count in %(unit)s: add a new resource instead."),
                     params={"needs": needs, "offers": offers, "unit": self.instance.unit})
         return unit
+
+    def clean_step(self):
+        step = self.cleaned_data.get("step")
+        if self.instance.pk and step and step != self.instance.step:
+            odd = [n.quantity for n in self.instance.needs.open()]
+            odd += [o.quantity for o in self.instance.offers.active()]
+            odd = [q for q in odd if q % step]
+            if odd:
+                raise forms.ValidationError(
+                    _("%(count)s open needs or active offers are not whole numbers of this step: "
+                      "change them first, or pick a step they share."),
+                    params={"count": len(odd)})
+        return step
 
     def clean(self):
         data = super().clean()

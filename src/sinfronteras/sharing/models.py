@@ -38,11 +38,20 @@ class Resource(models.Model):
     #: Given in person (time, a ride, a hand at an action): the giver goes, so a
     #: hand-over between areas needs no carrier.
     in_person = models.BooleanField(_("given in person"), default=False)
+    #: The smallest amount that can be handed over (1 pack, 0.5 hours, 0.1 kg); empty: any
+    #: amount. Needs, offers and every planned amount of it are whole numbers of steps.
+    step = models.DecimalField(
+        _("smallest amount"), max_digits=12, decimal_places=3, null=True, blank=True,
+        validators=POSITIVE,
+        help_text=_("The least that can be handed over: 1 for packs or rides, 0.5 for hours, "
+                    "0.1 for kg. Empty: any amount."))
 
     class Meta:
         ordering = ["-basic", "name_en"]
         constraints = [
             models.UniqueConstraint(fields=["collective", "key"], name="resource_key_unique"),
+            models.CheckConstraint(condition=Q(step__isnull=True) | Q(step__gt=0),
+                                   name="resource_step_positive"),
         ]
 
     @property
@@ -54,6 +63,24 @@ class Resource(models.Model):
         """The unit in the language of the page."""
         spanish = (get_language() or "en").startswith("es")
         return (self.unit_es or self.unit) if spanish else self.unit
+
+    def whole(self, quantity) -> bool:
+        """Whether ``quantity`` is a whole number of this resource's steps (always, without one)."""
+        return not self.step or quantity is None or Decimal(quantity) % self.step == 0
+
+    def step_error(self):
+        """The error for a quantity that is not a whole number of steps, naming the step."""
+        from django.core.exceptions import ValidationError
+        from django.utils.formats import localize
+
+        if self.step == 1:
+            return ValidationError(_("Write a whole number of %(unit)s."), code="step",
+                                   params={"unit": self.unit_label})
+        return ValidationError(
+            _("Write a whole number of steps of %(step)s %(unit)s (the least that can be handed "
+              "over), e.g. %(example)s."), code="step",
+            params={"step": localize(self.step.normalize()), "unit": self.unit_label,
+                    "example": localize((self.step * 3).normalize())})
 
     def __str__(self) -> str:
         return self.name

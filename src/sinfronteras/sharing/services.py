@@ -146,10 +146,10 @@ def do_seed_catalogue(collective, *, actor=None) -> dict[str, Resource]:
     from sinfronteras.audit.models import record
 
     resources = {}
-    for key, en, es, unit, unit_es, basic, carries, in_person in STARTER:
+    for key, en, es, unit, unit_es, basic, carries, in_person, step in STARTER:
         resources[key] = Resource.objects.create(
             collective=collective, key=key, name_en=en, name_es=es, unit=unit, unit_es=unit_es,
-            basic=basic, carries=carries, in_person=in_person)
+            basic=basic, carries=carries, in_person=in_person, step=step)
     record(collective, "catalogue.started", actor=actor,
            data={"resources": len(resources),
                  "basic": ", ".join(k for k, r in resources.items() if r.basic)})
