@@ -82,12 +82,14 @@ class ArcSource:
         offers: np.ndarray | None = None,
         needs: np.ndarray | None = None,
         reach_km=None,
+        regions=None,
     ) -> Iterator[Arcs]:
         """The arcs from ``offers`` to ``needs`` (index arrays; None: all), one region at a time.
 
         ``reach_km(region, offers)``, if given, returns a search distance per
         offer for that region (at most the offer's radius; below 0: skip it);
-        arcs are still only those the offer's own radius allows.
+        arcs are still only those the offer's own radius allows. ``regions``:
+        only those (default: all).
         """
         a = self.a
         offers = np.arange(len(a.offer_quantity)) if offers is None else np.asarray(offers, np.int64)
@@ -98,7 +100,7 @@ class ArcSource:
         if not len(offers):
             return
         oxyz = self.xyz[a.offer_place[offers]]
-        for r in range(self.n_regions):
+        for r in range(self.n_regions) if regions is None else regions:
             rn = self.region_needs[r]
             if want is not None:
                 rn = rn[want[rn]]
