@@ -29,7 +29,7 @@ from .arcs import Arcs
 from .regions import ArcSource, concat, nearest_core
 
 #: Each need's arcs from this many nearest offer places start the core.
-CORE_K = 24
+CORE_K = 8
 
 
 class Core:
