@@ -53,7 +53,11 @@ def child(row: str, mode: str, out: str) -> None:
     kw = {"mode": "full"} if mode == "full" else {"mode": "sparse", "ray": True if mode == "ray" else None}
     r = plan(p, **kw)
     cpu, wall = time.process_time() - t0, time.monotonic() - w0
-    ray_cpu = r.summary.get("sparse_core", {}).get("ray_cpu_s", 0.0)
+    ray_cpu = 0.0
+    if mode == "ray":
+        from sinfronteras.planning import planet
+
+        ray_cpu = planet.LAST_ACTOR_CPU_S  # the actors' CPU, beside the driver's
     sc = in_steps(scale_quantities(a.need_quantity, a.offer_quantity), a)
     k = cost_decimals(a, sc.offer)
     res = r.summary["quantity_resolution"]
