@@ -115,33 +115,40 @@ class Core:
     # The three questions of the leximin stage.
 
     def components(self, alive_offer, alive_need, ao, an):
-        """Component labels (offers, then needs) over all arcs among alive nodes, and the core arcs among them."""
+        """Component labels (offers, then needs) over all arcs among alive nodes, and the core arcs among them.
+
+        Arcs join only an offer and a need of one resource, so each resource is
+        searched apart: an arc between two of the core's components has an end
+        outside the largest component among that resource's nodes.
+        """
         from .leximin import _components
 
         n_o, n_n = len(alive_offer), len(alive_need)
+        a = self.src.a
         while True:
             label = _components(n_o, n_n, ao, an)
             lo, ln = label[:n_o], label[n_o:]
-            alive = np.concatenate([lo[alive_offer], ln[alive_need]])
-            if not len(alive):
-                return label, ao, an
-            giant = int(np.bincount(alive).argmax())
-            out_o = np.flatnonzero(alive_offer & (lo != giant))
-            out_n = np.flatnonzero(alive_need & (ln != giant))
             cross = lambda o, n: lo[o] != ln[n]  # noqa: E731
-            eo, en = [], []
-            if len(out_o):
-                o, n = self.search(self.src.arcs(out_o, np.flatnonzero(alive_need)), cross)
-                eo.append(o), en.append(n)
-            if len(out_n):
-                inside = np.flatnonzero(alive_offer & (lo == giant))
-                o, n = self.search(self.src.arcs(inside, out_n), cross)
-                eo.append(o), en.append(n)
-            eo = np.concatenate(eo) if eo else np.zeros(0, np.int64)
-            en = np.concatenate(en) if en else np.zeros(0, np.int64)
-            if not len(eo):
+            found = []
+            for res in np.unique(a.need_resource[alive_need]):
+                needs = alive_need & (a.need_resource == res)
+                offers = np.zeros(n_o, bool)
+                offers[self.src.pair_offer[a.offer_resource == res]] = True
+                offers &= alive_offer
+                if not offers.any():
+                    continue
+                giant = int(np.bincount(np.concatenate([lo[offers], ln[needs]])).argmax())
+                out_o = np.flatnonzero(offers & (lo != giant))
+                out_n = np.flatnonzero(needs & (ln != giant))
+                if len(out_o):
+                    found.append(self.search(self.src.arcs(out_o, np.flatnonzero(needs)), cross))
+                if len(out_n):
+                    found.append(self.search(self.src.arcs(np.flatnonzero(offers & (lo == giant)), out_n), cross))
+            found = [f for f in found if len(f[0])]
+            if not found:
                 return label, ao, an
-            ao, an = np.concatenate([ao, eo]), np.concatenate([an, en])
+            ao = np.concatenate([ao, *(f[0] for f in found)])
+            an = np.concatenate([an, *(f[1] for f in found)])
 
     def augmenting(self, go, gn, open_group, side_o, side_n):
         """Arcs of the full set from source-side offers to sink-side needs of one open group."""
