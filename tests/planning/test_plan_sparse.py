@@ -220,3 +220,14 @@ def test_a_small_world_food_plan_on_ray_is_the_full_plan(local_ray):
 
     p = Problem.from_json(world_problem(2017, min_pop=300_000, radius_km=1500).doc)
     assert_same(p, plan(p, mode="full"), plan(p, ray=True))
+
+
+def test_independent_components_go_to_ray_tasks_and_plan_the_same(local_ray, monkeypatch):
+    import sinfronteras.planning.distance as distance
+    from sinfronteras.planning import planet
+
+    monkeypatch.setattr(distance, "BATCH_ARCS", 300)  # many small batches of components
+    p = city_problem(1500, seed=12, supply_ratio=0.5)
+    full, on_ray = plan(p, mode="full"), plan(p, mode="sparse", ray=True)
+    assert_same(p, full, on_ray)
+    assert planet.LAST_ACTOR_CPU_S > 0

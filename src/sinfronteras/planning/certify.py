@@ -66,7 +66,7 @@ def priced_distance(core, met, offer_s, offer_cell, need_cell, progress=None):
     while True:
         arcs = _allowed(core.arcs, allowed)
         rounds += 1
-        flow, dist = solve_with_potentials(arcs, met, offer_s, k)
+        flow, dist = solve_with_potentials(arcs, met, offer_s, k, getattr(src, "run_batches", None))
         if progress is not None:
             progress(f"least distance: round {rounds}, {len(arcs)} arcs")
         n_o = len(offer_s)
@@ -142,7 +142,7 @@ def _make_feasible(core, met, offer_s, allowed, needs) -> None:
             raise RuntimeError("the needs' met cannot be delivered over all arcs")  # never: leximin made it
 
 
-def solve_with_potentials(arcs: Arcs, met, offer_s, k: int):
+def solve_with_potentials(arcs: Arcs, met, offer_s, k: int, run_batches=None):
     """Least-cost flow on ``arcs`` and exact potentials ``d`` (offers, then needs; the sink's is 0).
 
     One OR-Tools min-cost flow per batch of connected components (as
@@ -151,6 +151,9 @@ def solve_with_potentials(arcs: Arcs, met, offer_s, k: int):
     sink (nodes it does not reach start a constant above every path), so every
     sink has potential 0 and the batches' potentials make one dual of the
     whole network. An offer in no arc drains everything: its potential is 0.
+    ``run_batches(parts, met, offer_s, k)``, if given, solves the batches
+    (lists of ``(offer, need, km)``) elsewhere (Ray tasks) and returns
+    :func:`solve_batches`' answer.
 
     Examples
     --------
@@ -175,15 +178,22 @@ def solve_with_potentials(arcs: Arcs, met, offer_s, k: int):
     order = np.argsort(comp, kind="stable")
     starts = np.flatnonzero(np.r_[True, comp[order][1:] != comp[order][:-1]])
     bounds = np.r_[starts, len(order)]
-    lo = 0
+    lo, parts = 0, []
     while lo < len(starts):
         hi = max(int(np.searchsorted(bounds, bounds[lo] + BATCH_ARCS, "right")) - 1, lo + 1)
-        part = order[bounds[lo] : bounds[hi]]
-        f, d_o, d_n, offers, needs = _batch(arcs.offer[part], arcs.need[part], arcs.km[part], met, offer_s, k)
+        parts.append(order[bounds[lo] : bounds[hi]])
+        lo = hi
+    work = [(arcs.offer[p], arcs.need[p], arcs.km[p]) for p in parts]
+    answers = (run_batches or solve_batches)(work, met, offer_s, k)
+    for part, (f, d_o, d_n, offers, needs) in zip(parts, answers):
         flow[part] = f
         dist[offers], dist[n_o + needs] = d_o, d_n
-        lo = hi
     return flow, dist
+
+
+def solve_batches(work, met, offer_s, k):
+    """:func:`_batch` on each ``(offer, need, km)`` of ``work``, in order."""
+    return [_batch(ao, an, km, met, offer_s, k) for ao, an, km in work]
 
 
 def _batch(ao, an, km, met, offer_s, k):

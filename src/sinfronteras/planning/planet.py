@@ -4,8 +4,9 @@ Ray is optional (``pip install .[planet]``). :class:`RaySource` stands in for
 an :class:`~sinfronteras.planning.regions.ArcSource`: a few actors each hold
 the problem's arrays (shipped once) and the regions dealt to them; every
 search over all arcs (components, each maximum flow's certificate, the
-rounding's arcs, each pricing round) is one call per actor, so there are few,
-large tasks. The decisions stay on the driver, so the plan is the same as
+rounding's arcs, each pricing round) is one call per actor, and the
+least-distance stage's independent components go out as a few Ray tasks (a
+share of the batches each), so there are few, large tasks. The decisions stay on the driver, so the plan is the same as
 without Ray.
 
 Ray here. With no address, a local Ray is started for the plan and stopped
@@ -72,6 +73,7 @@ class RaySource:
     def __init__(self, src: ArcSource, address=True, say=None) -> None:
         self.local = src
         self.started = self.token = None
+        self.task_cpu = 0.0
         ray = sys.modules.get("ray")
         if ray is None or not ray.is_initialized():
             if address is True:
@@ -109,12 +111,31 @@ class RaySource:
 
         return concat(list(self.arcs(offers, needs, reach_km)))
 
+    def run_batches(self, work, met, offer_s, k):
+        """The least-distance batches (independent components) as a few Ray tasks, in order."""
+        import ray
+
+        from .certify import solve_batches
+
+        if len(work) < 2:
+            return solve_batches(work, met, offer_s, k)
+        n = min(len(self.actors), len(work))
+        task = ray.remote(num_cpus=0)(_timed_batches)
+        met_ref, s_ref = ray.put(met), ray.put(offer_s)
+        groups = [work[i::n] for i in range(n)]
+        done = ray.get([task.remote(g, met_ref, s_ref, k) for g in groups])
+        out = [None] * len(work)
+        for i, (answers, cpu) in enumerate(done):
+            out[i::n] = answers
+            self.task_cpu += cpu
+        return out
+
     def close(self) -> None:
         import ray
 
         global LAST_ACTOR_CPU_S
         try:
-            LAST_ACTOR_CPU_S = float(sum(ray.get([a.cpu.remote() for a in self.actors])))
+            LAST_ACTOR_CPU_S = self.task_cpu + float(sum(ray.get([a.cpu.remote() for a in self.actors])))
             for a in self.actors:
                 ray.kill(a)
         finally:
@@ -123,6 +144,15 @@ class RaySource:
             if self.token:
                 os.remove(self.token)
                 os.rmdir(os.path.dirname(self.token))
+
+
+def _timed_batches(work, met, offer_s, k):
+    """A Ray task: :func:`~sinfronteras.planning.certify.solve_batches` and the CPU seconds it took."""
+    from .certify import solve_batches
+
+    t = time.process_time()
+    answers = solve_batches(work, met, offer_s, k)
+    return answers, time.process_time() - t
 
 
 class _RegionWorker:
