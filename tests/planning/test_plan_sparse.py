@@ -14,7 +14,10 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
 from scipy.optimize import linprog
+from test_plan_properties import problems
+from test_plan_steps import stepped_problems
 
 from sinfronteras.planning import Problem, plan
 from sinfronteras.planning.arcs import build_arcs
@@ -105,6 +108,26 @@ def test_the_sparse_core_plan_meets_every_need_as_the_full_plan_does(kw):
     assert_same(p, full, sparse)
     assert sparse.summary["sparse_core"]["arcs"] < len(build_arcs(p.arrays))
     assert "sparse_core" not in full.summary
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_on_small_random_problems_a_one_offer_core_plans_as_the_full_planner(doc):
+    from sinfronteras.planning.sparse import sparse_plan
+
+    p = Problem.from_json(doc)
+    full, sparse = plan(p, mode="full"), sparse_plan(p, k=1)
+    assert_same(p, full, sparse)
+    assert [r.reason for r in full.need_results] == [r.reason for r in sparse.need_results]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stepped_problems())
+def test_on_small_random_problems_with_steps_a_one_offer_core_plans_as_the_full_planner(doc):
+    from sinfronteras.planning.sparse import sparse_plan
+
+    p = Problem.from_json(doc)
+    assert_same(p, plan(p, mode="full"), sparse_plan(p, k=1))
 
 
 def test_a_tiny_core_still_certifies_to_the_same_plan():
