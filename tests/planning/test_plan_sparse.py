@@ -254,3 +254,21 @@ def test_independent_components_go_to_ray_tasks_and_plan_the_same(local_ray, mon
     full, on_ray = plan(p, mode="full"), plan(p, mode="sparse", ray=True)
     assert_same(p, full, on_ray)
     assert planet.LAST_ACTOR_CPU_S > 0
+
+
+def test_the_command_plans_on_an_existing_cluster_by_its_address(local_ray, tmp_path):
+    import subprocess
+    import sys
+
+    p = city_problem(400, seed=81)
+    src = tmp_path / "p.json"
+    src.write_text(json.dumps(p.to_json()))
+    address = local_ray.get_runtime_context().gcs_address
+    # Another process connects with the cluster's token (RAY_AUTH_* are in the environment).
+    cmd = [sys.executable, "-m", "sinfronteras.cli", "plan", str(src), "-o", str(tmp_path / "r.json"), "--ray", address]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    on_cluster = json.loads((tmp_path / "r.json").read_text())
+    full = plan(p, mode="full").to_json()
+    assert [n["met"] for n in on_cluster["needs"]] == [n["met"] for n in full["needs"]]
+    assert local_ray.is_initialized() and local_ray.cluster_resources()["CPU"] == 2  # the cluster is still up
