@@ -17,7 +17,7 @@ $(RUN_STAMP): pyproject.toml
 	touch $(RUN_STAMP)
 
 $(TEST_STAMP): $(RUN_STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,planet]'
 	touch $(TEST_STAMP)
 
 install: $(TEST_STAMP) catalogues

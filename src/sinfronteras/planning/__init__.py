@@ -22,11 +22,11 @@ from .model import FORMAT_VERSION, Need, Offer, Place, Problem, Resource
 from .result import Allocation, NeedResult, Plan
 
 
-def plan(problem, *, progress=None):
+def plan(problem, *, progress=None, mode="auto", ray=None):
     """The fairest plan for ``problem`` (see :func:`sinfronteras.planning.solve.plan`)."""
     from .solve import plan as _plan
 
-    return _plan(problem, progress=progress)
+    return _plan(problem, progress=progress, mode=mode, ray=ray)
 
 
 def greedy(problem, arcs=None):

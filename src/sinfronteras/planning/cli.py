@@ -1,4 +1,9 @@
-"""``sinfronteras plan PROBLEM.json -o PLAN.json [--compare greedy]``.
+"""``sinfronteras plan PROBLEM.json -o PLAN.json [--compare greedy] [--sparse-core | --full] [--ray [ADDRESS]]``.
+
+``--sparse-core`` plans on a certified core of arcs (the same ``met`` and
+distance without holding every arc; used by itself above a size), ``--full``
+builds every arc, ``--ray`` runs the sparse core's searches on Ray (a local
+Ray, or the cluster at ADDRESS).
 
 Writes plan format v1 and prints, per tier, how many needs there are, how many
 are fully met, how many got nothing, and the lowest fulfilled fraction, then the
@@ -31,6 +36,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("problem", help="problem document (JSON, format v1)")
     p.add_argument("-o", "--output", help="where to write the plan (JSON, format v1); '-' for stdout")
     p.add_argument("--compare", choices=["greedy"], help="also show what one-request-at-a-time matching does")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--sparse-core", dest="mode", action="store_const", const="sparse",
+                     help="plan on a certified sparse core of arcs (default above a size)")
+    how.add_argument("--full", dest="mode", action="store_const", const="full", help="build every arc")
+    p.add_argument("--ray", nargs="?", const=True, default=None, metavar="ADDRESS",
+                   help="run the sparse core's searches on Ray: a local one, or the cluster at ADDRESS")
+    p.set_defaults(mode="auto")
     return p
 
 
@@ -94,7 +106,9 @@ def _run(args) -> int:
     progress = _Progress()
     problem = _load(args.problem)
     progress(f"read {len(problem.needs)} needs and {len(problem.offers)} offers")
-    result = plan(problem, progress=progress)
+    if args.ray and args.mode == "full":
+        raise _UsageError("--ray plans on a sparse core: leave out --full")
+    result = plan(problem, progress=progress, mode=args.mode, ray=args.ray)
     progress("writing the plan")
     text = result.dumps()
     if args.output == "-":

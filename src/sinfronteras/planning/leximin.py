@@ -104,11 +104,18 @@ def leximin(
     need_tier: np.ndarray,
     progress: Callable[[str], None] | None = None,
     whole: np.ndarray | None = None,
+    oracle=None,
 ) -> Leximin:
     """Leximin ``met`` per need, tier by tier, on integer quantities.
 
     ``whole`` marks the needs counted in whole steps: each gets its exact share
     rounded down or up to a whole step, the leximin-largest such rounding.
+
+    ``oracle`` (sparse-core mode, :class:`sinfronteras.planning.core.Core`):
+    the arcs given are a core of all arcs; the oracle gives each tier's
+    components over all arcs, certifies each maximum flow against all arcs
+    (arcs it finds join the core and the flow is solved again) and gives the
+    arcs that rounding to whole steps needs.
 
     Examples
     --------
@@ -146,9 +153,11 @@ def leximin(
         if not in_tier.any():
             continue
         st.alive_need |= in_tier
-        _plan_tier(st, np.asarray(arc_offer), np.asarray(arc_need), in_tier, tier, progress)
+        if oracle is not None:
+            arc_offer, arc_need = oracle.offer, oracle.need
+        _plan_tier(st, np.asarray(arc_offer), np.asarray(arc_need), in_tier, tier, progress, oracle)
         if st.whole is not None:
-            _round_up(st, np.asarray(arc_offer), np.asarray(arc_need), in_tier)
+            _round_up(st, np.asarray(arc_offer), np.asarray(arc_need), in_tier, oracle)
         # Needs of this tier now count as fixed; those met with nothing constrain nothing.
         st.alive_need &= st.met > 0
     return Leximin(
@@ -172,11 +181,14 @@ def _components(n_o: int, n_n: int, ao: np.ndarray, an: np.ndarray) -> np.ndarra
     return connected_components(g, directed=False)[1]
 
 
-def _plan_tier(st: _State, arc_offer, arc_need, in_tier, tier: int, progress) -> None:
+def _plan_tier(st: _State, arc_offer, arc_need, in_tier, tier: int, progress, oracle=None) -> None:
     keep = st.alive_offer[arc_offer] & st.alive_need[arc_need]
     ao, an = arc_offer[keep], arc_need[keep]
     n_o, n_n = len(st.s), len(st.q)
-    label = _components(n_o, n_n, ao, an)
+    if oracle is None:
+        label = _components(n_o, n_n, ao, an)
+    else:  # components of all arcs: the core joined by the arcs that cross its components
+        label, ao, an = oracle.components(st.alive_offer, st.alive_need, ao, an)
     go = np.where(st.alive_offer, label[:n_o], -1)
     gn = np.where(st.alive_need, label[n_o:], -1)
     open_groups = np.zeros(n_o + n_n, bool)
@@ -191,7 +203,7 @@ def _plan_tier(st: _State, arc_offer, arc_need, in_tier, tier: int, progress) ->
         st.rounds += 1
         if progress is not None:
             progress(f"tier {tier}: round {st.rounds}, {int((gn >= 0).sum())} needs, {len(ao)} arcs open")
-        go, gn, open_groups = _round(st, ao, an, go, gn, in_tier, tier)
+        go, gn, open_groups, ao, an = _round(st, ao, an, go, gn, in_tier, tier, oracle)
 
 
 def _levels(st: _State, go, gn, in_tier, n_groups: int):
@@ -251,30 +263,30 @@ def _exact_demands(st: _State, gn, in_tier, num, den, mult, d) -> np.ndarray:
     return d
 
 
-def _round(st: _State, ao, an, go, gn, in_tier, tier: int):
+def _round(st: _State, ao, an, go, gn, in_tier, tier: int, oracle=None):
     n_o, n_n = len(st.s), len(st.q)
     n_groups = n_o + n_n
     num, den = _levels(st, go, gn, in_tier, n_groups)
     d = _demands(st, gn, in_tier, num, den)
     mult = _multipliers(st, go, gn, den, n_groups)
-    offers = np.flatnonzero(go >= 0)
-    needs = np.flatnonzero(gn >= 0)
-    src, snk = n_o + n_n, n_o + n_n + 1
-    tails = np.concatenate([np.full(len(offers), src), ao, needs + n_o])
-    heads = np.concatenate([offers, an + n_o, np.full(len(needs), snk)])
-    if mult is None:
-        caps = np.concatenate([st.s[offers], st.s[ao], d[needs]])
-    else:
+    if mult is not None:
         d = _exact_demands(st, gn, in_tier, num, den, mult, d)
-        times = np.maximum(mult, 1)
-        caps = np.concatenate([st.s[offers] * times[go[offers]], st.s[ao] * times[go[ao]], d[needs]])
-    r = max_flow(n_o + n_n + 2, tails, heads, caps, src, snk)
-    got = r.flows[len(offers) + len(ao) :]
+    needs = np.flatnonzero(gn >= 0)
     want_g = np.bincount(gn[needs], weights=d[needs], minlength=n_groups)
-    got_g = np.bincount(gn[needs], weights=got, minlength=n_groups)
-    done = np.zeros(n_groups, bool)
-    done[gn[needs]] = True
-    done &= got_g >= want_g  # saturated groups are leaves
+    while True:
+        r = _max_flow(st, ao, an, go, gn, d, mult)
+        got = r.flows[int((go >= 0).sum()) + len(ao) :]
+        got_g = np.bincount(gn[needs], weights=got, minlength=n_groups)
+        done = np.zeros(n_groups, bool)
+        done[gn[needs]] = True
+        done &= got_g >= want_g  # saturated groups are leaves
+        if oracle is None:
+            break
+        # Certify the flow against all arcs: none from the source side to the sink side.
+        eo, en = oracle.augmenting(go, gn, ~done, r.source_side[:n_o], r.source_side[n_o : n_o + n_n])
+        if not len(eo):
+            break
+        ao, an = np.concatenate([ao, eo]), np.concatenate([an, en])
     _record_leaves(st, go, gn, in_tier, tier, done, num, den, d, mult)
     # Split the others: unreachable needs and offers become a new group.
     split = ~done
@@ -290,7 +302,23 @@ def _round(st: _State, ao, an, go, gn, in_tier, tier: int):
     open_groups = np.zeros(n_o + n_n, bool)
     u = (gn >= 0) & in_tier
     open_groups[gn[u]] = True
-    return go, gn, open_groups
+    return go, gn, open_groups, ao, an
+
+
+def _max_flow(st: _State, ao, an, go, gn, d, mult):
+    """One maximum flow over every open group: offers to their arcs to the needs' demands."""
+    n_o, n_n = len(st.s), len(st.q)
+    offers = np.flatnonzero(go >= 0)
+    needs = np.flatnonzero(gn >= 0)
+    src, snk = n_o + n_n, n_o + n_n + 1
+    tails = np.concatenate([np.full(len(offers), src), ao, needs + n_o])
+    heads = np.concatenate([offers, an + n_o, np.full(len(needs), snk)])
+    if mult is None:
+        caps = np.concatenate([st.s[offers], st.s[ao], d[needs]])
+    else:
+        times = np.maximum(mult, 1)
+        caps = np.concatenate([st.s[offers] * times[go[offers]], st.s[ao] * times[go[ao]], d[needs]])
+    return max_flow(n_o + n_n + 2, tails, heads, caps, src, snk)
 
 
 def _relabel(go, gn):
@@ -332,7 +360,7 @@ def _record_leaves(st: _State, go, gn, in_tier, tier, done, num, den, d, mult=No
     st.offer_cell[off_out] = ids[go[off_out]]
 
 
-def _round_up(st: _State, arc_offer, arc_need, in_tier) -> None:
+def _round_up(st: _State, arc_offer, arc_need, in_tier, oracle=None) -> None:
     """Give whole needs of this tier whose share is not whole a step more, leximin-largest first.
 
     The needs that can all get their step more (each of the others at its step
@@ -355,6 +383,8 @@ def _round_up(st: _State, arc_offer, arc_need, in_tier) -> None:
     in_cell[st.need_cell[cand]] = True
     offers = np.flatnonzero((st.offer_cell >= 0) & in_cell[np.maximum(st.offer_cell, 0)])
     needs = np.flatnonzero((st.need_cell >= 0) & in_cell[np.maximum(st.need_cell, 0)])
+    if oracle is not None:  # every arc among these offers and needs
+        arc_offer, arc_need = oracle.between(offers, needs)
     cell_o = st.offer_cell[arc_offer]
     keep = (cell_o >= 0) & (cell_o == st.need_cell[arc_need]) & in_cell[np.maximum(cell_o, 0)]
     ao, an = arc_offer[keep], arc_need[keep]
@@ -377,3 +407,6 @@ def _round_up(st: _State, arc_offer, arc_need, in_tier) -> None:
         np.concatenate([s, -m, [int(m.sum()) - int(s.sum())]]),
     )
     st.met[ranked] += r.flows[len(ao) + len(offers) :]
+    if oracle is not None:  # the arcs this rounding uses join the core
+        used = r.flows[: len(ao)] > 0
+        oracle.add(ao[used], an[used])

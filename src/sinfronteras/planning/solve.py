@@ -13,6 +13,10 @@ steps instead (their part of the network never meets the rest: an offer's
 resources share one step). Their shares are exact and then rounded to whole
 steps (see :mod:`sinfronteras.planning.leximin`); the least-distance flows are
 integral in steps too, so every allocation of such a resource is whole.
+
+Size. Above about four million arcs (``mode="auto"``) the plan is made on a
+certified sparse core of arcs instead (:mod:`sinfronteras.planning.sparse`):
+the same ``met`` and integer distance without holding every arc.
 """
 
 from __future__ import annotations
@@ -103,7 +107,13 @@ def scale_quantities(need_q: np.ndarray, offer_q: np.ndarray) -> Scaled:
     return Scaled(scale, need, offer)
 
 
-def plan(problem: Problem, *, progress: Callable[[str], None] | None = None) -> Plan:
+def plan(
+    problem: Problem,
+    *,
+    progress: Callable[[str], None] | None = None,
+    mode: str = "auto",
+    ray: str | bool | None = None,
+) -> Plan:
     """The fairest plan for a problem: worst-off first, tier by tier, then least travel.
 
     Parameters
@@ -111,6 +121,14 @@ def plan(problem: Problem, *, progress: Callable[[str], None] | None = None) -> 
     problem : Problem
     progress : callable, optional
         Called with a short message at each stage (for long runs).
+    mode : {"auto", "full", "sparse"}
+        ``"full"`` builds every arc; ``"sparse"`` plans on a certified core of
+        arcs (:mod:`sinfronteras.planning.sparse`), the same ``met`` and
+        integer distance; ``"auto"``: sparse when the problem has more than
+        :data:`~sinfronteras.planning.sparse.SPARSE_ABOVE_ARCS` arcs (estimated).
+    ray : str or True, optional
+        Sparse mode only: run the regions' searches on Ray (True: a local Ray;
+        a string: the address of a running cluster).
 
     Examples
     --------
@@ -129,6 +147,12 @@ def plan(problem: Problem, *, progress: Callable[[str], None] | None = None) -> 
     """
     say = progress or (lambda msg: None)
     a = problem.arrays
+    if mode not in ("auto", "full", "sparse"):
+        raise ValueError(f"mode must be 'auto', 'full' or 'sparse', got {mode!r}")
+    if mode == "sparse" or ray or (mode == "auto" and _big(a)):
+        from .sparse import sparse_plan
+
+        return sparse_plan(problem, progress=progress, ray=ray)
     say("building arcs")
     arcs = build_arcs(a)
     say(f"{len(arcs)} arcs")
@@ -141,7 +165,13 @@ def plan(problem: Problem, *, progress: Callable[[str], None] | None = None) -> 
     return _assemble(problem, arcs, sc, lex, flow)
 
 
-def _assemble(problem: Problem, arcs: Arcs, sc: Scaled, lex, flow: np.ndarray) -> Plan:
+def _big(arrays) -> bool:
+    from .sparse import SPARSE_ABOVE_ARCS, estimate_arcs
+
+    return estimate_arcs(arrays) > SPARSE_ABOVE_ARCS
+
+
+def _assemble(problem: Problem, arcs: Arcs, sc: Scaled, lex, flow: np.ndarray, reach=None) -> Plan:
     a = problem.arrays
     everyone = np.arange(len(sc.need))
     full = lex.met >= sc.need
@@ -150,8 +180,9 @@ def _assemble(problem: Problem, arcs: Arcs, sc: Scaled, lex, flow: np.ndarray) -
     pos = flow > 0
     qty = sc.offer_amount(flow[pos], arcs.offer[pos])
     km = arcs.km[pos]
-    reach = np.zeros(len(met), bool)
-    reach[arcs.need] = True
+    if reach is None:
+        reach = np.zeros(len(met), bool)
+        reach[arcs.need] = True
     short = np.where(full, 0.0, sc.need_amount(sc.need - lex.met, everyone))
     summary = {
         "tiers": tier_summary(a.need_tier, fraction, full, lex.met),
@@ -170,6 +201,6 @@ def _assemble(problem: Problem, arcs: Arcs, sc: Scaled, lex, flow: np.ndarray) -
         alloc_km=km,
         met=met,
         fraction=fraction,
-        reason=reasons(len(met), arcs.need, full),
+        reason=reasons(len(met), np.flatnonzero(reach), full),
         summary=summary,
     )
