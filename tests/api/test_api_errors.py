@@ -226,3 +226,13 @@ def test_a_real_server_answers_a_5_mb_body_and_a_bad_token_in_json(live_server, 
     status, headers, body = post(json.dumps(a_need(la)).encode(), "sf_wrong")
     assert status == 401 and "CSRF" not in json.loads(body)["detail"]
     assert not Need.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/needs", "/offers"])
+def test_a_body_that_is_not_json_gets_the_400_that_names_the_body(client, bobs_token, path):
+    response = client.post(f"/api{path}", data=b"\xf0D not json", content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {bobs_token}")
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+    assert list(response.json()) == ["errors"]
+    assert "JSON" in response.json()["errors"]["body"][0]
+    assert not Need.objects.exists() and not Offer.objects.exists()

@@ -195,6 +195,7 @@ def test_the_worker_tries_again_later_when_the_gateway_is_down(carla, gateway, s
     assert "5550147" not in str(again.args_kwargs)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connections when done
 def test_a_notification_of_the_notify_core_reaches_a_member_by_sms(carla, gateway):
     from sinfronteras.notify.channels import channel_named, do_notify
 

@@ -144,6 +144,15 @@ def schema_errors(request, exc):
     return _bad_request(request, errors)
 
 
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    """Ninja's own refusals; a 400 (a body it cannot parse) names the body like any 400."""
+    if exc.status_code == 400:
+        return _bad_request(request, {"body": [
+            "The body could not be read: send one JSON object (Content-Type: application/json)."]})
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
