@@ -151,3 +151,25 @@ def test_a_code_the_operator_made_with_addstatictoken_lets_a_coordinator_in(alic
     client.post(reverse("second_factor"), {"code": code})
     assert client.get(reverse("plans:plan")).status_code == 200
     assert 'href="?replace=1"' in client.get(reverse("second_factor")).content.decode()
+
+
+def code_input(page: str) -> str:
+    return re.search(r'<input[^>]*name="code"[^>]*>', page).group(0)
+
+
+@pytest.mark.parametrize("language, link, label", [
+    ("en", "Lost your phone? Use a recovery code instead.", "Recovery code"),
+    ("es", "¿Perdiste el teléfono? Usa un código de recuperación.", "Código de recuperación")])
+def test_the_code_field_opens_the_number_pad_and_a_recovery_code_the_full_keyboard(
+        alice, language, link, label):
+    codes = recovery_codes(log_in("alice"), alice)
+    alice.language = language
+    alice.save(update_fields=["language"])
+    client = log_in("alice")
+    page = client.get(reverse("second_factor") + "?next=/plan/").content.decode()
+    assert 'inputmode="numeric"' in code_input(page) and 'autocomplete="one-time-code"' in code_input(page)
+    assert link in page and 'href="?recovery=1&amp;next=/plan/"' in page
+    letters = client.get(reverse("second_factor") + "?recovery=1&next=/plan/").content.decode()
+    assert "inputmode" not in code_input(letters) and label in letters
+    response = client.post(reverse("second_factor") + "?recovery=1&next=/plan/", {"code": codes[0]})
+    assert response.status_code == 302 and response["Location"] == "/plan/"

@@ -37,9 +37,13 @@ class CodeForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none"}),
     )
 
-    def __init__(self, *args, device, recovery=(), **kwargs):
+    def __init__(self, *args, device, recovery=(), letters=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.device, self.recovery = device, list(recovery)
+        if letters:  # a recovery code has letters: the phone shows its full keyboard
+            self.fields["code"].label = gettext_lazy("Recovery code")
+        else:  # six digits: the phone shows its number pad
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"
 
     def clean_code(self):
         code = re.sub(r"[\s-]", "", self.cleaned_data["code"]).lower()
@@ -126,12 +130,13 @@ def second_factor(request):
         if not member.is_verified():
             return redirect("second_factor")
         return _show_codes(request, do_renew_recovery_codes(member))
-    form = CodeForm(request.POST or None, device=device, recovery=recovery)
+    form = CodeForm(request.POST or None, device=device, recovery=recovery,
+                    letters=bool(recovery) and request.GET.get("recovery") == "1")
     if request.method == "POST" and form.is_valid():
         return _verified(request, form.verified_device, setting_up)
     return render(request, "members/second_factor.html", {
         "form": form, "setting_up": setting_up, "verified": member.is_verified(),
-        "codes_left": _codes_left(member),
+        "codes_left": _codes_left(member), "letters": request.GET.get("recovery") == "1",
         "qr": _qr_svg(device.config_url) if setting_up else None,
         "secret": _base32(device.bin_key) if setting_up else None,
     })
