@@ -18,16 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..oneline import Parser as _Parser
+from ..oneline import UsageError as _UsageError
 from .errors import EconomyError, TableError
-
-
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, no usage dump
-        raise _UsageError(message)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -18,17 +18,11 @@ import sys
 import time
 from pathlib import Path
 
+from ..oneline import Parser as _Parser
+from ..oneline import UsageError as _UsageError
+
 TIER_NAMES = {"1": "basic, urgent", "2": "basic", "3": "other, urgent", "4": "other"}
 PROGRESS_AFTER_S = 2.0
-
-
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, no usage dump
-        raise _UsageError(message)
 
 
 def _parser() -> argparse.ArgumentParser:

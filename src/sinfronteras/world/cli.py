@@ -10,19 +10,12 @@ status 2 and one line.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
-
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, no usage dump
-        raise _UsageError(message)
+from ..oneline import Parser as _Parser
+from ..oneline import UsageError as _UsageError
 
 
 def _parser():
