@@ -134,3 +134,22 @@ def test_a_long_action_title_is_never_cut_on_the_numbers_chart():
     assert first["value"] == "120" and chart["items"][1]["value"] in ("1,200", "1200")
     assert all(line["y"] < first["y"] for line in first["lines"])  # above its bar
     assert chart["height"] >= chart["items"][-1]["y"] + chart["items"][-1]["h"]
+
+
+def test_a_shortage_under_one_unit_is_counted_not_worded_in_both_languages():
+    from sinfronteras.plans.report import shortage_sentences
+
+    rows = [{"resource": "legal", "unit": "hours", "place": "a1", "short": 0.5, "needs": 1},
+            {"resource": "legal", "unit": "hours", "place": "a2", "short": 0.5, "needs": 1},
+            {"resource": "legal", "unit": "hours", "place": "a3", "short": 4.0, "needs": 2}]
+    summary = {"names": {"resources": {"legal": {"name_en": "Legal help", "name_es": "Ayuda legal",
+                                                 "unit_es": "horas"}},
+                         "places": {"a1": "Maywood", "a2": "Bell", "a3": "Cudahy"}},
+               "plan": {"shortage": rows}}
+    with translation.override("en"):
+        sentences = shortage_sentences(summary)
+    assert len(sentences) == 2 and sentences[0].startswith("4 hours of Legal help short in Cudahy")
+    assert sentences[1] == "And 2 smaller shortages, each of less than one unit."
+    assert not any("Maywood" in s or "0.5" in s for s in sentences)
+    with translation.override("es"):
+        assert shortage_sentences(summary)[1] == "Y 2 faltas menores, cada una de menos de una unidad."

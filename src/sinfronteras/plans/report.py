@@ -98,11 +98,18 @@ def promise_lines(row: dict) -> list[dict]:
     ]
 
 
+#: A shortage of less than one whole unit (an hour, a kilo, a pack) is counted, not worded.
+SHORTAGE_WORTH_A_SENTENCE = 1.0
+
+
 def shortage_sentences(summary: dict, limit: int = 12) -> list[str]:
+    """The shortages in words, lowest shares first; the smallest ones are only counted."""
     names = summary.get("names", {})
     spanish = (get_language() or "en").startswith("es")
+    rows = summary.get("plan", {}).get("shortage", [])
+    worth = [row for row in rows if row["short"] >= SHORTAGE_WORTH_A_SENTENCE]
     sentences = []
-    for row in summary.get("plan", {}).get("shortage", [])[:limit]:
+    for row in worth[:limit]:
         resource = names.get("resources", {}).get(row["resource"], {})
         label = resource.get("name_es" if spanish else "name_en", row["resource"])
         unit = (spanish and resource.get("unit_es")) or row["unit"]
@@ -119,6 +126,10 @@ def shortage_sentences(summary: dict, limit: int = 12) -> list[str]:
                                    "%(n)s of them have no giver of it within reach at all.",
                                    row["nothing_in_reach"]) % {"n": row["nothing_in_reach"]}
         sentences.append(text)
+    if small := len(rows) - len(worth):
+        sentences.append(ngettext(
+            "And %(n)s smaller shortage, of less than one unit.",
+            "And %(n)s smaller shortages, each of less than one unit.", small) % {"n": small})
     return sentences
 
 
