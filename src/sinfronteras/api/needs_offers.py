@@ -35,6 +35,7 @@ def _key(value: str | None):
 def list_needs(request, status: NeedStatus = NeedStatus.OPEN):
     """Open needs you may see: your own, or all of the collective's for a coordinator."""
     rows = Need.objects.visible_to(request.user).filter(status=status).with_progress()
+    rows = rows.prefetch_related("slots")
     return [NeedOut.of(need, request.user) for need in rows]
 
 
@@ -79,7 +80,8 @@ def withdraw_need(request, need_id: int = _id("need")):
 
 @api.get("/offers", response=answers(list[OfferOut], 400), tags=["offers"])
 def list_offers(request, status: OfferStatus = OfferStatus.ACTIVE):
-    rows = Offer.objects.visible_to(request.user).filter(status=status).prefetch_related("resources")
+    rows = Offer.objects.visible_to(request.user).filter(status=status)
+    rows = rows.prefetch_related("resources", "slots")
     return [OfferOut.of(offer, request.user) for offer in rows]
 
 

@@ -20,6 +20,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from sinfronteras.members.models import ApiToken, Area, Role
 from sinfronteras.sharing.bounds import MAX_ID, MAX_RESOURCES_PER_OFFER
+from sinfronteras.sharing.forms import SLOT_ROWS
 from sinfronteras.web import errors
 from sinfronteras.sharing.models import Need, Offer, Resource
 from sinfronteras.sharing.services import IdempotencyConflict
@@ -28,6 +29,8 @@ from sinfronteras.sharing.services import IdempotencyConflict
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 #: The resources of one offer: 1 to 20 ids.
 ResourceIds = Annotated[list[Id], Field(min_length=1, max_length=MAX_RESOURCES_PER_OFFER)]
+#: A time of day as the forms take it: HH:MM, 24 hours.
+HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
 class BearerToken(HttpBearer):
@@ -140,8 +143,29 @@ def schema_errors(request, exc):
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", []) if part not in _SOURCES]
+        if loc[:1] == ["slots"]:
+            errors.setdefault("slots", []).append(_slot_error(loc, error))
+            continue
         errors.setdefault(".".join(loc) or "body", []).append(error.get("msg", "invalid"))
     return _bad_request(request, errors)
+
+
+def _slot_error(loc: list[str], error: dict) -> str:
+    """A bad row of days and hours, named by its row as the form names it ("Row 2: ...")."""
+    kind, message = error.get("type"), error.get("msg", "invalid")
+    if len(loc) == 1:
+        if kind == "too_long":
+            return f"Give at most {SLOT_ROWS} rows of day, from and until."
+        return f"Give a list of rows, each {{\"weekday\": 0-6, \"start\": \"HH:MM\", " \
+               f"\"end\": \"HH:MM\"}}: {message}"
+    row = f"Row {int(loc[1]) + 1}" if loc[1].isdigit() else "A row"
+    if len(loc) == 2:
+        return f"{row}: {message}"
+    if kind == "string_pattern_mismatch":
+        message = "give the time as HH:MM (24 hours), e.g. 09:30"
+    elif loc[2] == "weekday" and kind in ("greater_than_equal", "less_than_equal"):
+        message = "give the day as 0 (Monday) to 6 (Sunday)"
+    return f"{row}, {'.'.join(loc[2:])}: {message}"
 
 
 @api.exception_handler(HttpError)
@@ -219,12 +243,40 @@ class ResourceOut(Schema):
     step: Decimal | None = None
 
 
+class SlotRow(Schema):
+    """A day and hours every week when it can be given or received, in the collective's time."""
+
+    weekday: int = Field(..., ge=0, le=6, description="0 Monday, 1 Tuesday ... 6 Sunday.")
+    start: str = Field(..., pattern=HHMM, description="From, HH:MM (24 hours).",
+                       examples=["10:00"])
+    end: str = Field(..., pattern=HHMM, description="Until, HH:MM, after `start`.",
+                     examples=["13:00"])
+
+
+#: Days and hours as the form takes them: at most 3 rows; none means any time.
+Slots = Annotated[list[SlotRow], Field(
+    max_length=SLOT_ROWS,
+    description=f"Days and hours that suit, at most {SLOT_ROWS} rows; empty: any time. "
+                "On an edit, leave it out to keep them and send [] to clear them.")]
+#: A public place where an offer is given (a pantry's door). Never a home.
+PublicPlace = Annotated[str, Field(
+    max_length=200,
+    description="Only an organisation's public place (a pantry's door, a church hall), shown "
+                "to the people of a delivery. Never a home.")]
+
+
+def slots_out(owner) -> list[dict]:
+    return [{"weekday": s.weekday, "start": f"{s.start:%H:%M}", "end": f"{s.end:%H:%M}"}
+            for s in owner.slots.all()]
+
+
 class NeedIn(Schema):
     resource: Id
     quantity: Decimal
     area: Id
     urgent: bool = False
     needed_by: date | None = None
+    slots: Slots = []
 
 
 class NeedPatch(Schema):
@@ -233,6 +285,7 @@ class NeedPatch(Schema):
     area: Id | None = None
     urgent: bool | None = None
     needed_by: date | None = None
+    slots: Slots | None = None
 
 
 class NeedProgress(Schema):
@@ -255,6 +308,7 @@ class NeedOut(Schema):
     #: partly_delivered, done, withdrawn) and the amounts delivered, on its way,
     #: planned and left for the next plan.
     progress: NeedProgress
+    slots: list[SlotRow]
     mine: bool
 
     @staticmethod
@@ -262,7 +316,7 @@ class NeedOut(Schema):
         return {
             "id": need.pk, "resource": need.resource_id, "quantity": need.quantity,
             "area": need.area_id, "urgent": need.urgent, "needed_by": need.needed_by,
-            "status": need.status, "progress": need.progress.api(),
+            "status": need.status, "progress": need.progress.api(), "slots": slots_out(need),
             "mine": need.posted_by_id == member.pk,
         }
 
@@ -274,6 +328,8 @@ class OfferIn(Schema):
     radius_km: Decimal | None = None
     weekly: bool = False
     available_until: date | None = None
+    slots: Slots = []
+    public_place: PublicPlace = ""
 
 
 class OfferPatch(Schema):
@@ -283,6 +339,8 @@ class OfferPatch(Schema):
     radius_km: Decimal | None = None
     weekly: bool | None = None
     available_until: date | None = None
+    slots: Slots | None = None
+    public_place: PublicPlace | None = None
 
 
 class OfferOut(Schema):
@@ -293,6 +351,8 @@ class OfferOut(Schema):
     radius_km: Decimal | None
     weekly: bool
     available_until: date | None
+    slots: list[SlotRow]
+    public_place: str
     status: str
     mine: bool
 
@@ -301,13 +361,26 @@ class OfferOut(Schema):
         return {
             "id": offer.pk, "resources": sorted(r.pk for r in offer.resources.all()),
             "quantity": offer.quantity, "area": offer.area_id, "radius_km": offer.radius_km,
-            "weekly": offer.weekly, "available_until": offer.available_until, "status": offer.status,
+            "weekly": offer.weekly, "available_until": offer.available_until,
+            "slots": slots_out(offer), "public_place": offer.public_place, "status": offer.status,
             "mine": offer.posted_by_id == member.pk,
         }
 
 
 def _as_form_data(payload: dict) -> dict:
-    return {key: ("" if value is None else value) for key, value in payload.items()}
+    """JSON values as the form's fields; ``slots`` (when sent) as its sub-fields slots_0...
+
+    Rows go in the form's day, from, until sub-fields, unused rows empty: the form then
+    replaces the stored slots. Without ``slots`` the form leaves them as they are.
+    """
+    data = {key: ("" if value is None else value) for key, value in payload.items()
+            if key != "slots"}
+    if "slots" in payload:
+        flat = [part for row in payload["slots"] or [] for part in
+                (row["weekday"], row["start"], row["end"])]
+        flat += [""] * (3 * SLOT_ROWS - len(flat))
+        data.update({f"slots_{i}": value for i, value in enumerate(flat)})
+    return data
 
 
 def _merged(current: dict, patch: Schema) -> dict:

@@ -48,7 +48,9 @@ class IdempotencyConflict(Exception):
 def _plain(value):
     if isinstance(value, models.Model):
         return value.pk
-    if isinstance(value, (models.QuerySet, list, tuple)):
+    if isinstance(value, tuple):  # one row (a slot's day, from, until): its order matters
+        return [_plain(item) for item in value]
+    if isinstance(value, (models.QuerySet, list)):
         return sorted(_plain(item) for item in value)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
