@@ -89,6 +89,8 @@ def test_a_member_proposes_a_ranked_choice_and_a_role_change_and_shares_an_invit
                                       "Rally; 8; Boyle Heights\nCourt day; 16")
     phone.get_by_role("button", name=words["open"]).click()
     # The browser lands on the wrong field, its error just above it, on the phone's screen.
+    # (autofocus applies once the new page has loaded: wait for it, up to the usual timeout)
+    phone.wait_for_function("document.activeElement && document.activeElement.id === 'id_options'")
     assert phone.evaluate("document.activeElement.id") == "id_options"
     assert phone.locator("#error-options").is_visible() and phone.locator("#form-errors").is_visible()
     box = phone.locator("#error-options").bounding_box()
