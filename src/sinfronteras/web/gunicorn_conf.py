@@ -8,12 +8,9 @@ token in ``/join/<token>/``).
 
 from __future__ import annotations
 
-import re
-
 from gunicorn.glogging import Logger
 
-#: Paths that carry a secret: the secret part is replaced before anything is logged.
-SECRET_IN_PATH = re.compile(r"^(/join/)[^/]+")
+from sinfronteras.web.logfilters import hide_secrets
 
 wsgi_app = "sinfronteras.web.wsgi:application"
 worker_class = "gthread"
@@ -24,17 +21,6 @@ access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 forwarded_allow_ips = "127.0.0.1,::1"
 # Files the server creates (its control socket, temporary files) are its own only.
 umask = 0o077
-
-
-def hide_secrets(path: str) -> str:
-    """``/join/abc/`` -> ``/join/…/``: the path with any secret in it blanked out.
-
-    >>> hide_secrets("/join/3xYz-token/")
-    '/join/…/'
-    >>> hide_secrets("/needs/")
-    '/needs/'
-    """
-    return SECRET_IN_PATH.sub(r"\1…", path)
 
 
 class PrivateLogger(Logger):
