@@ -14,12 +14,13 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from sinfronteras.web.keyfiles import make_once
 
 from .channels import Channel, Gone, Retry
 
@@ -65,14 +66,7 @@ def _from_file(path: Path):
     if not path.exists():
         if settings.HTTPS:
             return None  # an operator makes keys on purpose: `sinfronteras newvapidkeys --file`
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it first
-        else:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(pem_of(new_private_key()))
+        make_once(path, pem_of(new_private_key()))
     try:
         return serialization.load_pem_private_key(path.read_bytes(), password=None)
     except ValueError:

@@ -9,12 +9,13 @@ in ``var/``, readable only by its owner.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from sinfronteras.web.keyfiles import make_once
 
 
 class Unreadable(Exception):
@@ -28,10 +29,7 @@ def _keys() -> list[bytes]:
     if not path.exists():
         from cryptography.fernet import Fernet
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(Fernet.generate_key() + b"\n")
+        make_once(path, Fernet.generate_key() + b"\n")
     return [line.strip() for line in path.read_bytes().splitlines() if line.strip()]
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import secrets
 from pathlib import Path
@@ -19,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from sinfronteras.plans.sealing import Unreadable, seal, unseal
+from sinfronteras.web.keyfiles import make_once
 
 from .models import SmsNumber
 
@@ -66,14 +66,7 @@ def _hash_key() -> bytes:
         return settings.SMS_HASH_KEY.encode()
     path = Path(settings.SMS_HASH_KEY_FILE)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it first
-        else:
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(secrets.token_urlsafe(32) + "\n")
+        make_once(path, (secrets.token_urlsafe(32) + "\n").encode())
     key = path.read_text().strip()
     if len(key) < 16:
         from django.core.exceptions import ImproperlyConfigured
