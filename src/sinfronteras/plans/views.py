@@ -191,12 +191,26 @@ def share_names(request, pk, what):
     return redirect("plans:task", pk=task.pk)
 
 
+def _own_need(member, pk):
+    """The member's own need: only the person in need gives (or destroys) its address."""
+    need = access_need(member, pk, write=True)
+    if need.posted_by_id != member.pk:
+        raise PermissionDenied(_("Only the person in need gives an address."))
+    return need
+
+
+def _own_offer(member, pk):
+    """The member's own offer: only the giver gives (or destroys) its pickup point."""
+    offer = access_offer(member, pk, write=True)
+    if offer.posted_by_id != member.pk:
+        raise PermissionDenied(_("Only the giver gives a pickup point."))
+    return offer
+
+
 @sensitive_post_parameters("address")
 @login_required
 def need_address(request, pk):
-    need = access_need(request.user, pk, write=True)
-    if need.posted_by_id != request.user.pk:
-        raise PermissionDenied(_("Only the person in need gives an address."))
+    need = _own_need(request.user, pk)
     if hasattr(need, "action_link"):
         raise PermissionDenied(_("An action's needs are brought to the action: they take no "
                                  "delivery address."))
@@ -213,9 +227,7 @@ def need_address(request, pk):
 @login_required
 @require_POST
 def need_address_delete(request, pk):
-    need = access_need(request.user, pk, write=True)
-    if need.posted_by_id != request.user.pk:
-        raise PermissionDenied(_("Only the person in need gives an address."))
+    need = _own_need(request.user, pk)
     if do_delete_address(need):
         messages.success(request, _("The sealed address is destroyed."))
     return redirect("plans:tasks")
@@ -225,9 +237,7 @@ def need_address_delete(request, pk):
 @login_required
 def offer_pickup(request, pk):
     """The giver seals where their offer is picked up, under the delivery address's rules."""
-    offer = access_offer(request.user, pk, write=True)
-    if offer.posted_by_id != request.user.pk:
-        raise PermissionDenied(_("Only the giver gives a pickup point."))
+    offer = _own_offer(request.user, pk)
     form = PickupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         do_seal_pickup(offer, form.cleaned_data["address"])
@@ -241,9 +251,7 @@ def offer_pickup(request, pk):
 @login_required
 @require_POST
 def offer_pickup_delete(request, pk):
-    offer = access_offer(request.user, pk, write=True)
-    if offer.posted_by_id != request.user.pk:
-        raise PermissionDenied(_("Only the giver gives a pickup point."))
+    offer = _own_offer(request.user, pk)
     if do_delete_pickup(offer):
         messages.success(request, _("The sealed pickup point is destroyed."))
     return redirect("offers")
