@@ -18,7 +18,7 @@ the total distance is the least. See :mod:`sinfronteras.planning.leximin`.
 """
 
 from .errors import PlanningError, ProblemError, SolverError
-from .model import FORMAT_VERSION, Need, Offer, Place, Problem, Resource
+from .model import FORMAT_VERSION, Need, Offer, Place, Previous, Problem, Resource
 from .result import Allocation, NeedResult, Plan
 
 
@@ -45,6 +45,7 @@ __all__ = [
     "Place",
     "Plan",
     "PlanningError",
+    "Previous",
     "Problem",
     "ProblemError",
     "Resource",

@@ -7,7 +7,8 @@ Ray, or the cluster at ADDRESS).
 
 Writes plan format v1 and prints, per tier, how many needs there are, how many
 are fully met, how many got nothing, and the lowest fulfilled fraction, then the
-total distance. Bad input exits with status 2 and one line naming the entry.
+total distance, and, when the problem has ``previous`` allocations (a
+replan), how much of them the plan kept. Bad input exits with status 2 and one line naming the entry.
 """
 
 from __future__ import annotations
@@ -117,7 +118,21 @@ def _run(args) -> int:
     other = greedy(problem).summary if args.compare == "greedy" else None
     out = sys.stderr if args.output == "-" else sys.stdout
     print(format_table(result.summary, other), file=out)
+    if "previous" in result.summary:
+        print(kept_line(result.summary["previous"]), file=out)
     return 0
+
+
+def kept_line(prev: dict) -> str:
+    """What a replan kept of the previous plan, in one line.
+
+    >>> kept_line({"given": 5, "matched": 4, "kept": 3, "unchanged": 2, "quantity": 10.0, "kept_quantity": 7.5})
+    'previous plan: kept 3 of 4 allocations (2 unchanged), 7.5 of 10 units; 1 no longer possible'
+    """
+    line = (f"previous plan: kept {prev['kept']} of {prev['matched']} allocations ({prev['unchanged']} unchanged), "
+            f"{prev['kept_quantity']:g} of {prev['quantity']:g} units")
+    gone = prev["given"] - prev["matched"]
+    return line + (f"; {gone} no longer possible" if gone else "")
 
 
 def main(argv: list[str]) -> int:

@@ -68,6 +68,19 @@ class Offer:
 
 
 @dataclass(frozen=True)
+class Previous:
+    """An allocation of the previous plan, that people were told about (offer, need, quantity).
+
+    The plan keeps as much of these as it can without changing any need's share
+    (:mod:`sinfronteras.planning.stability`).
+    """
+
+    offer: str
+    need: str
+    quantity: float
+
+
+@dataclass(frozen=True)
 class Arrays:
     """The problem as numpy arrays, indices in input order (see :attr:`Problem.arrays`)."""
 
@@ -114,6 +127,8 @@ class Problem:
     places: tuple[Place, ...] = ()
     needs: tuple[Need, ...] = ()
     offers: tuple[Offer, ...] = ()
+    #: The previous plan's allocations (optional): kept as far as every need's share allows.
+    previous: tuple[Previous, ...] = ()
 
     @classmethod
     def from_json(cls, doc: Any) -> Problem:
@@ -136,7 +151,7 @@ class Problem:
             if o.radius_km is not None:
                 d["radius_km"] = o.radius_km
             offers.append(d)
-        return {
+        doc = {
             "version": FORMAT_VERSION,
             "resources": [_resource_json(r) for r in self.resources],
             "places": [{"id": p.id, "lat": p.lat, "lon": p.lon} for p in self.places],
@@ -146,6 +161,9 @@ class Problem:
             ],
             "offers": offers,
         }
+        if self.previous:
+            doc["previous"] = [{"offer": p.offer, "need": p.need, "quantity": p.quantity} for p in self.previous]
+        return doc
 
     def tiers(self) -> np.ndarray:
         """Tier (1-4) of every need, in input order."""

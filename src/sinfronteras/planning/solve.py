@@ -14,6 +14,12 @@ resources share one step). Their shares are exact and then rounded to whole
 steps (see :mod:`sinfronteras.planning.leximin`); the least-distance flows are
 integral in steps too, so every allocation of such a resource is whole.
 
+A replan. A problem with ``previous`` allocations gets a stability stage
+between the tiers and the least distance
+(:mod:`sinfronteras.planning.stability`): every need's ``met`` stays as the
+tiers gave it, the most of the previous allocations is kept, and then the
+distance is the least among those plans.
+
 Size. Above about four million arcs (``mode="auto"``) the plan is made on a
 certified sparse core of arcs instead (:mod:`sinfronteras.planning.sparse`):
 the same ``met`` and integer distance without holding every arc.
@@ -33,6 +39,7 @@ from .distance import least_distance
 from .leximin import leximin
 from .model import Problem
 from .result import Plan, _r
+from .stability import kept_units, previous_units, stable_flow
 
 #: Largest total quantity, in quantity units, handed to the flow solvers.
 QUANTITY_LIMIT = 2**40
@@ -158,11 +165,40 @@ def plan(
     say(f"{len(arcs)} arcs")
     sc = in_steps(scale_quantities(a.need_quantity, a.offer_quantity), a)
     lex = leximin(arcs.offer, arcs.need, sc.need, sc.offer, a.need_tier, progress, sc.whole)
-    say("least distance")
     allowed = lex.offer_cell[arcs.offer] == lex.need_cell[arcs.need]
-    flow = least_distance(arcs, lex.met, sc.offer, allowed)
+    if problem.previous:
+        say("keeping the previous plan, then least distance")
+        prev = previous_units(problem, arcs, sc)
+        flow = stable_flow(arcs, lex.met, sc.offer, *prev, allowed)
+    else:
+        say("least distance")
+        flow = least_distance(arcs, lex.met, sc.offer, allowed)
     say("assembling the plan")
-    return _assemble(problem, arcs, sc, lex, flow)
+    result = _assemble(problem, arcs, sc, lex, flow)
+    if problem.previous:
+        result.summary["previous"] = kept_summary(problem, arcs, sc, flow, *prev)
+    return result
+
+
+def kept_summary(problem: Problem, arcs: Arcs, sc: Scaled, flow: np.ndarray, prev_arc, prev_units) -> dict:
+    """How much of the previous plan a plan keeps (the summary's ``previous``).
+
+    ``given``: previous allocations in the problem; ``matched``: those whose offer,
+    need and arc still exist; ``kept``: those the plan still has (in part or whole);
+    ``unchanged``: those it has with the same quantity; ``quantity`` and
+    ``kept_quantity``: the matched ones' quantities and how much of them is kept
+    (summed over resources, each in its own unit).
+    """
+    kept = kept_units(flow, prev_arc, prev_units)
+    offers = arcs.offer[prev_arc]
+    return {
+        "given": len(problem.previous),
+        "matched": int(len(prev_arc)),
+        "kept": int((kept > 0).sum()),
+        "unchanged": int((flow[prev_arc] == prev_units).sum()),
+        "quantity": _r(float(sc.offer_amount(prev_units, offers).sum())),
+        "kept_quantity": _r(float(sc.offer_amount(kept, offers).sum())),
+    }
 
 
 def _big(arrays) -> bool:

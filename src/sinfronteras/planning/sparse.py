@@ -94,10 +94,18 @@ def sparse_plan(problem, *, progress: Callable[[str], None] | None = None, ray=N
         lex = leximin(core.offer, core.need, sc.need, sc.offer, a.need_tier, progress, sc.whole, oracle=core)
         say(f"least distance on the core ({len(core)} arcs)")
         arcs, flow, rounds = priced_distance(core, lex.met, sc.offer, lex.offer_cell, lex.need_cell, progress)
+        prev = None
+        if problem.previous:
+            say("keeping the previous plan on the core")
+            arcs, flow, prev = _keep_on_core(problem, src, arcs, sc, lex)
         reach = np.zeros(len(a.need_quantity), bool)
         reach[core.need] = True
         say("assembling the plan")
         result = _assemble(problem, arcs, sc, lex, flow, reach)
+        if prev is not None:
+            from .solve import kept_summary
+
+            result.summary["previous"] = kept_summary(problem, arcs, sc, flow, *prev)
         result.summary["sparse_core"] = {
             "arcs": len(core),
             "searches": core.searches,
@@ -109,3 +117,27 @@ def sparse_plan(problem, *, progress: Callable[[str], None] | None = None, ray=N
         close = getattr(src, "close", None)
         if close is not None:
             close()
+
+
+def _keep_on_core(problem, src, arcs, sc, lex):
+    """The stability stage on the core's allowed arcs and the previous allocations' arcs.
+
+    Not certified over all arcs (unlike the two stages before it): the plan keeps
+    the most of the previous plan that these arcs allow, at the least distance
+    among those; every need's ``met`` is the certified one.
+    """
+    from .regions import _same_resource, concat, finish
+    from .stability import previous_units, stable_flow
+
+    a = src.a
+    offer_at = {o.id: j for j, o in enumerate(problem.offers)}
+    need_at = {n.id: i for i, n in enumerate(problem.needs)}
+    pairs = [(offer_at[p.offer], need_at[p.need]) for p in problem.previous
+             if p.offer in offer_at and p.need in need_at]
+    if pairs:
+        o, n = (np.array(col, np.int64) for col in zip(*pairs))
+        o, n = _same_resource(a, src.n_res, o, n)
+        arcs = concat([arcs, finish(a, o, n)])
+    allowed = (lex.offer_cell[arcs.offer] == lex.need_cell[arcs.need]) & (lex.met[arcs.need] > 0)
+    prev = previous_units(problem, arcs, sc)
+    return arcs, stable_flow(arcs, lex.met, sc.offer, *prev, allowed), prev

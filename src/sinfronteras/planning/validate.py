@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from .errors import ProblemError
-from .model import FORMAT_VERSION, Need, Offer, Place, Problem, Resource
+from .model import FORMAT_VERSION, Need, Offer, Place, Previous, Problem, Resource
 
 _SECTIONS = ("resources", "places", "needs", "offers")
 
@@ -175,6 +175,23 @@ def _offers(items: list, units: dict, places: set, steps: dict) -> tuple[Offer, 
     return tuple(out)
 
 
+def _previous(doc: dict) -> tuple[Previous, ...]:
+    """The previous plan's allocations: each must be well formed; one whose offer or need
+    no longer exists is kept here and ignored by the plan (no error)."""
+    items = doc.get("previous", [])
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        raise ProblemError("previous", "must be a list")
+    out = []
+    for k, it in enumerate(items):
+        e = f"previous[{k}]"
+        if not isinstance(it, dict):
+            raise ProblemError(e, "must be an object")
+        out.append(Previous(_string(e, it, "offer"), _string(e, it, "need"), _number(e, it, "quantity")))
+    return tuple(out)
+
+
 def parse_problem(doc: Any) -> Problem:
     """Check a parsed problem document and build a :class:`Problem`.
 
@@ -209,4 +226,5 @@ def parse_problem(doc: Any) -> Problem:
         places=places,
         needs=_needs(items["needs"], units, place_ids, steps),
         offers=_offers(items["offers"], units, place_ids, steps),
+        previous=_previous(doc),
     )
