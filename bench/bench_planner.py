@@ -13,6 +13,9 @@ beside the plan without.
 Usage: ``python bench/bench_planner.py [--sizes 1e4,1e5,1e6] [--seed 1] [--lp-budget 900]``
 ``[--steps-only] [--repeat N]`` (only the second table; each plan the best of N fresh runs,
 with and without steps in turn, so that both see the same load).
+``--stability-only``: only the third table, the cost of the stability stage of a replan
+(the same problems with one need in fifty grown by half, planned with and without the
+first plan as ``previous``; in-process times, printed, never asserted).
 """
 
 from __future__ import annotations
@@ -162,6 +165,7 @@ def main(argv=None) -> int:
     ap.add_argument("--child", choices=["plan", "steps", "others"])
     ap.add_argument("--steps-only", action="store_true")
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--stability-only", action="store_true")
     args = ap.parse_args(argv)
     sizes = [int(float(x)) for x in args.sizes.split(",")]
     if args.child:
@@ -172,6 +176,9 @@ def main(argv=None) -> int:
     print(f"machine: {_cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     if args.steps_only:
         _steps_table(sizes, args, {})
+        return 0
+    if args.stability_only:
+        _stability_table(sizes, args)
         return 0
     head = "| arcs | needs / offers | plan s | peak MB | max flows | 1 MCF s (same units) | 1 MCF s (whole units) | plan / MCF | staged LP s | LP / plan | greedy untouched t1/t2/t3/t4 (lowest) | plan untouched (lowest) |"
     print(head)
@@ -192,7 +199,50 @@ def main(argv=None) -> int:
             flush=True,
         )
     _steps_table(sizes, args, plans)
+    _stability_table(sizes, args)
     return 0
+
+
+def replan_figures(size: int, seed: int) -> dict:
+    """A replan after one need in fifty grew by half: plan s without and with ``previous``."""
+    from dataclasses import replace
+
+    from sinfronteras.planning.model import Previous
+    from sinfronteras.planning.solve import plan
+
+    p, _ = instance(size, seed)
+    first = plan(p)
+    grown = tuple(replace(n, quantity=n.quantity * 1.5) if k % 50 == 0 else n for k, n in enumerate(p.needs))
+    changed = replace(p, needs=grown)
+    t = time.perf_counter()
+    plain = plan(changed)
+    plain_s = time.perf_counter() - t
+    again = replace(changed, previous=tuple(Previous(a.offer, a.need, a.quantity) for a in first.allocations))
+    t = time.perf_counter()
+    stable = plan(again)
+    stable_s = time.perf_counter() - t
+    prev = {(a.offer, a.need): a.quantity for a in first.allocations}
+    plain_kept = sum(min(a.quantity, prev.get((a.offer, a.need), 0.0)) for a in plain.allocations)
+    return {"plain_s": plain_s, "stable_s": stable_s, "previous": stable.summary["previous"],
+            "plain_kept": plain_kept}
+
+
+def _stability_table(sizes, args) -> None:
+    print()
+    print("a replan (one need in fifty grown by half), without and with the previous plan:")
+    head = "| arcs | plan s | plan s keeping the previous | stage cost | allocations kept | unchanged | quantity kept | kept by least distance alone |"
+    print(head)
+    print("|---" * (head.count("|") - 1) + "|")
+    for size in sizes:
+        f = replan_figures(size, args.seed)
+        pr = f["previous"]
+        print(
+            f"| {size:,} | {f['plain_s']:.2f} | {f['stable_s']:.2f} | {f['stable_s'] / f['plain_s']:.2f}x "
+            f"| {pr['kept']:,} of {pr['matched']:,} | {pr['unchanged']:,} "
+            f"| {pr['kept_quantity'] / max(pr['quantity'], 1e-9):.1%} "
+            f"| {f['plain_kept'] / max(pr['quantity'], 1e-9):.1%} |",
+            flush=True,
+        )
 
 
 def _best(kind: str, size: int, args, first: dict | None = None) -> dict:
