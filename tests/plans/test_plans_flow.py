@@ -71,15 +71,17 @@ def test_the_worker_carries_out_a_queued_run(small_world, la, alice, django_capt
     assert run.status == "done" and Task.objects.count() == 1
 
 
-def test_replanning_supersedes_proposals_and_gives_back_what_they_held(small_world, la):
+def test_replanning_keeps_the_proposal_and_holds_what_it_held_once(small_world, la):
     make_plan(la)
-    make_plan(la)
+    first = Task.objects.get()
+    second = make_plan(la)
     states = sorted(Task.objects.values_list("state", flat=True))
-    assert states == ["proposed", "superseded"]
+    assert states == ["proposed"]
     _, food, carry = small_world
     food.refresh_from_db()
     carry.refresh_from_db()
     live = Task.objects.get(state="proposed")
+    assert live.pk == first.pk and live.run_id == second.pk and live.allocation.run_id == second.pk
     assert food.committed_milli == 5000 and carry.committed_milli == int(live.hours * 1000)
 
 

@@ -33,6 +33,8 @@ KINDS = {kind.key: kind for kind in [
          _("An alert near you was lifted."), "/alerts/"),
     Kind("vote_closes_tomorrow", _("A vote you can take part in closes tomorrow"),
          _("A vote you can take part in closes tomorrow."), "/decisions/"),
+    Kind("task_dropped", _("A delivery you were told about is dropped"),
+         _("A delivery you were told about changed: open the page to read why."), "/tasks/"),
 ]}
 
 TASK_PROPOSED = "task_proposed"
@@ -41,6 +43,7 @@ TASK_MESSAGE = "task_message"
 ALERT_RAISED = "alert_raised"
 ALERT_LIFTED = "alert_lifted"
 VOTE_CLOSES_TOMORROW = "vote_closes_tomorrow"
+TASK_DROPPED = "task_dropped"
 
 #: The title every note has: the site's name, nothing about the event.
 TITLE = "sinfronteras"

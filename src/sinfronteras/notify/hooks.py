@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from .channels import notify_after_commit
-from .events import ALERT_LIFTED, ALERT_RAISED, NEED_ON_ITS_WAY, TASK_MESSAGE, TASK_PROPOSED
+from .events import ALERT_LIFTED, ALERT_RAISED, NEED_ON_ITS_WAY, TASK_DROPPED, TASK_MESSAGE, TASK_PROPOSED
 
 
 def tasks_proposed(carrier_ids) -> None:
     """A plan proposed tasks to these carriers."""
     notify_after_commit(carrier_ids, TASK_PROPOSED)
+
+
+def tasks_dropped(tasks) -> None:
+    """A replan dropped these tasks: their people (giver, carrier, person in need) read why."""
+    people = set()
+    for task in tasks:
+        people |= {task.offer.posted_by_id, task.carrier_id, task.need.posted_by_id}
+    notify_after_commit(people, TASK_DROPPED)
 
 
 def task_accepted(task) -> None:

@@ -5,7 +5,9 @@ alarm only holds deliveries back, a missed one sends a volunteer into a raid. A
 coordinator, or the member who raised it, lifts it sooner. While it is on:
 
 - the planner leaves the area's needs and offers out (nothing new goes there);
-- tasks not yet accepted that start or end there go back to the pool now;
+- tasks not yet accepted that start or end there are paused (dropped, with the
+  alert as their reason); lifting the alert gives them back as they were (same
+  task, same id, messages and carrier) if the plan can still make them;
 - nobody takes or accepts a task that starts or ends there;
 - no address there is shown, not even to the carrier of an accepted task.
 
@@ -24,8 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area
 
-from .models import LIVE_STATES, AreaAlert, Task, TaskState
-from .store import retire
+from .models import LIVE_STATES, AreaAlert, DropReason, Task, TaskState
+from .store import commit, drop
 
 MAX_HOURS = 72  # as the error message says
 
@@ -64,9 +66,9 @@ def do_raise_alert(member, area, hours: int) -> AreaAlert:
     alert = AreaAlert.objects.create(collective_id=member.collective_id, area=area,
                                      raised_by=member, until=now + timedelta(hours=hours))
     there = Q(need__area=area) | Q(offer__area=area)
-    retire(Task.objects.filter(there, need__collective_id=member.collective_id,
-                               state__in=[s for s in LIVE_STATES if s != TaskState.ACCEPTED]),
-           TaskState.SUPERSEDED)
+    drop(list(Task.objects.select_for_update().filter(
+        there, need__collective_id=member.collective_id,
+        state__in=[s for s in LIVE_STATES if s != TaskState.ACCEPTED])), DropReason.ALERT, now, alert)
     record(member.collective, "alert.raised", actor=member,
            data={"area": area.name, "until": alert.until.isoformat(timespec="minutes")})
     from sinfronteras.notify.hooks import alert_raised
@@ -85,9 +87,44 @@ def do_lift_alert(member, alert) -> AreaAlert:
 
     updated = AreaAlert.objects.active().filter(pk=alert.pk).update(lifted_at=timezone.now())
     if updated:
-        record(member.collective, "alert.lifted", actor=member, data={"area": alert.area.name})
+        back = give_back(alert)
+        record(member.collective, "alert.lifted", actor=member,
+               data={"area": alert.area.name, "tasks_back": back})
         from sinfronteras.notify.hooks import alert_lifted
 
         alert_lifted(alert, member)
     alert.refresh_from_db()
     return alert
+
+
+def give_back(alert, now=None) -> int:
+    """Give back, as they were, the tasks ``alert`` paused, where the plan can still make
+    them: the need still open and lacking it, the offer (and the carrier's hours) still
+    there and free, the window not over, no other alert on there. Returns how many."""
+    from sinfronteras.sharing.models import Need, Offer
+
+    now = now or timezone.now()
+    still = alerted_area_ids(alert.collective_id, now)
+    back = 0
+    for task in (Task.objects.select_for_update().filter(paused_by=alert, state=TaskState.SUPERSEDED)
+                 .select_related("need", "offer").order_by("pk")):
+        if touches(task, still) or task.window_end <= now:
+            continue
+        need = Need.objects.plannable(now).filter(pk=task.need_id).first()
+        offer = Offer.objects.active().filter(pk=task.offer_id).first()
+        carrier = (Offer.objects.active().filter(pk=task.carrier_offer_id).first()
+                   if task.carrier_offer_id else None)
+        if need is None or offer is None or (task.carrier_offer_id and carrier is None):
+            continue
+        held = sum(t.quantity for t in need.tasks.filter(state__in=[*LIVE_STATES, TaskState.DONE]))
+        if (need.quantity - held < task.quantity or offer.available < task.quantity
+                or (carrier is not None and carrier.available < task.hours)):
+            continue
+        commit(offer.pk, task.quantity)
+        if carrier is not None:
+            commit(carrier.pk, task.hours)
+        Task.objects.filter(pk=task.pk).update(
+            state=TaskState.PROPOSED if task.carrier_id else TaskState.OPEN,
+            dropped_reason="", dropped_at=None, paused_by=None)
+        back += 1
+    return back

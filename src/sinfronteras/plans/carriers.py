@@ -56,6 +56,8 @@ class Carry:
     latest: datetime | None = None
     #: The window found with the carrier: (start, end), or None when nobody said a time.
     window: tuple | None = None
+    #: The carrier offer this carry was proposed to before (a replan asks it first).
+    before: int | None = None
 
 
 def spans_of(offer) -> list:
@@ -113,26 +115,34 @@ def assign_carriers(carries: list[Carry], carriers: list, hours_left: dict, defa
     for allocation in fractional.allocations:
         share.setdefault(allocation.need, {})[int(allocation.offer[1:])] = allocation.quantity
     by_pk = {offer.pk: offer for offer in carriers}
+    # A replan keeps its word: a carry already proposed goes to the same carrier if it still can.
+    for carry in sorted(carries, key=lambda c: (c.tier, -c.hours, c.key)):
+        if carry.before in by_pk:
+            _try(carry, by_pk[carry.before], hours_left, default_radius, tz)
     unassigned = []
     for carry in sorted(carries, key=lambda c: (c.tier, -c.hours, c.key)):
+        if carry.carrier_offer_id is not None:
+            continue
         preferred = sorted(share.get(carry.key, {}).items(), key=lambda kv: (-kv[1], kv[0]))
         others = sorted((km_between(o.area, carry.pickup), pk) for pk, o in by_pk.items())
         order = [pk for pk, _ in preferred] + [pk for _, pk in others]
-        for pk in dict.fromkeys(order):
-            offer = by_pk[pk]
-            reach = reach_km(offer, default_radius)
-            fits = hours_left[pk] >= carry.hours
-            if not (fits and km_between(offer.area, carry.pickup) <= reach
-                    and km_between(offer.area, carry.dropoff) <= reach):
-                continue
-            window = time_fits(carry, offer, tz)
-            if window is not False:
-                carry.carrier_offer_id, carry.window = pk, window
-                hours_left[pk] -= carry.hours
-                break
-        else:
+        if not any(_try(carry, by_pk[pk], hours_left, default_radius, tz) for pk in dict.fromkeys(order)):
             unassigned.append(carry)
     return unassigned
+
+
+def _try(carry: Carry, offer, hours_left: dict, default_radius, tz) -> bool:
+    """Give ``carry`` to this carrier offer if its hours, reach and times allow."""
+    reach = reach_km(offer, default_radius)
+    if not (hours_left[offer.pk] >= carry.hours and km_between(offer.area, carry.pickup) <= reach
+            and km_between(offer.area, carry.dropoff) <= reach):
+        return False
+    window = time_fits(carry, offer, tz)
+    if window is False:
+        return False
+    carry.carrier_offer_id, carry.window = offer.pk, window
+    hours_left[offer.pk] -= carry.hours
+    return True
 
 
 def tier_for(need) -> int:

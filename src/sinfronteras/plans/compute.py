@@ -119,7 +119,8 @@ def compute(collective, progress=lambda stage, pct: None) -> Outcome:
             earliest, latest = time_range(need, now)
             task.carry = Carry(f"t{index}", offer.area, need.area, carry_hours(km), tier_for(need),
                                schedules=[spans_of(need), spans_of(offer)],
-                               earliest=earliest, latest=latest)
+                               earliest=earliest, latest=latest,
+                               before=snap.carriers_before.get((offer.pk, need.pk)))
             carries.append(task.carry)
         outcome.tasks.append(task)
     progress("carriers", 85)

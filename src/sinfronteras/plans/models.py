@@ -109,6 +109,13 @@ class TaskState(models.TextChoices):
     SUPERSEDED = "superseded", _("replanned")
 
 
+class DropReason(models.TextChoices):
+    """Why a task its people were told about was dropped (read on their pages)."""
+
+    REPLANNED = "replanned", _("the plan was made again")
+    ALERT = "alert", _("an alert paused it")
+
+
 #: A task is live while it may still be carried out.
 LIVE_STATES = [TaskState.OPEN, TaskState.PROPOSED, TaskState.ACCEPTED]
 LIVE_TASK = Q(state__in=LIVE_STATES)
@@ -145,6 +152,12 @@ class Task(models.Model):
     # The person in need and the giver see each other's display name only if both agreed.
     receiver_shares_name = models.BooleanField(default=False)
     giver_shares_name = models.BooleanField(default=False)
+    #: Why a task its people were told about was dropped, and when (blank: it was not).
+    dropped_reason = models.CharField(max_length=20, choices=DropReason.choices, blank=True)
+    dropped_at = models.DateTimeField(null=True, blank=True)
+    #: The alert that paused it: lifting the alert gives it back if the plan still can.
+    paused_by = models.ForeignKey("AreaAlert", models.SET_NULL, null=True, blank=True,
+                                  related_name="paused_tasks")
 
     class Meta:
         ordering = ["window_end", "pk"]

@@ -19,6 +19,8 @@ from .models import Task, TaskState
 from .screen import need_problem, offer_problem
 
 KEPT_STATES = ("accepted", "done")
+#: Live tasks whose people were told but that nobody accepted yet: a replan may change them.
+LIVE_UNACCEPTED = (TaskState.OPEN, TaskState.PROPOSED)
 
 
 @dataclass
@@ -34,6 +36,9 @@ class Snapshot:
     paused: set[int] = field(default_factory=set)
     #: Rows the run cannot plan, and why (``screen.left_out``): named, not planned.
     left_out: list[dict] = field(default_factory=list)
+    #: The carrier offer of each live carry already proposed, by (offer pk, need pk):
+    #: a replan asks the same carrier first.
+    carriers_before: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 def _kept(collective, field_name: str, value: str = "quantity") -> dict[int, Decimal]:
@@ -135,7 +140,24 @@ def snapshot(collective) -> Snapshot:
         doc["offers"].append(entry)
     doc["places"] = [{"id": f"a{a.pk}", "lat": a.lat, "lon": a.lon}
                      for a in sorted(places.values(), key=lambda a: a.pk)]
+    _previous(collective, snap)
     return snap
+
+
+def _previous(collective, snap: Snapshot) -> None:
+    """The live tasks not yet accepted, as the problem's previous allocations: their
+    people were told, so the plan keeps as much of them as every need's share allows."""
+    totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for offer_id, need_id, quantity, carrier_offer_id in (
+            Task.objects.filter(need__collective=collective, state__in=LIVE_UNACCEPTED)
+            .order_by("pk").values_list("offer_id", "need_id", "quantity", "carrier_offer_id")):
+        if f"o{offer_id}" in snap.offers and f"n{need_id}" in snap.needs:
+            totals[offer_id, need_id] += quantity
+            if carrier_offer_id:
+                snap.carriers_before.setdefault((offer_id, need_id), carrier_offer_id)
+    if totals:
+        snap.problem["previous"] = [{"offer": f"o{o}", "need": f"n{n}", "quantity": float(q)}
+                                    for (o, n), q in sorted(totals.items())]
 
 
 def _resource(r: Resource) -> dict:

@@ -13,7 +13,7 @@ from sinfronteras.audit.models import record
 from sinfronteras.members.models import Collective
 from sinfronteras.sharing.models import Need, NeedStatus, Offer
 
-from .models import Allocation, NeedOutcome, PlanRun, RunStatus, Task, TaskState
+from .models import Allocation, DropReason, NeedOutcome, PlanRun, RunStatus, Task, TaskState
 from .problem import whole
 
 LIVE_UNACCEPTED = (TaskState.OPEN, TaskState.PROPOSED)
@@ -56,17 +56,14 @@ def retire(tasks, state) -> int:
     return len(locked)
 
 
-def _supersede_unaccepted(collective) -> None:
-    retire(Task.objects.filter(need__collective=collective, state__in=LIVE_UNACCEPTED),
-           TaskState.SUPERSEDED)
-
-
 @transaction.atomic
 def store(run: PlanRun, outcome) -> None:
+    """Write the plan. A live task whose allocation the plan keeps (same giver, need and
+    carrier) stays the same task, with its id, messages, proposal and window; the others
+    are dropped with a reason their people read, and new ones are made."""
     Collective.objects.select_for_update().get(pk=run.collective_id)
     if not PlanRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).exists():
         raise RunGone(f"plan run #{run.pk} was marked failed while it computed; nothing stored")
-    _supersede_unaccepted(run.collective)
     _check_unchanged(outcome)
     now = timezone.now()
     NeedOutcome.objects.bulk_create([
@@ -75,14 +72,27 @@ def store(run: PlanRun, outcome) -> None:
                     fraction=row["fraction"], tier=row["tier"], reason=row.get("reason") or "")
         for row in outcome.plan_doc["needs"]
     ])
+    live = {}
+    for task in (Task.objects.select_for_update().filter(need__collective=run.collective,
+                                                         state__in=LIVE_UNACCEPTED).order_by("pk")):
+        live.setdefault((task.offer_id, task.need_id), []).append(task)
+        release(task)  # every live task gives back first; the kept ones take again below
+    kept, proposed = set(), []
     for planned in outcome.tasks:
-        allocation = Allocation.objects.create(run=run, offer=planned.offer, need=planned.need,
-                                               quantity=planned.quantity, km=planned.km)
         carry = planned.carry
         carrier_offer = carry.carrier_offer_id if carry else None
         hours = carry.hours if carry else Decimal(0)
         carrier = planned.offer.posted_by_id if carry is None else (
             _owner(outcome, carrier_offer) if carrier_offer else None)
+        same = next((t for t in live.get((planned.offer.pk, planned.need.pk), [])
+                     if t.pk not in kept and _same_people(t, carrier, carrier_offer)), None)
+        if same is not None:
+            kept.add(same.pk)
+            if _keep(same, run, planned, carrier, carrier_offer, hours, now):
+                proposed.append(carrier)
+            continue
+        allocation = Allocation.objects.create(run=run, offer=planned.offer, need=planned.need,
+                                               quantity=planned.quantity, km=planned.km)
         start, end = planned.window or (now, max(planned.window_end, now + _MINUTE))
         Task.objects.create(
             run=run, allocation=allocation, need=planned.need, offer=planned.offer,
@@ -93,16 +103,62 @@ def store(run: PlanRun, outcome) -> None:
         commit(planned.offer.pk, planned.quantity)
         if carrier_offer:
             commit(carrier_offer, hours)
+        if carrier:
+            proposed.append(carrier)
+    dropped = [t for tasks in live.values() for t in tasks if t.pk not in kept]
+    _mark_dropped(dropped, DropReason.REPLANNED, now)
     PlanRun.objects.filter(pk=run.pk).update(
         status=RunStatus.DONE, finished_at=timezone.now(), progress=100, stage="done",
         summary=outcome.summary, parameters=outcome.parameters, decisions=outcome.decisions,
         left_out=outcome.snap.left_out)
     record(run.collective, "plan.done", actor=None,
-           data={"run": run.pk, "tasks": len(outcome.tasks), "decisions": outcome.decisions,
-                 "left_out": len(outcome.snap.left_out)})
-    from sinfronteras.notify.hooks import tasks_proposed
+           data={"run": run.pk, "tasks": len(outcome.tasks), "kept": len(kept), "dropped": len(dropped),
+                 "decisions": outcome.decisions, "left_out": len(outcome.snap.left_out)})
+    from sinfronteras.notify.hooks import tasks_dropped, tasks_proposed
 
-    tasks_proposed(Task.objects.filter(run=run, state=TaskState.PROPOSED).values_list("carrier_id", flat=True))
+    tasks_proposed(proposed)
+    tasks_dropped(dropped)
+
+
+def _same_people(task: Task, carrier, carrier_offer) -> bool:
+    """The plan gives this allocation to the people the task already names (a carry not yet
+    proposed to anyone may find its carrier now)."""
+    if task.carrier_id is None:
+        return True
+    return task.carrier_id == carrier and task.carrier_offer_id == carrier_offer
+
+
+def _keep(task: Task, run, planned, carrier, carrier_offer, hours, now) -> bool:
+    """The same task, on the new run, its quantity (and hours) as the plan says now; its
+    window stays while it is still ahead. True if it is newly proposed to a carrier."""
+    newly = carrier is not None and task.carrier_id is None
+    commit(task.offer_id, planned.quantity)  # what it held was given back in ``store``
+    if carrier_offer:
+        commit(carrier_offer, hours)
+    if newly or task.window_end <= now:
+        start, end = planned.window or (now, max(planned.window_end, now + _MINUTE))
+        task.window_start, task.window_end, task.timed = start, end, planned.window is not None
+    Allocation.objects.filter(pk=task.allocation_id).update(run=run, quantity=planned.quantity,
+                                                            km=planned.km)
+    task.run, task.quantity, task.km, task.hours = run, planned.quantity, planned.km, hours
+    task.carrier_id, task.carrier_offer_id = carrier, carrier_offer
+    task.state = TaskState.PROPOSED if carrier else TaskState.OPEN
+    task.save(update_fields=["run", "quantity", "km", "hours", "carrier", "carrier_offer", "state",
+                             "window_start", "window_end", "timed"])
+    return newly
+
+
+def drop(tasks, reason: str, now=None, alert=None) -> None:
+    """End these live tasks (locked by the caller) as replanned, saying why to their people;
+    give back what they held."""
+    for task in tasks:
+        release(task)
+    _mark_dropped(tasks, reason, now or timezone.now(), alert)
+
+
+def _mark_dropped(tasks, reason: str, now, alert=None) -> None:
+    Task.objects.filter(pk__in=[t.pk for t in tasks]).update(
+        state=TaskState.SUPERSEDED, dropped_reason=reason, dropped_at=now, paused_by=alert)
 
 
 def _check_unchanged(outcome) -> None:

@@ -18,7 +18,7 @@ from sinfronteras.sharing.services import access_need, access_offer
 from sinfronteras.web.confirm import ask, confirmed
 from sinfronteras.web.formats import amount
 
-from . import alerts, handover, lifecycle, report, runs, screen, task_messages
+from . import alerts, dropped, handover, lifecycle, report, runs, screen, task_messages
 from .addresses import (AddressForm, PickupForm, do_delete_address, do_delete_pickup,
                         do_seal_address, do_seal_pickup, readable_address, readable_pickup)
 from .models import LIVE_STATES, AreaAlert, TaskState
@@ -119,6 +119,7 @@ def my_tasks(request):
         "tasks": lifecycle.my_tasks(member)[:100],
         "open_tasks": lifecycle.open_tasks_for(member)[:30],
         "needs": need_states(member),
+        "dropped": dropped.dropped_for(member),
         "gives": Offer.objects.active().filter(posted_by=member).exists(),
     })
 
@@ -134,6 +135,7 @@ def task_page(request, pk, message_form=None):
         "can_take": (task.state == TaskState.OPEN and not paused
                      and lifecycle.eligible_carrier_offer(request.user, task)),
         "role": role, "thread": task_messages.visible_messages(request.user, task),
+        "dropped": dropped.words(task, role),
         "message_form": (message_form or task_messages.MessageForm())
         if role and task.state in LIVE_STATES else None,
     }, status=400 if message_form is not None else 200)
