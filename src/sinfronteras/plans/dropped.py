@@ -62,9 +62,10 @@ def dropped_for(member) -> list[dict]:
     return [{"task": t, "why": words(t, "carrier")} for t in tasks]
 
 
-def dropped_for_need(need) -> str:
-    """Why the latest task dropped lately for this open need was dropped ('' if none)."""
-    if need.status != "open":
-        return ""
-    task = _recent(Task.objects.filter(need=need)).first()
-    return words(task, "receiver") if task else ""
+def dropped_for_needs(needs) -> dict[int, str]:
+    """For each open need, why its latest task dropped lately was dropped (one query)."""
+    latest: dict[int, str] = {}
+    for task in _recent(Task.objects.filter(need__in=[n for n in needs if n.status == "open"])):
+        if task.need_id not in latest:
+            latest[task.need_id] = words(task, "receiver")
+    return latest
