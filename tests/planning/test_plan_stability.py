@@ -194,3 +194,15 @@ def test_the_command_reads_previous_allocations_and_says_how_much_it_kept(tmp_pa
     assert f"previous plan: kept {n} of {n} allocations ({n} unchanged)" in out
     written = json.loads((tmp_path / "plan.json").read_text())
     assert written["summary"]["previous"]["kept"] == n
+
+
+def test_the_sparse_core_with_nothing_changed_keeps_every_allocation_and_every_share():
+    p = city_problem(1500, seed=7)
+    first = plan(p, mode="full")
+    doc = p.to_json()
+    doc["previous"] = [{"offer": a.offer, "need": a.need, "quantity": a.quantity} for a in first.allocations]
+    again = plan(Problem.from_json(doc), mode="sparse")
+    assert again.met.tolist() == first.met.tolist()
+    prev = again.summary["previous"]
+    assert prev["kept"] == prev["unchanged"] == len(first.allocations)
+    assert "sparse_core" in again.summary
