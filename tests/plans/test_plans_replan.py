@@ -16,7 +16,7 @@ import pytest
 import time_machine
 from cryptography.fernet import Fernet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from conftest import area
@@ -37,6 +37,8 @@ MESSAGE = "ring twice at the side door"
 @pytest.fixture(autouse=True)
 def seal_key(settings):
     settings.SEAL_KEYS = [Fernet.generate_key().decode()]
+    yield
+    translation.activate(settings.LANGUAGE_CODE)  # a Spanish page leaves no Spanish behind
 
 
 @pytest.fixture
@@ -56,7 +58,7 @@ def live_tasks():
             for t in Task.objects.filter(state__in=["open", "proposed", "accepted"])}
 
 
-def test_a_replan_with_nothing_changed_keeps_every_task_id_and_message(la, alice, city):
+def test_a_replan_with_nothing_changed_keeps_every_task_id_and_message(client, la, alice, city):
     families, needs, driver = city
     first = plan_now(la, alice)
     assert first.status == "done", first.error
@@ -75,6 +77,11 @@ def test_a_replan_with_nothing_changed_keeps_every_task_id_and_message(la, alice
     assert [m.text for m in TaskMessage.objects.order_by("task_id")] == [MESSAGE] * len(tasks)
     kept = again.summary["plan"]["previous"]
     assert kept["matched"] == kept["kept"] == kept["unchanged"] == len(tasks)
+    assert again.summary["replan"] == {"told": len(tasks), "kept": len(tasks), "dropped": 0}
+    client.force_login(alice)
+    page = client.get(reverse("plans:plan")).content.decode()
+    assert (f"Of the {len(tasks)} deliveries their people had already been told about, the plan kept "
+            f"{len(tasks)} as they were promised") in page
 
 
 def _kept(before: dict, after: dict) -> Decimal:
@@ -147,6 +154,10 @@ def test_a_dropped_task_says_why_to_the_family_the_carrier_and_the_giver_and_tel
         assert says in html, (person, page)
         assert MESSAGE not in html or page == "task"  # the words stay on the task's page only
     assert MESSAGE in client.get(reverse("plans:task", args=[task.pk])).content.decode()
+    type(alice).objects.filter(pk=alice.pk).update(language=language)
+    client.force_login(alice)
+    page = client.get(reverse("plans:plan")).content.decode()
+    assert 'id="replan"' in page and ("dropped 1," if language == "en" else "quitó 1,") in page
 
 
 def test_a_false_alarm_lifted_after_a_minute_gives_every_paused_task_back_as_it_was(

@@ -62,10 +62,15 @@ def dropped_for(member) -> list[dict]:
     return [{"task": t, "why": words(t, "carrier")} for t in tasks]
 
 
-def dropped_for_needs(needs) -> dict[int, str]:
-    """For each open need, why its latest task dropped lately was dropped (one query)."""
-    latest: dict[int, str] = {}
-    for task in _recent(Task.objects.filter(need__in=[n for n in needs if n.status == "open"])):
-        if task.need_id not in latest:
-            latest[task.need_id] = words(task, "receiver")
-    return latest
+def dropped_for_need(need, now=None) -> str:
+    """Why the latest task dropped lately for this open need was dropped ('' if none).
+
+    Reads ``need.tasks.all()``: prefetched by the lists, so no query per need.
+    """
+    if need.status != "open":
+        return ""
+    since = (now or timezone.now()) - SHOWN_FOR
+    recent = [t for t in need.tasks.all() if t.state == TaskState.SUPERSEDED and t.dropped_reason
+              and t.dropped_at and t.dropped_at >= since]
+    latest = max(recent, key=lambda t: (t.dropped_at, t.pk), default=None)
+    return words(latest, "receiver") if latest else ""

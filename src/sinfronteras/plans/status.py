@@ -10,7 +10,7 @@ from sinfronteras.sharing.models import Need
 from sinfronteras.web.formats import amount, number
 
 from .compute import NO_COMMON_TIME
-from .dropped import dropped_for_needs
+from .dropped import dropped_for_need
 from .models import LIVE_STATES as LIVE
 from .models import NeedOutcome, RunStatus, SealedAddress, TaskState
 
@@ -66,11 +66,10 @@ def need_states(member) -> list[dict]:
                  .with_progress().select_related("resource", "area")
                  .prefetch_related("tasks__offer__posted_by"))
     outcomes, paused = latest_outcomes(needs), alerted_area_ids(member.collective_id)
-    dropped = dropped_for_needs(needs)
     sealed = set(SealedAddress.objects.filter(need__in=needs).values_list("need_id", flat=True))
     return [{"need": need, "state": state_of(need), "sealed": need.pk in sealed,
              "share": share_of(need, outcomes.get(need.pk), paused),
-             "dropped": dropped.get(need.pk, ""),
+             "dropped": dropped_for_need(need),
              "givers": givers_known(need),
              "asked": any(t.receiver_shares_name for t in need.tasks.all()),
              "live": any(t.state in LIVE for t in need.tasks.all()),

@@ -73,10 +73,32 @@ def store(run: PlanRun, outcome) -> None:
         for row in outcome.plan_doc["needs"]
     ])
     live = {}
-    for task in (Task.objects.select_for_update().filter(need__collective=run.collective,
-                                                         state__in=LIVE_UNACCEPTED).order_by("pk")):
+    for task in (Task.objects.select_for_update(of=("self",)).select_related("offer", "need")
+                 .filter(need__collective=run.collective, state__in=LIVE_UNACCEPTED).order_by("pk")):
         live.setdefault((task.offer_id, task.need_id), []).append(task)
         release(task)  # every live task gives back first; the kept ones take again below
+    kept, proposed = _write_tasks(run, outcome, live, now)
+    dropped = [t for tasks in live.values() for t in tasks if t.pk not in kept]
+    _mark_dropped(dropped, DropReason.REPLANNED, now)
+    # What the people already told kept: the plan page says it.
+    outcome.summary["replan"] = {"told": sum(map(len, live.values())), "kept": len(kept),
+                                 "dropped": len(dropped)}
+    PlanRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, finished_at=timezone.now(), progress=100, stage="done",
+        summary=outcome.summary, parameters=outcome.parameters, decisions=outcome.decisions,
+        left_out=outcome.snap.left_out)
+    record(run.collective, "plan.done", actor=None,
+           data={"run": run.pk, "tasks": len(outcome.tasks), "kept": len(kept), "dropped": len(dropped),
+                 "decisions": outcome.decisions, "left_out": len(outcome.snap.left_out)})
+    from sinfronteras.notify.hooks import tasks_dropped, tasks_proposed
+
+    tasks_proposed(proposed)
+    tasks_dropped(dropped)
+
+
+def _write_tasks(run, outcome, live: dict, now) -> tuple[set, list]:
+    """Keep the live task of each planned allocation with the same people, else make one.
+    Returns the kept tasks' ids and the carriers newly proposed a task."""
     kept, proposed = set(), []
     for planned in outcome.tasks:
         carry = planned.carry
@@ -105,19 +127,7 @@ def store(run: PlanRun, outcome) -> None:
             commit(carrier_offer, hours)
         if carrier:
             proposed.append(carrier)
-    dropped = [t for tasks in live.values() for t in tasks if t.pk not in kept]
-    _mark_dropped(dropped, DropReason.REPLANNED, now)
-    PlanRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.DONE, finished_at=timezone.now(), progress=100, stage="done",
-        summary=outcome.summary, parameters=outcome.parameters, decisions=outcome.decisions,
-        left_out=outcome.snap.left_out)
-    record(run.collective, "plan.done", actor=None,
-           data={"run": run.pk, "tasks": len(outcome.tasks), "kept": len(kept), "dropped": len(dropped),
-                 "decisions": outcome.decisions, "left_out": len(outcome.snap.left_out)})
-    from sinfronteras.notify.hooks import tasks_dropped, tasks_proposed
-
-    tasks_proposed(proposed)
-    tasks_dropped(dropped)
+    return kept, proposed
 
 
 def _same_people(task: Task, carrier, carrier_offer) -> bool:
