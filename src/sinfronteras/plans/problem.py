@@ -1,7 +1,9 @@
 """Read a collective's open needs and active offers into a planning problem.
 
 What accepted or finished tasks already hold is subtracted first, so that
-re-planning keeps them as they are and plans only the rest.
+re-planning keeps them as they are and plans only the rest. The live tasks not yet
+accepted are the problem's ``previous`` allocations: their people were told, so the
+planner keeps as much of them as every need's share allows (its stability stage).
 """
 
 from __future__ import annotations
