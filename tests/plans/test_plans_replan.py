@@ -23,6 +23,7 @@ from conftest import area
 from plans_fixtures import carrier_of, carrying, plan_now, volunteer  # noqa: F401
 from sinfronteras.planning import Problem, plan
 from sinfronteras.plans.alerts import do_lift_alert, do_raise_alert
+from sinfronteras.plans.housekeeping import do_housekeeping
 from sinfronteras.plans.models import Task, TaskMessage
 from sinfronteras.plans.problem import snapshot
 from sinfronteras.plans.task_messages import do_post_message
@@ -170,6 +171,8 @@ def test_a_false_alarm_lifted_after_a_minute_gives_every_paused_task_back_as_it_
     alert = do_raise_alert(alice, area(la, "Boyle Heights"), 6)
     paused = Task.objects.filter(state="superseded", dropped_reason="alert", paused_by=alert)
     assert paused.exists()
+    do_housekeeping()  # the worker tidies up meanwhile: the paused tasks keep their messages
+    assert TaskMessage.objects.count() == len(before)
     with time_machine.travel(timezone.now() + timedelta(minutes=1)):
         do_lift_alert(alice, alert)
     assert live_tasks() == before
@@ -178,6 +181,17 @@ def test_a_false_alarm_lifted_after_a_minute_gives_every_paused_task_back_as_it_
     run = plan_now(la, alice)
     assert live_tasks().keys() == before.keys() and run.summary["plan"]["previous"]["unchanged"] == len(before)
     assert TaskMessage.objects.count() == len(before)
+
+
+def test_an_alert_that_ends_by_itself_gives_its_tasks_back_at_the_next_plan(la, alice, carry):
+    need, task, driver = carry
+    do_post_message(need.posted_by, task, MESSAGE)
+    do_raise_alert(alice, area(la, "Echo Park"), 2)  # the giver's side
+    with time_machine.travel(timezone.now() + timedelta(hours=2, minutes=1)):
+        run = plan_now(la, alice)
+    task.refresh_from_db()
+    assert (task.state, task.run_id, task.dropped_reason, task.paused_by) == ("proposed", run.pk, "", None)
+    assert [m.text for m in task.messages.all()] == [MESSAGE]
 
 
 def test_a_paused_task_whose_offer_went_elsewhere_stays_dropped_with_its_reason(

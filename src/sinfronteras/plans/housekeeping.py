@@ -26,6 +26,7 @@ from .store import milli, retire
 def do_housekeeping(now=None) -> dict:
     now = now or timezone.now()
     expired = _expire_tasks(now)
+    given_back = _give_back_after_alerts(now)
     renewed = renew_weekly_offers(now)
     destroyed = _destroy_addresses(now) + _destroy_pickups(now)
     messages = _delete_messages_of_ended_tasks()
@@ -37,7 +38,7 @@ def do_housekeeping(now=None) -> dict:
 
     from .jobs import tidy_job_results
 
-    return {"tasks_expired": expired, "weekly_offers_renewed": renewed,
+    return {"tasks_expired": expired, "tasks_given_back": given_back, "weekly_offers_renewed": renewed,
             "addresses_destroyed": destroyed, "needs_deleted": deleted,
             "messages_deleted": messages,
             "action_needs_closed": do_close_ended_actions(now),
@@ -96,8 +97,26 @@ def _destroy_pickups(now) -> int:
 
 
 def _delete_messages_of_ended_tasks() -> int:
-    """A task's messages last while it may still be carried out."""
-    return TaskMessage.objects.exclude(task__state__in=LIVE).delete()[0]
+    """A task's messages last while it may still be carried out (a task an alert paused
+    may: lifting the alert gives it back, messages and all)."""
+    return (TaskMessage.objects.exclude(task__state__in=LIVE)
+            .exclude(task__paused_by__isnull=False).delete()[0])
+
+
+def _give_back_after_alerts(now) -> int:
+    """An alert that ended by itself gives back the tasks it paused, as lifting it does."""
+    from .alerts import give_back
+    from .models import AreaAlert
+
+    back = 0
+    for alert in AreaAlert.objects.filter(paused_tasks__isnull=False).distinct():
+        if alert.lifted_at is None and alert.until > now:
+            continue
+        with transaction.atomic():
+            back += give_back(alert, now)
+            # What the plan could not give back stays dropped, with the alert as its reason.
+            Task.objects.filter(paused_by=alert).update(paused_by=None)
+    return back
 
 
 def _delete_old_needs(now) -> int:
