@@ -10,6 +10,7 @@ first the most that can be kept, then the least distance with that much kept.
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 
 import numpy as np
@@ -23,6 +24,7 @@ from test_plan_steps import stepped_problems
 from sinfronteras.planning import Problem, ProblemError, plan
 from sinfronteras.planning.cli import main
 from sinfronteras.planning.generate import city_problem
+from sinfronteras.planning.sparse import sparse_plan
 
 COMMON = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -93,10 +95,29 @@ def kept_by(result, doc: dict) -> float:
     return sum(min(a.quantity, prev[a.offer, a.need]) for a in result.allocations)
 
 
+def _plan(problem, mode):
+    # The sparse core from each need's one nearest offer place: most arcs must be priced in.
+    return sparse_plan(problem, k=1) if mode == "sparse" else plan(problem, mode=mode)
+
+
+def counted(doc: dict) -> dict:
+    """The document with each previous quantity of a resource with a step in whole steps
+    (a part of a step counts as the step), as the planner counts it."""
+    steps = {r["id"]: r.get("step") for r in doc["resources"]}
+    offers = {o["id"]: o for o in doc["offers"]}
+    out = []
+    for p in doc.get("previous", []):
+        step = steps[offers[p["offer"]]["resources"][0]] if p["offer"] in offers else None
+        q = math.ceil(p["quantity"] / step - 1e-9) * step if step else p["quantity"]
+        out.append({**p, "quantity": q})
+    return {**doc, "previous": out}
+
+
 def _check(doc: dict, mode: str = "full") -> None:
     problem = Problem.from_json(doc)
-    result = plan(problem, mode=mode)
-    fresh = plan(Problem.from_json({k: v for k, v in doc.items() if k != "previous"}), mode=mode)
+    doc = counted(doc)
+    result = _plan(problem, mode)
+    fresh = _plan(Problem.from_json({k: v for k, v in doc.items() if k != "previous"}), mode)
     # The contract: every need's share is the tiers' share, to the unit.
     assert result.met.tolist() == fresh.met.tolist()
     assert result.fraction.tolist() == fresh.fraction.tolist()
@@ -104,9 +125,8 @@ def _check(doc: dict, mode: str = "full") -> None:
     kept = kept_by(result, doc)
     assert kept == pytest.approx(most, abs=1e-5 * (1 + len(doc["previous"])))
     assert result.summary["previous"]["kept_quantity"] == pytest.approx(kept, abs=1e-5)
-    if mode == "full":
-        moved = float(np.sum(result.alloc_quantity))
-        assert least - 1e-6 <= result.summary["distance_km"] <= least + 0.001 * moved + 1e-6
+    moved = float(np.sum(result.alloc_quantity))
+    assert least - 1e-6 <= result.summary["distance_km"] <= least + 0.001 * moved + 1e-6
 
 
 @COMMON
@@ -130,9 +150,25 @@ def test_whole_steps_keep_the_most_of_the_previous_plan_in_whole_steps(doc):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(with_previous())
-def test_the_sparse_core_keeps_every_share_and_on_small_problems_the_most(doc):
-    # Small problems: the core holds every arc, so the sparse stage is the full one.
+def test_the_sparse_core_priced_out_keeps_the_most_then_the_least_distance(doc):
     _check(doc, mode="sparse")
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_the_sparse_core_keeps_what_the_full_planner_keeps_on_a_city(seed):
+    p = city_problem(800, seed=seed)
+    doc = p.to_json()
+    doc["previous"] = [{"offer": a.offer, "need": a.need, "quantity": a.quantity} for a in plan(p).allocations]
+    for k, need in enumerate(doc["needs"]):
+        if k % 7 == 0:
+            need["quantity"] *= 1.5  # shares move
+    q = Problem.from_json(doc)
+    full, sparse = plan(q, mode="full"), sparse_plan(q, k=1)
+    assert sparse.met.tolist() == full.met.tolist()
+    assert sparse.summary["previous"]["kept_quantity"] == pytest.approx(full.summary["previous"]["kept_quantity"])
+    moved = float(np.sum(full.alloc_quantity))
+    assert abs(sparse.summary["distance_km"] - full.summary["distance_km"]) <= 0.001 * moved
+    assert sparse.summary["sparse_core"]["keep_rounds"] >= 1
 
 
 def test_a_replan_with_nothing_changed_keeps_every_allocation():

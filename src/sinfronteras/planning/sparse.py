@@ -14,7 +14,8 @@ need's nearest offers; the leximin stage runs on the core, with its
 components, maximum flows and roundings certified against all arcs
 (:class:`~sinfronteras.planning.core.Core`); the least-distance stage prices
 out all arcs against the core's exact potentials
-(:func:`~sinfronteras.planning.certify.priced_distance`).
+(:func:`~sinfronteras.planning.certify.priced_distance`); with previous
+allocations, the stability stage is priced out the same way (:func:`_keep_on_core`).
 
 Examples
 --------
@@ -97,7 +98,7 @@ def sparse_plan(problem, *, progress: Callable[[str], None] | None = None, ray=N
         prev = None
         if problem.previous:
             say("keeping the previous plan on the core")
-            arcs, flow, prev = _keep_on_core(problem, src, arcs, sc, lex)
+            arcs, flow, prev, keep_rounds = _keep_on_core(problem, src, core, sc, lex, progress)
         reach = np.zeros(len(a.need_quantity), bool)
         reach[core.need] = True
         say("assembling the plan")
@@ -112,6 +113,8 @@ def sparse_plan(problem, *, progress: Callable[[str], None] | None = None, ray=N
             "added": core.added,
             "distance_rounds": rounds,
         }
+        if prev is not None:
+            result.summary["sparse_core"]["keep_rounds"] = keep_rounds
         return result
     finally:
         close = getattr(src, "close", None)
@@ -119,17 +122,23 @@ def sparse_plan(problem, *, progress: Callable[[str], None] | None = None, ray=N
             close()
 
 
-def _keep_on_core(problem, src, arcs, sc, lex):
-    """The stability stage on the core's allowed arcs and the previous allocations' arcs.
+def _keep_on_core(problem, src, core, sc, lex, progress=None):
+    """The stability stage over all arcs, on the core priced out.
 
-    Not certified over all arcs (unlike the two stages before it): the plan keeps
-    the most of the previous plan that these arcs allow, at the least distance
-    among those; every need's ``met`` is the certified one.
+    The previous allocations' arcs join the core; the stage runs on the core's allowed
+    arcs; its two stages' exact potentials then price every arc of the full set
+    (:func:`~sinfronteras.planning.stability.stable_flow`): an arc that could keep more
+    (its keep potentials rise from offer to need; costs there are 0, so only offers
+    below the highest need's potential are searched), or keep as much at less distance
+    (pruned by distance as in :mod:`sinfronteras.planning.certify`), joins the core, and
+    the stage runs again. With none left, the potentials prove the plan keeps the most
+    over all arcs and then has the least distance.
     """
-    from .regions import _same_resource, concat, finish
+    from .certify import _allowed, cost_decimals
+    from .regions import _same_resource, finish
     from .stability import previous_units, stable_flow
 
-    a = src.a
+    a, met = src.a, lex.met
     offer_at = {o.id: j for j, o in enumerate(problem.offers)}
     need_at = {n.id: i for i, n in enumerate(problem.needs)}
     pairs = [(offer_at[p.offer], need_at[p.need]) for p in problem.previous
@@ -137,7 +146,43 @@ def _keep_on_core(problem, src, arcs, sc, lex):
     if pairs:
         o, n = (np.array(col, np.int64) for col in zip(*pairs))
         o, n = _same_resource(a, src.n_res, o, n)
-        arcs = concat([arcs, finish(a, o, n)])
-    allowed = (lex.offer_cell[arcs.offer] == lex.need_cell[arcs.need]) & (lex.met[arcs.need] > 0)
-    prev = previous_units(problem, arcs, sc)
-    return arcs, stable_flow(arcs, lex.met, sc.offer, *prev, allowed), prev
+        got = finish(a, o, n)
+        core.add(got.offer, got.need, got.km)
+
+    def allowed(o, n):
+        return (lex.offer_cell[o] == lex.need_cell[n]) & (met[n] > 0)
+
+    k = cost_decimals(a, sc.offer)
+    scale = 10.0**k
+    needs = np.flatnonzero(met > 0)
+    n_o = len(sc.offer)
+    rounds = 0
+    while True:
+        arcs = _allowed(core.arcs, allowed)
+        prev = previous_units(problem, arcs, sc)
+        flow, keep, dist = stable_flow(arcs, met, sc.offer, *prev, k=k, potentials=True)
+        rounds += 1
+        if progress is not None:
+            progress(f"keeping the previous plan: round {rounds}, {len(arcs)} arcs")
+        k_o, k_n, d_o, d_n = keep[:n_o], keep[n_o:], dist[:n_o], dist[n_o:]
+        found = []
+        below = np.flatnonzero(k_o < k_n[needs].max(initial=-(2**62)))
+        for c in src.arcs(below, needs) if len(below) else ():
+            m = allowed(c.offer, c.need) & (k_o[c.offer] < k_n[c.need])
+            found.append((c.offer[m], c.need[m], c.km[m]))
+        top = np.full(src.n_regions, -(2**62), np.int64)
+        np.maximum.at(top, src.need_region[needs], d_n[needs])
+
+        def reach(r, offers, top=top, d_o=d_o):
+            return (top[r] - d_o[offers] + 1).astype(float) / scale
+
+        for c in src.arcs(None, needs, reach):
+            rc = np.rint(c.km * scale).astype(np.int64) + d_o[c.offer] - d_n[c.need]
+            m = allowed(c.offer, c.need) & (k_o[c.offer] == k_n[c.need]) & (rc < 0)
+            found.append((c.offer[m], c.need[m], c.km[m]))
+        core.searches += 1
+        before = len(core)
+        for fo, fn, fk in found:
+            core.add(fo, fn, fk)
+        if len(core) == before:  # nothing new: the potentials certify the plan over all arcs
+            return arcs, flow, prev, rounds

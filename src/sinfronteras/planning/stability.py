@@ -45,7 +45,8 @@ def previous_units(problem, arcs: Arcs, sc) -> tuple[np.ndarray, np.ndarray]:
     An entry whose offer or need is not in the problem, or whose pair is not an
     arc, is left out without an error (it no longer exists). Entries of one pair
     add up. Quantities are counted like the plan's (``sc``: units of ``1 /
-    scale``, or whole steps for a resource with a step, rounded to the nearest).
+    scale``; for a resource with a step, whole steps, a part of a step counting as the
+    step).
     """
     a = problem.arrays
     offer_at = {o.id: j for j, o in enumerate(problem.offers)}
@@ -63,7 +64,8 @@ def previous_units(problem, arcs: Arcs, sc) -> tuple[np.ndarray, np.ndarray]:
     found = key[pos] == want
     pos, j, q = pos[found], j[found], q[found]
     step = a.offer_step[j]
-    units = np.where(step > 0, np.rint(q / np.where(step > 0, step, 1)), np.rint(q * sc.scale)).astype(np.int64)
+    in_steps = np.ceil(q / np.where(step > 0, step, 1) - 1e-9)
+    units = np.where(step > 0, in_steps, np.rint(q * sc.scale)).astype(np.int64)
     arc, inverse = np.unique(pos, return_inverse=True)
     total = np.zeros(len(arc), np.int64)
     np.add.at(total, inverse.reshape(-1), units)
@@ -78,7 +80,9 @@ def stable_flow(
     prev_arc: np.ndarray,
     prev_units: np.ndarray,
     allowed: np.ndarray | None = None,
-) -> np.ndarray:
+    k: int | None = None,
+    potentials: bool = False,
+):
     """Arc flows (integers) delivering exactly ``met``, keeping the most of ``prev``, then least distance.
 
     Parameters
@@ -92,6 +96,14 @@ def stable_flow(
         Previous allocations: the arc (index into ``arcs``) and its quantity.
     allowed : ndarray of bool, optional
         Arcs that a plan with this ``met`` may use.
+    k : int, optional
+        Decimals of a km in the distance costs (default: per batch, metres if they fit).
+    potentials : bool
+        Also return exact potentials of both stages, ``(flow, keep, distance)``, each an
+        array over offers then needs (the shared sink's is 0): an arc not in ``arcs``
+        could keep more only if ``keep[o] < keep[n]``, and could shorten the distance
+        only if ``keep[o] == keep[n]`` and ``cost + distance[o] - distance[n] < 0``
+        (:mod:`sinfronteras.planning.sparse` prices all arcs with them).
 
     Examples
     --------
@@ -110,8 +122,11 @@ def stable_flow(
     if allowed is not None:
         use &= allowed
     flow = np.zeros(len(arcs), np.int64)
+    n_o = len(offer_s)
+    keep_d = np.zeros(n_o + len(met), np.int64)
+    dist_d = np.zeros(n_o + len(met), np.int64)
     if not use.any():
-        return flow
+        return (flow, keep_d, dist_d) if potentials else flow
     prev = np.zeros(len(arcs), np.int64)
     prev[prev_arc] = prev_units
     idx = np.flatnonzero(use)
@@ -125,9 +140,13 @@ def stable_flow(
     while lo < len(starts):
         hi = max(int(np.searchsorted(bounds, bounds[lo] + BATCH_ARCS, "right")) - 1, lo + 1)
         part = idx[bounds[lo] : bounds[hi]]
-        flow[part] = _solve(arcs.offer[part], arcs.need[part], arcs.km[part], prev[part], met, offer_s)
+        f, offers, needs, da, db = _solve(arcs.offer[part], arcs.need[part], arcs.km[part], prev[part], met,
+                                          offer_s, k)
+        flow[part] = f
+        keep_d[offers], keep_d[n_o + needs] = da[: len(offers)], da[len(offers) : -1]
+        dist_d[offers], dist_d[n_o + needs] = db[: len(offers)], db[len(offers) : -1]
         lo = hi
-    return flow
+    return (flow, keep_d, dist_d) if potentials else flow
 
 
 def kept_units(flow: np.ndarray, prev_arc: np.ndarray, prev_units: np.ndarray) -> np.ndarray:
@@ -135,7 +154,7 @@ def kept_units(flow: np.ndarray, prev_arc: np.ndarray, prev_units: np.ndarray) -
     return np.minimum(flow[prev_arc], prev_units)
 
 
-def _solve(ao, an, km, prev, met, offer_s) -> np.ndarray:
+def _solve(ao, an, km, prev, met, offer_s, k=None):
     offers, lo = np.unique(ao, return_inverse=True)
     needs, ln = np.unique(an, return_inverse=True)
     lo, ln = lo.reshape(-1), ln.reshape(-1)
@@ -161,33 +180,48 @@ def _solve(ao, an, km, prev, met, offer_s) -> np.ndarray:
     np.subtract.at(supply, tails, fixed)
     np.add.at(supply, heads, fixed)
     arc_km = np.concatenate([km, km[bonus], np.zeros(no)])
-    second = _least_distance(sink + 1, tails[free], heads[free], caps[free], arc_km[free], supply)
+    second, cost = _least_distance(sink + 1, tails[free], heads[free], caps[free], arc_km[free], supply, k)
     total = fixed.copy()
     total[free] += second
-    return total[:n_arcs] + np.bincount(bonus, weights=total[n_arcs : n_arcs + len(bonus)],
+    flow = total[:n_arcs] + np.bincount(bonus, weights=total[n_arcs : n_arcs + len(bonus)],
                                         minlength=n_arcs).astype(np.int64)
+    db = _potentials(sink + 1, tails[free], heads[free], caps[free], cost, second)
+    return flow, offers, needs, d, db
 
 
 def _potentials(n_nodes, tails, heads, caps, cost, flow) -> np.ndarray:
-    """Potentials ``d`` with ``cost + d[u] - d[v] >= 0`` on every residual arc of an optimal flow."""
+    """Potentials ``d`` with ``cost + d[u] - d[v] >= 0`` on every residual arc of an optimal flow.
+
+    Shortest-path distances from the sink (the last node, potential 0) in the residual
+    network; a node the sink does not reach starts a constant above every path. Every
+    batch's sink is at 0, so the batches' potentials are one dual of the whole network
+    (whose offers all drain to one sink), as in :mod:`sinfronteras.planning.certify`.
+    """
     from .certify import bellman_ford
 
     fwd, back = flow < caps, flow > 0
     t = np.concatenate([tails[fwd], heads[back]])
     h = np.concatenate([heads[fwd], tails[back]])
     w = np.concatenate([cost[fwd], -cost[back]])
-    # From a virtual root with a zero arc to every node: every label starts at 0.
-    return bellman_ford(n_nodes, t, h, w, np.zeros(n_nodes, np.int64))
+    d = np.full(n_nodes, int(np.abs(cost).sum()) + 1, np.int64)
+    d[n_nodes - 1] = 0
+    return bellman_ford(n_nodes, t, h, w, d)
 
 
-def _least_distance(n_nodes, tails, heads, caps, km, supply) -> np.ndarray:
-    total = int(caps.sum()) + 2
-    max_km = max(float(km.max(initial=0.0)), 1e-9)
-    k = min(COST_DECIMALS, math.floor(math.log10(INT_LIMIT / (max_km * max(total, n_nodes + 2)))))
+def _least_distance(n_nodes, tails, heads, caps, km, supply, k=None):
+    """The least-distance flow and the integer costs it used (``k`` decimals of a km)."""
+    if k is None:
+        total = int(caps.sum()) + 2
+        max_km = max(float(km.max(initial=0.0)), 1e-9)
+        k = min(COST_DECIMALS, math.floor(math.log10(INT_LIMIT / (max_km * max(total, n_nodes + 2)))))
+        retry = True
+    else:
+        retry = False
     while True:
+        cost = np.rint(km * 10.0**k).astype(np.int64)
         try:
-            return min_cost_flow(n_nodes, tails, heads, caps, np.rint(km * 10.0**k).astype(np.int64), supply).flows
+            return min_cost_flow(n_nodes, tails, heads, caps, cost, supply).flows, cost
         except SolverError:
-            if k < -3:
+            if not retry or k < -3:
                 raise
             k -= 1  # a cost range too large for the solver: coarser distances
