@@ -33,6 +33,9 @@ KINDS = {kind.key: kind for kind in [
          _("An alert near you was lifted."), "/alerts/"),
     Kind("vote_closes_tomorrow", _("A vote you can take part in closes tomorrow"),
          _("A vote you can take part in closes tomorrow."), "/decisions/"),
+    # The giver of a carry (giver -> carrier -> family): someone comes to pick it up.
+    Kind("carry_planned", _("A carrier will pick up something you give"),
+         _("A carrier will pick up something you give: see where and when."), "/tasks/"),
 ]}
 
 TASK_PROPOSED = "task_proposed"
@@ -41,6 +44,7 @@ TASK_MESSAGE = "task_message"
 ALERT_RAISED = "alert_raised"
 ALERT_LIFTED = "alert_lifted"
 VOTE_CLOSES_TOMORROW = "vote_closes_tomorrow"
+CARRY_PLANNED = "carry_planned"
 
 #: The title every note has: the site's name, nothing about the event.
 TITLE = "sinfronteras"

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from .channels import notify_after_commit
-from .events import ALERT_LIFTED, ALERT_RAISED, NEED_ON_ITS_WAY, TASK_MESSAGE, TASK_PROPOSED
+from .events import (ALERT_LIFTED, ALERT_RAISED, CARRY_PLANNED, NEED_ON_ITS_WAY, TASK_MESSAGE,
+                     TASK_PROPOSED)
 
 
 def tasks_proposed(carrier_ids) -> None:
     """A plan proposed tasks to these carriers."""
     notify_after_commit(carrier_ids, TASK_PROPOSED)
+
+
+def carries_planned(giver_ids) -> None:
+    """A plan made carries of what these members give: a carrier comes to pick it up."""
+    notify_after_commit(giver_ids, CARRY_PLANNED)
 
 
 def task_accepted(task) -> None:

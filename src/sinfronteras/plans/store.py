@@ -13,7 +13,7 @@ from sinfronteras.audit.models import record
 from sinfronteras.members.models import Collective
 from sinfronteras.sharing.models import Need, NeedStatus, Offer
 
-from .models import Allocation, NeedOutcome, PlanRun, RunStatus, Task, TaskState
+from .models import Allocation, NeedOutcome, PlanRun, RunStatus, Task, TaskKind, TaskState
 from .problem import whole
 
 LIVE_UNACCEPTED = (TaskState.OPEN, TaskState.PROPOSED)
@@ -100,9 +100,11 @@ def store(run: PlanRun, outcome) -> None:
     record(run.collective, "plan.done", actor=None,
            data={"run": run.pk, "tasks": len(outcome.tasks), "decisions": outcome.decisions,
                  "left_out": len(outcome.snap.left_out)})
-    from sinfronteras.notify.hooks import tasks_proposed
+    from sinfronteras.notify.hooks import carries_planned, tasks_proposed
 
     tasks_proposed(Task.objects.filter(run=run, state=TaskState.PROPOSED).values_list("carrier_id", flat=True))
+    carries_planned(Task.objects.filter(run=run, kind=TaskKind.CARRY).values_list(
+        "offer__posted_by_id", flat=True))
 
 
 def _check_unchanged(outcome) -> None:

@@ -57,6 +57,8 @@ def plan_page(request):
         "left_out": [dict(row, words=screen.REASONS.get(row["reason"], row["reason"]))
                      for row in shown.left_out] if shown else [],
         "coordinator": member.is_coordinator,
+        "no_pickup": report.carries_without_pickup(shown) if shown else 0,
+        "pickup_hours": collective.pickup_hours,
     }
     if shown and member.is_coordinator:
         context["uncarried"] = shown.summary.get("carriers", {}).get("uncarried", [])[:20]
