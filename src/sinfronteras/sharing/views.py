@@ -40,7 +40,8 @@ def home(request):
                              .with_progress().select_related("resource", "area")
                              .prefetch_related("slots")[:20],
         "offers": Offer.objects.filter(posted_by=member).exclude(status="withdrawn")
-                               .select_related("area").prefetch_related("resources")[:20],
+                               .select_related("area", "sealed_pickup")
+                               .prefetch_related("resources")[:20],
     })
 
 
@@ -56,7 +57,7 @@ def needs(request):
 def offers(request):
     member = request.user
     rows = (Offer.objects.visible_to(member).active()
-            .select_related("area", "posted_by").prefetch_related("resources", "slots"))
+            .select_related("area", "posted_by", "sealed_pickup").prefetch_related("resources", "slots"))
     return render(request, "sharing/offers.html", _by_area(request, rows))
 
 
