@@ -29,9 +29,11 @@ SENTENCES = {
     "alert_raised": _("An alert is on in your area: deliveries there are paused."),
     "alert_lifted": _("The alert in your area is lifted: deliveries go on."),
     "vote_closes_tomorrow": _("A proposal you can vote on closes tomorrow."),
+    "carry_planned": _("A carrier will pick up something you give: see My tasks on the site."),
 }
 PATHS = {"task_proposed": "/tasks/", "need_on_its_way": "/needs/", "task_message": "/tasks/",
-         "alert_raised": "/alerts/", "alert_lifted": "/alerts/", "vote_closes_tomorrow": "/decisions/"}
+         "alert_raised": "/alerts/", "alert_lifted": "/alerts/", "vote_closes_tomorrow": "/decisions/",
+         "carry_planned": "/tasks/"}
 KINDS = tuple(SENTENCES)
 
 
