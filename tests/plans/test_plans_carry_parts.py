@@ -263,6 +263,8 @@ def test_mark_done_is_not_offered_and_is_refused_before_the_window(carry, client
     lifecycle.do_done(driver, task)
     task.refresh_from_db()
     assert task.state == "done"
+    html = page(client, offer.posted_by, "plans:task", task.pk)  # the giver, afterwards
+    assert 'id="ask-pickup"' not in html and 'id="pickup-set"' not in html
 
 
 def test_an_untimed_delivery_has_no_clock_and_says_a_time_is_agreed_in_the_messages(

@@ -137,7 +137,8 @@ def describe(task, member) -> dict:
         "untimed_note": untimed_note(task, "carrier" if carries_it else role),
         "giver_sentence": giver_sentence(task) if role == "giver" and task.kind == TaskKind.CARRY
         else "",
-        "asks_pickup": role == "giver" and needs_pickup_point(task) and not pickup_set,
+        "asks_pickup": (role == "giver" and needs_pickup_point(task) and not pickup_set
+                        and task.state in LIVE),
         "when": window_text(task),
         "presence": presence_text(task),
         "pickup_area": "" if role == "receiver" else offer.area.name,
