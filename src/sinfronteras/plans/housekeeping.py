@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from sinfronteras.members.models import Collective
@@ -87,10 +87,11 @@ def return_carries_without_pickup(now) -> int:
 
     returned = 0
     for collective in Collective.objects.all():
-        late = Task.objects.filter(
-            need__collective=collective, kind=TaskKind.CARRY, state__in=LIVE,
+        sealed = SealedPickup.objects.filter(offer_id=OuterRef("offer_id"))
+        late = Task.objects.filter(  # no outer join: the rows are locked FOR UPDATE
+            ~Exists(sealed), need__collective=collective, kind=TaskKind.CARRY, state__in=LIVE,
             run__finished_at__lt=now - timedelta(hours=collective.pickup_hours),
-            offer__public_place="", offer__sealed_pickup__isnull=True)
+            offer__public_place="")
         with transaction.atomic():
             count = retire(late, TaskState.NO_PICKUP)
             if count:
