@@ -41,13 +41,15 @@ SENTENCES = {
            "task_message": "You have a new message on one of your tasks.",
            "alert_raised": "An alert was raised near you: deliveries there are paused.",
            "alert_lifted": "An alert near you was lifted.",
-           "vote_closes_tomorrow": "A vote you can take part in closes tomorrow."},
+           "vote_closes_tomorrow": "A vote you can take part in closes tomorrow.",
+           "carry_planned": "A carrier will pick up something you give: see where and when."},
     "es": {"task_proposed": "Tienes una tarea nueva.",
            "need_on_its_way": "Lo que pediste va en camino.",
            "task_message": "Tienes un mensaje nuevo en una de tus tareas.",
            "alert_raised": "Hay una alerta cerca de ti: las entregas allí están en pausa.",
            "alert_lifted": "Se levantó una alerta cerca de ti.",
-           "vote_closes_tomorrow": "Una votación en la que puedes participar cierra mañana."},
+           "vote_closes_tomorrow": "Una votación en la que puedes participar cierra mañana.",
+           "carry_planned": "Una persona recogerá algo que das: mira dónde y cuándo."},
 }
 
 
@@ -140,7 +142,7 @@ def test_every_kind_of_note_reaches_its_people_encrypted_generic_and_in_their_la
             assert_says_nothing(note, forbidden)
             kinds[name].append(note["kind"])
     assert sorted(kinds["driver"]) == ["task_proposed"]
-    assert sorted(kinds["bob"]) == ["task_message", "vote_closes_tomorrow"]
+    assert sorted(kinds["bob"]) == ["carry_planned", "task_message", "vote_closes_tomorrow"]
     assert sorted(kinds["carla"]) == ["alert_lifted", "alert_raised", "need_on_its_way",
                                       "task_message", "vote_closes_tomorrow"]
     assert {r.vapid_key for r in push.received} == {public_key()}  # signed with our key

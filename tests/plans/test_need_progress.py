@@ -72,7 +72,7 @@ def test_a_need_goes_open_planned_on_its_way_partly_delivered_replanned_then_don
     client.post(reverse("plans:task_action", args=[task.pk, "accept"]))
     need = Need.objects.get(pk=need.pk)
     assert need.progress.state == "on_its_way"
-    assert need.progress.label.startswith("on its way: 1 of 3 packs, by ")
+    assert need.progress.label.startswith("on its way: 1 of 3 packs, expected by ")
     read_everywhere(client, carla, need, giver=bob)
 
     client.force_login(bob)
@@ -97,7 +97,7 @@ def test_a_need_goes_open_planned_on_its_way_partly_delivered_replanned_then_don
 
     client.force_login(dora)
     client.post(reverse("plans:task_action", args=[second.pk, "accept"]))
-    assert "the rest: 2 packs on its way, by " in Need.objects.get(pk=need.pk).progress.label
+    assert "the rest: 2 packs on its way, expected by " in Need.objects.get(pk=need.pk).progress.label
     client.post(reverse("plans:task_action", args=[second.pk, "done"]), {"confirm": "yes"})
     need = Need.objects.get(pk=need.pk)
     assert (need.status, need.progress.state, need.progress.label) == ("fulfilled", "done", "done")

@@ -173,7 +173,7 @@ def test_the_person_in_need_sees_the_state_but_not_who_gives(client, small_world
     page = client.get(reverse("plans:tasks")).content.decode()
     task.refresh_from_db()
     day = timezone.localtime(task.window_end).strftime("%b %-d, %Y")  # one date format
-    assert "on its way: " in page and f"by {day}" in page
+    assert "on its way: " in page and f"expected by {day}" in page
 
 
 def test_a_stranger_cannot_see_or_act_on_a_task(client, small_world, la, bob, dmitri):

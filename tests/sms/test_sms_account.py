@@ -144,7 +144,7 @@ def test_every_sentence_exists_in_both_languages_and_says_nothing_specific():
     from sinfronteras.sms.channel import KINDS, note_of
 
     assert set(KINDS) == {"task_proposed", "need_on_its_way", "task_message", "alert_raised",
-                          "alert_lifted", "vote_closes_tomorrow", "task_dropped"}
+                          "alert_lifted", "vote_closes_tomorrow", "task_dropped", "carry_planned"}
     for kind in KINDS:
         note = note_of(kind)
         english, spanish = note.text("en"), note.text("es")

@@ -64,6 +64,7 @@ class Change(models.TextChoices):
     RADIUS = "default_radius_km", _("the default reach of an offer")
     QUORUM = "default_quorum", _("the quorum of proposals")
     HORIZON = "horizon_days", _("how many days ahead a need's or an offer's date may be")
+    PICKUP = "pickup_hours", _("how many hours a giver has to give a pickup point")
     COORDINATOR = "coordinator", _("make a member a coordinator")
     MEMBER = "member", _("make a coordinator a member again")
     REMOVE = "remove", _("remove a member from the collective")
@@ -74,6 +75,7 @@ ROLE_CHANGES = (Change.COORDINATOR, Change.MEMBER, Change.REMOVE)
 #: Changes of a setting of the plan or of how the collective decides.
 SETTING_CHANGES = (Change.BASIC, Change.NOT_BASIC, Change.RETENTION, Change.RADIUS, Change.QUORUM,
                    Change.HORIZON)
+SETTING_CHANGES += (Change.PICKUP,)
 
 
 class BallotMode(models.TextChoices):

@@ -227,6 +227,9 @@ class ProposeForm(forms.ModelForm):
         elif change == Change.QUORUM:
             if value is None or value != value.to_integral_value() or not 1 <= value <= 100:
                 self.add_error("change_value", _("Give the new quorum as a whole percentage from 1 to 100."))
+        elif change == Change.PICKUP:
+            if value is None or value != value.to_integral_value() or not 1 <= value <= 168:
+                self.add_error("change_value", _("Give a whole number of hours from 1 to 168."))
         elif change == Change.RADIUS:
             if value is not None and value < 0:
                 self.add_error("change_value", _("Give a distance of 0 km or more, or leave it empty."))
@@ -388,7 +391,8 @@ class SettingForm(KindForm):
     labels = {"resource": _("resource (to make basic or not)")}
     helps = {"change_value": _("Days to keep fulfilled needs (1 to 365), the default reach in km "
                                "(empty: any distance), the new quorum in percent of the active members, "
-                               "or how many days ahead a date may be (7 to 3650)."),
+                               "or how many days ahead a date may be (7 to 3650)."
+                               " For a pickup point: the hours a giver has to give one (1 to 168)."),
              "resource": _("Only to make a resource a basic need, or not.")}
 
 

@@ -252,6 +252,9 @@ def do_apply_decision(decision) -> Decision:
     elif effect == Change.HORIZON:
         do_change_setting(collective, "horizon_days", int(proposal.change_value),
                           decision_ref=decision.pk)
+    elif effect == Change.PICKUP:
+        do_change_setting(collective, "pickup_hours", int(proposal.change_value),
+                          decision_ref=decision.pk)
     elif effect == Change.RADIUS:
         do_change_setting(collective, "default_radius_km", proposal.change_value,
                           decision_ref=decision.pk)

@@ -31,6 +31,7 @@ LABELS = {
     "organizing.settings": _("the organizing settings changed"),
     "plan.done": _("a plan was made"),
     "plan.requested": _("a plan was asked for"),
+    "plan.no_pickup": _("carries went back to the plan: their givers gave no pickup point in time"),
     "proposal.closed": _("voting closed on a proposal"),
     "proposal.created": _("a proposal was made"),
     "proposal.edited": _("a proposal was changed by its author before any vote"),
@@ -58,6 +59,7 @@ DATA_LABELS = {
     "conversation": _("conversation"), "invite": _("invitation"), "setting": _("setting"),
     "old": _("before"), "new": _("after"), "member": _("member"), "member_id": _("member number"),
     "until": _("until"), "replaced": _("replaced"), "resources": _("resources"),
+    "hours": _("hours"),
     "need": _("need"), "offer": _("offer"), "name": _("name"), "unit": _("unit"),
 }
 

@@ -42,6 +42,13 @@ class Collective(models.Model):
     horizon_days = models.PositiveIntegerField(
         _("how many days ahead a date may be"), default=DEFAULT_HORIZON_DAYS,
         validators=HORIZON_VALIDATORS)
+    # --- decided by vote: how long a giver has to give a pickup point (plans.housekeeping)
+    #: A carry whose giver gives no pickup point within these hours of the plan goes back
+    #: to the plan.
+    pickup_hours = models.PositiveIntegerField(
+        _("hours a giver has to give a pickup point"), default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)])
+    # --- end pickup_hours
 
     def __str__(self) -> str:
         return self.name

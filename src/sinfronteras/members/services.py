@@ -126,6 +126,7 @@ def do_accept_invite(token: str, *, username: str, password: str, display_name: 
 
 #: The planning settings that only a decision of the members may change.
 PLANNING_SETTINGS = ("retention_days", "default_radius_km", "horizon_days", "basic", "default_quorum")
+PLANNING_SETTINGS += ("pickup_hours",)  # hours a giver has to give a pickup point
 #: Settings of how the collective decides, not of the plan: they shape no plan.
 DECIDING_SETTINGS = ("default_quorum",)
 
@@ -147,7 +148,8 @@ def do_change_setting(collective, name: str, value, *, decision_ref: int, resour
         resource.basic = bool(value)
         resource.save(update_fields=["basic"])
         key = f"basic:{resource.key}"
-    elif name in ("retention_days", "default_radius_km", "horizon_days", "default_quorum"):
+    elif name in ("retention_days", "default_radius_km", "horizon_days", "default_quorum",
+                  "pickup_hours"):
         old = getattr(collective, name)
         setattr(collective, name, value)
         collective.full_clean(exclude=["slug", "name"])

@@ -35,6 +35,9 @@ KINDS = {kind.key: kind for kind in [
          _("A vote you can take part in closes tomorrow."), "/decisions/"),
     Kind("task_dropped", _("A delivery you were told about is dropped"),
          _("A delivery you were told about changed: open the page to read why."), "/tasks/"),
+    # The giver of a carry (giver -> carrier -> family): someone comes to pick it up.
+    Kind("carry_planned", _("A carrier will pick up something you give"),
+         _("A carrier will pick up something you give: see where and when."), "/tasks/"),
 ]}
 
 TASK_PROPOSED = "task_proposed"
@@ -44,6 +47,7 @@ ALERT_RAISED = "alert_raised"
 ALERT_LIFTED = "alert_lifted"
 VOTE_CLOSES_TOMORROW = "vote_closes_tomorrow"
 TASK_DROPPED = "task_dropped"
+CARRY_PLANNED = "carry_planned"
 
 #: The title every note has: the site's name, nothing about the event.
 TITLE = "sinfronteras"

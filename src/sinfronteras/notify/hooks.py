@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .channels import notify_after_commit
-from .events import ALERT_LIFTED, ALERT_RAISED, NEED_ON_ITS_WAY, TASK_DROPPED, TASK_MESSAGE, TASK_PROPOSED
+from .events import (ALERT_LIFTED, ALERT_RAISED, CARRY_PLANNED, NEED_ON_ITS_WAY, TASK_DROPPED,
+                     TASK_MESSAGE, TASK_PROPOSED)
 
 
 def tasks_proposed(carrier_ids) -> None:
@@ -17,6 +18,11 @@ def tasks_dropped(tasks) -> None:
     for task in tasks:
         people |= {task.offer.posted_by_id, task.carrier_id, task.need.posted_by_id}
     notify_after_commit(people, TASK_DROPPED)
+
+
+def carries_planned(giver_ids) -> None:
+    """A plan made carries of what these members give: a carrier comes to pick it up."""
+    notify_after_commit(giver_ids, CARRY_PLANNED)
 
 
 def task_accepted(task) -> None:

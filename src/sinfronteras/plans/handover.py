@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from sinfronteras.web.formats import number
 
-from .models import TaskKind
+from .models import TaskKind, TaskState
 
 
 def _spanish() -> bool:
@@ -31,11 +31,17 @@ def clock(moment) -> str:
     return dateformat.format(timezone.localtime(moment), "H:i")
 
 
+def moment_text(moment) -> str:
+    """"Saturday 12 December at 09:00" / "el sábado 12 de diciembre a las 09:00"."""
+    return _("%(day)s at %(time)s") % {"day": day_text(moment), "time": clock(moment)}
+
+
 def window_text(task) -> str:
-    """When: a concrete window, or only the deadline when nobody said a time."""
+    """When: a concrete window, or only the last day when nobody said a time (no clock:
+    the end of a day is a deadline, not a time to be home)."""
     start, end = task.window_start, task.window_end
     if not task.timed:
-        return _("By %(day)s") % {"day": f"{day_text(end)}, {clock(end)}"}
+        return _("By %(day)s (no time set yet)") % {"day": day_text(end)}
     if timezone.localtime(start).date() == timezone.localtime(end).date():
         return _("%(day)s, %(start)s–%(end)s") % {"day": day_text(start), "start": clock(start),
                                                   "end": clock(end)}
@@ -62,6 +68,59 @@ def presence_text(task) -> str:
         "time": clock(action.starts_at), "hours": hours}
 
 
+def needs_pickup_point(task) -> bool:
+    """A carry of an offer with no public place: the carrier needs the giver's sealed one."""
+    return task.kind == TaskKind.CARRY and not task.offer.public_place.strip()
+
+
+def has_pickup_point(offer) -> bool:
+    from .models import SealedPickup
+
+    return SealedPickup.objects.filter(offer_id=offer.pk).exists()
+
+
+def has_address(task) -> bool:
+    from .models import SealedAddress
+
+    return SealedAddress.objects.filter(need_id=task.need_id).exists()
+
+
+def sealed_places(task, pickup_set: bool) -> dict:
+    """For the carrier: when the sealed places show, and what nobody has given yet."""
+    from .models import LIVE_STATES
+
+    if task.state not in LIVE_STATES or action_of(task) is not None:
+        return {"opens": "", "missing": []}
+    wants_pickup = needs_pickup_point(task)
+    opens = ""
+    if timezone.now() < task.window_start:
+        what = (_("The pickup point and the delivery address show here from %(when)s, until "
+                  "the window ends.") if wants_pickup else
+                _("The delivery address shows here from %(when)s, until the window ends."))
+        opens = what % {"when": moment_text(task.window_start)}
+    missing = []
+    if wants_pickup and not pickup_set:
+        missing.append(_("The giver has not given a pickup point yet."))
+    if not has_address(task):
+        missing.append(_("The person in need has not given a delivery address yet: agree on a "
+                         "place in the messages below."))
+    return {"opens": opens, "missing": missing}
+
+
+def giver_sentence(task) -> str:
+    """For the giver of a carry: who takes it to whom, by role only."""
+    return _("A carrier picks it up and takes it to the person in need in %(area)s.") % {
+        "area": task.need.area.name}
+
+
+def untimed_note(task, role) -> str:
+    if task.timed or role is None:
+        return ""
+    if role == "carrier":
+        return _("No time is set: write to the others in the messages below to agree one.")
+    return _("No time is set: the carrier writes in the messages below to agree one.")
+
+
 def describe(task, member) -> dict:
     """The task's what, where and when for this reader.
 
@@ -70,7 +129,16 @@ def describe(task, member) -> dict:
     offer = task.offer
     role = task.role_of(member)
     public = offer.public_place.strip()
+    pickup_set = needs_pickup_point(task) and has_pickup_point(offer)
+    carries_it = member.pk == task.carrier_id and task.state != TaskState.DECLINED
+    places = sealed_places(task, pickup_set) if carries_it else {"opens": "", "missing": []}
     return {
+        **places,
+        "untimed_note": untimed_note(task, "carrier" if carries_it else role),
+        "giver_sentence": giver_sentence(task) if role == "giver" and task.kind == TaskKind.CARRY
+        else "",
+        "asks_pickup": (role == "giver" and needs_pickup_point(task) and not pickup_set
+                        and task.state in LIVE),
         "when": window_text(task),
         "presence": presence_text(task),
         "pickup_area": "" if role == "receiver" else offer.area.name,
@@ -80,5 +148,31 @@ def describe(task, member) -> dict:
         "dropoff_area": task.need.area.name,
         "is_carry": task.kind == TaskKind.CARRY,
         "role": role,
-        "sealed_pickup": hasattr(offer, "sealed_pickup") and role != "receiver",
+        "sealed_pickup": pickup_set and role != "receiver",
     }
+
+
+def mark_givers_part(tasks, member) -> list:
+    """On *My tasks*: each carry of something the member gives says to whom (by role) and
+    where the carrier picks it up; the first carry of an offer with no pickup point asks for
+    one (``task.asks_pickup``). Sets attributes on the tasks; returns them."""
+    from .models import SealedPickup
+
+    tasks = list(tasks)
+    offers = {t.offer_id for t in tasks if t.kind == TaskKind.CARRY and t.offer.posted_by_id == member.pk}
+    sealed = set(SealedPickup.objects.filter(offer_id__in=offers).values_list("offer_id", flat=True)
+                 ) if offers else set()
+    asked = set()
+    for task in tasks:
+        task.gives_carry = task.offer_id in offers and task.carrier_id != member.pk
+        task.giver_sentence = giver_sentence(task) if task.gives_carry else ""
+        task.public_place = task.offer.public_place.strip()
+        task.pickup_sealed = task.offer_id in sealed
+        task.asks_pickup = (task.gives_carry and not task.public_place and not task.pickup_sealed
+                            and task.state in LIVE and not asked)  # one form a page
+        if task.asks_pickup:
+            asked.add(task.offer_id)
+    return tasks
+
+
+LIVE = ("open", "proposed", "accepted")

@@ -11,22 +11,26 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from sinfronteras.members.models import Collective
 from sinfronteras.sharing.models import Need, NeedStatus, Offer
 
 from .models import LIVE_STATES as LIVE
-from .models import SealedAddress, SealedPickup, Task, TaskMessage, TaskState
+from .models import SealedAddress, SealedPickup, Task, TaskKind, TaskMessage, TaskState
 from .store import milli, retire
 
 
 
 def do_housekeeping(now=None) -> dict:
     now = now or timezone.now()
+    from .runs import mark_stale_runs
+
+    stale = sum(mark_stale_runs(collective, now) for collective in Collective.objects.all())
     expired = _expire_tasks(now)
     given_back = _give_back_after_alerts(now)
+    no_pickup = return_carries_without_pickup(now)
     renewed = renew_weekly_offers(now)
     destroyed = _destroy_addresses(now) + _destroy_pickups(now)
     messages = _delete_messages_of_ended_tasks()
@@ -38,7 +42,8 @@ def do_housekeeping(now=None) -> dict:
 
     from .jobs import tidy_job_results
 
-    return {"tasks_expired": expired, "tasks_given_back": given_back, "weekly_offers_renewed": renewed,
+    return {"plan_runs_failed": stale, "tasks_expired": expired, "tasks_given_back": given_back,
+            "carries_without_pickup": no_pickup, "weekly_offers_renewed": renewed,
             "addresses_destroyed": destroyed, "needs_deleted": deleted,
             "messages_deleted": messages,
             "action_needs_closed": do_close_ended_actions(now),
@@ -73,6 +78,28 @@ def renew_weekly_offers(now) -> int:
 def _expire_tasks(now) -> int:
     """Tasks whose window has passed return to the pool (their needs are planned again)."""
     return retire(Task.objects.filter(state__in=LIVE, window_end__lt=now), TaskState.EXPIRED)
+
+
+def return_carries_without_pickup(now) -> int:
+    """A carry needs a place to pick up: a public one, or the giver's sealed pickup point.
+    Without one ``Collective.pickup_hours`` (decided by vote) after its plan, it goes back
+    to the plan (state ``no_pickup``), and the audit log and the plan page say so."""
+    from sinfronteras.audit.models import record
+
+    returned = 0
+    for collective in Collective.objects.all():
+        sealed = SealedPickup.objects.filter(offer_id=OuterRef("offer_id"))
+        late = Task.objects.filter(  # no outer join: the rows are locked FOR UPDATE
+            ~Exists(sealed), need__collective=collective, kind=TaskKind.CARRY, state__in=LIVE,
+            run__finished_at__lt=now - timedelta(hours=collective.pickup_hours),
+            offer__public_place="")
+        with transaction.atomic():
+            count = retire(late, TaskState.NO_PICKUP)
+            if count:
+                record(collective, "plan.no_pickup", data={"tasks": count,
+                                                           "hours": collective.pickup_hours})
+        returned += count
+    return returned
 
 
 def _destroy_addresses(now) -> int:

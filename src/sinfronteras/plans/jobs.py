@@ -25,6 +25,35 @@ def housekeeping() -> dict:
     return done
 
 
+@task()
+def watch_run(run_id: int) -> str:
+    """A run's watch: once its worker has been silent ``PLAN_RUN_STALE_SECONDS``, the run is
+    marked failed (whichever worker is alive runs this); while it runs, look again later."""
+    from .models import PlanRun
+    from .runs import mark_stale_runs
+
+    run = PlanRun.objects.filter(pk=run_id).select_related("collective").first()
+    if run is None or not run.is_active:
+        return "over"
+    mark_stale_runs(run.collective)
+    run.refresh_from_db()
+    if run.is_active:
+        schedule_watch(run_id)
+    return run.status
+
+
+def schedule_watch(run_id: int) -> bool:
+    """Queue the run's watch for when it would be stale (database backend only)."""
+    from django.conf import settings
+    from django_tasks import task_backends
+
+    if not getattr(task_backends[watch_run.backend], "supports_defer", False):
+        return False
+    after = timedelta(seconds=settings.PLAN_RUN_STALE_SECONDS + 1)
+    watch_run.using(run_after=timezone.now() + after).enqueue(run_id)
+    return True
+
+
 def schedule_housekeeping(after=HOUSEKEEPING_EVERY) -> bool:
     """Queue the next housekeeping unless one is already waiting (database backend).
 

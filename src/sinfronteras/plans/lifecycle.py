@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from sinfronteras.sharing.models import NeedStatus, Offer
 
 from .carriers import km_between, reach_km
-from .models import Task, TaskKind, TaskState
+from .models import LIVE_STATES, Task, TaskKind, TaskState
 from .store import commit, retire
 
 
@@ -122,11 +122,28 @@ def do_take(member, task: Task) -> Task:
     return task
 
 
+def too_early(task: Task, now=None) -> bool:
+    """Before its window a task cannot be done: nobody has seen either place yet."""
+    return (now or timezone.now()) < task.window_start
+
+
+def done_from_text(task: Task) -> str:
+    """When "Mark done" can be pressed, in the reader's language."""
+    from .handover import moment_text
+
+    return _("You can mark it done from %(when)s, once you have handed it over.") % {
+        "when": moment_text(task.window_start)}
+
+
 def do_done(member, task: Task) -> Task:
     now = timezone.now()
-    changed = Task.objects.filter(pk=task.pk, state=TaskState.ACCEPTED, carrier=member).update(
-        state=TaskState.DONE, done_at=now)
+    changed = Task.objects.filter(pk=task.pk, state=TaskState.ACCEPTED, carrier=member,
+                                  window_start__lte=now).update(state=TaskState.DONE, done_at=now)
     if not changed:
+        task.refresh_from_db()
+        if task.state == TaskState.ACCEPTED and task.carrier_id == member.pk and too_early(task, now):
+            raise TaskRefused(_("Not yet: the delivery's window has not started.") + " "
+                              + done_from_text(task))
         raise TaskRefused(_("Only the carrier of an accepted task can mark it done."))
     task.refresh_from_db()
     _settle_need(task.need)
@@ -148,8 +165,11 @@ def _settle_need(need) -> None:
 
 
 def my_tasks(member):
-    """Tasks the member carries or gives, live first."""
-    return (Task.objects.filter(Q(carrier=member) | Q(offer__posted_by=member, kind=TaskKind.HANDOVER))
+    """Tasks the member carries or gives, live first: a giver sees the carries of what
+    they give too (someone comes to pick it up), while they may still happen or once done."""
+    gives = Q(offer__posted_by=member) & (Q(kind=TaskKind.HANDOVER) | Q(
+        state__in=[*LIVE_STATES, TaskState.DONE]))
+    return (Task.objects.filter(Q(carrier=member) | gives)
             .exclude(state=TaskState.SUPERSEDED)
             .select_related("need__resource", "need__area", "offer__area").distinct())
 

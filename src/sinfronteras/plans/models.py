@@ -107,6 +107,8 @@ class TaskState(models.TextChoices):
     DECLINED = "declined", _("declined")
     EXPIRED = "expired", _("expired")
     SUPERSEDED = "superseded", _("replanned")
+    #: The giver gave no pickup point in time (``Collective.pickup_hours``): back to the plan.
+    NO_PICKUP = "no_pickup", _("back to the plan: no pickup point")
 
 
 class DropReason(models.TextChoices):
@@ -194,11 +196,26 @@ class Task(models.Model):
         """
         if member.pk == self.offer.posted_by_id:
             return "giver"
-        if member.pk == self.carrier_id:
-            return "carrier"
+        if member.pk == self.carrier_id and self.state != TaskState.DECLINED:
+            return "carrier"  # a carrier who declined is no longer one of its people
         if member.pk == self.need.posted_by_id:
             return "receiver"
         return None
+
+
+class TaskSeen(models.Model):
+    """When one of a task's people last opened its page: the messages after that are new
+    to them (the badge on *My tasks*). A time only, never what they read."""
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="seen_by")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "member"], name="one_seen_per_task_member")]
+
+    def __str__(self) -> str:
+        return f"task #{self.task_id} seen"
 
 
 class SealedAddress(models.Model):

@@ -206,3 +206,13 @@ def trips(run) -> dict:
 
     row = run.allocations.filter(km__gt=0).aggregate(n=Count("pk"), km=Sum("km"))
     return {"count": row["n"] or 0, "km": number(row["km"] or 0, 0)}
+
+
+def carries_without_pickup(run) -> int:
+    """How many carries went back to the plan since ``run`` because their givers gave no
+    pickup point in time (housekeeping's audit events, which name no one)."""
+    from sinfronteras.audit.models import Event
+
+    events = Event.objects.filter(collective_id=run.collective_id, action="plan.no_pickup",
+                                  created_at__gte=run.finished_at or run.created_at)
+    return sum(int(e.data.get("tasks", 0)) for e in events)

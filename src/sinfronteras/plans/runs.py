@@ -92,9 +92,10 @@ def execute_run(run_id: int) -> PlanRun:
         from .store import PlanChanged, store
 
         do_housekeeping()  # tasks past their window go back to the pool first
-        from .jobs import schedule_housekeeping
+        from .jobs import schedule_housekeeping, schedule_watch
 
         schedule_housekeeping()  # and keep doing it while a worker runs
+        schedule_watch(run_id)  # if this worker dies, another marks the run failed in time
         for attempt in range(1, COMPUTE_ATTEMPTS + 1):
             outcome = compute(run.collective, lambda stage, pct: _heartbeat(run_id, stage, pct))
             _heartbeat(run_id, "saving", 95)

@@ -34,6 +34,9 @@ def share_of(need, outcome, paused: set[int]) -> str:
     if need.area_id in paused:
         return _("An alert has paused deliveries in your area; the plan waits with it.")
     if outcome is not None and outcome.reason == NO_COMMON_TIME:
+        if not need.slots.all():  # "any time": there is nothing more to add
+            return _("A giver was found, but their days and hours did not come round before "
+                     "your date. The next plan looks again.")
         return _("A giver was found, but you have no day and hour in common: add more days "
                  "and hours to your need.")
     if outcome is None or outcome.fraction >= 0.999:
@@ -47,6 +50,19 @@ def share_of(need, outcome, paused: set[int]) -> str:
              "claim. The rest stays open: the next plan looks for it again when more is offered. "
              "You can also ask a coordinator.") % {
         "met": number(outcome.met), "quantity": amount(need.quantity, need.resource)}
+
+
+def reasons_for(needs) -> None:
+    """Set ``plan_reason`` on each need: the sentence *My tasks* gives (for Home's cards)."""
+    from .alerts import alerted_area_ids
+
+    needs = list(needs)
+    if not needs:
+        return
+    outcomes = latest_outcomes(needs)
+    paused = alerted_area_ids(needs[0].collective_id)
+    for need in needs:
+        need.plan_reason = share_of(need, outcomes.get(need.pk), paused)
 
 
 def latest_outcomes(needs) -> dict[int, NeedOutcome]:
@@ -64,15 +80,32 @@ def need_states(member) -> list[dict]:
 
     needs = list(Need.objects.personal(member).filter(status__in=["open", "fulfilled"])
                  .with_progress().select_related("resource", "area")
-                 .prefetch_related("tasks__offer__posted_by"))
+                 .prefetch_related("tasks__offer__posted_by", "slots"))
     outcomes, paused = latest_outcomes(needs), alerted_area_ids(member.collective_id)
     sealed = set(SealedAddress.objects.filter(need__in=needs).values_list("need_id", flat=True))
+    from .task_messages import unread_task_ids
+
+    unread = unread_task_ids(member)
     return [{"need": need, "state": state_of(need), "sealed": need.pk in sealed,
              "share": share_of(need, outcomes.get(need.pk), paused),
              "dropped": dropped_for_need(need),
              "givers": givers_known(need),
              "asked": any(t.receiver_shares_name for t in need.tasks.all()),
              "live": any(t.state in LIVE for t in need.tasks.all()),
-             # the live deliveries, whose people can write to each other
-             "talk": [t for t in need.tasks.all() if t.state in LIVE]} for need in needs]
+             # the live deliveries, whose people can write to each other: one link each
+             "talk": deliveries([t for t in need.tasks.all() if t.state in LIVE], unread)}
+            for need in needs]
+
+
+def deliveries(tasks, unread: set[int]) -> list[dict]:
+    """One entry per delivery: tasks of one need that one carrier brings in one window are
+    one delivery (one link, to the first), with their amount together and whether a
+    message is new."""
+    groups: dict[tuple, dict] = {}
+    for task in sorted(tasks, key=lambda t: (t.window_start, t.pk)):
+        key = (task.carrier_id or f"task{task.pk}", task.window_start, task.window_end)
+        group = groups.setdefault(key, {"task": task, "quantity": 0, "unread": False})
+        group["quantity"] += task.quantity
+        group["unread"] = group["unread"] or task.pk in unread
+    return list(groups.values())
 

@@ -13,7 +13,7 @@ from sinfronteras.audit.models import record
 from sinfronteras.members.models import Collective
 from sinfronteras.sharing.models import Need, NeedStatus, Offer
 
-from .models import Allocation, DropReason, NeedOutcome, PlanRun, RunStatus, Task, TaskState
+from .models import Allocation, DropReason, NeedOutcome, PlanRun, RunStatus, Task, TaskKind, TaskState
 from .problem import whole
 
 LIVE_UNACCEPTED = (TaskState.OPEN, TaskState.PROPOSED)
@@ -90,10 +90,13 @@ def store(run: PlanRun, outcome) -> None:
     record(run.collective, "plan.done", actor=None,
            data={"run": run.pk, "tasks": len(outcome.tasks), "kept": len(kept), "dropped": len(dropped),
                  "decisions": outcome.decisions, "left_out": len(outcome.snap.left_out)})
-    from sinfronteras.notify.hooks import tasks_dropped, tasks_proposed
+    from sinfronteras.notify.hooks import carries_planned, tasks_dropped, tasks_proposed
 
     tasks_proposed(proposed)
     tasks_dropped(dropped)
+    # The givers of new carries: a carrier comes to pick up (kept carries were told before).
+    carries_planned(Task.objects.filter(run=run, kind=TaskKind.CARRY).exclude(pk__in=kept)
+                    .values_list("offer__posted_by_id", flat=True))
 
 
 def _write_tasks(run, outcome, live: dict, now) -> tuple[set, list]:

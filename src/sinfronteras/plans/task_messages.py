@@ -37,6 +37,39 @@ def visible_messages(member, task) -> list[TaskMessage]:
     return list(task.messages.all())
 
 
+def mark_seen(member, task) -> None:
+    """One of the task's people opened its page: its messages so far are no longer new."""
+    from django.utils import timezone
+
+    from .models import TaskSeen
+
+    TaskSeen.objects.update_or_create(task=task, member=member,
+                                      defaults={"seen_at": timezone.now()})
+    member._unread_task_ids = None  # read again
+
+
+def unread_tasks(member):
+    """Live tasks of which the member is one of the people, with a message by someone else
+    that is newer than the member's last look at the task's page."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from .models import Task, TaskSeen, TaskState
+
+    mine = (Q(need__posted_by=member) | Q(offer__posted_by=member)
+            | (Q(carrier=member) & ~Q(state=TaskState.DECLINED)))
+    newer = TaskMessage.objects.filter(task=OuterRef("pk")).exclude(author=member).exclude(
+        Exists(TaskSeen.objects.filter(task=OuterRef("task"), member=member,
+                                       seen_at__gte=OuterRef("created_at"))))
+    return Task.objects.filter(mine, state__in=LIVE_STATES).filter(Exists(newer))
+
+
+def unread_task_ids(member) -> set[int]:
+    """``unread_tasks`` as ids, read once a request (kept on the member object)."""
+    if getattr(member, "_unread_task_ids", None) is None:
+        member._unread_task_ids = set(unread_tasks(member).values_list("pk", flat=True))
+    return member._unread_task_ids
+
+
 def do_post_message(member, task, text: str) -> TaskMessage:
     role = task.role_of(member)
     if role is None:
@@ -49,6 +82,7 @@ def do_post_message(member, task, text: str) -> TaskMessage:
 
     message = TaskMessage.objects.create(task=task, author=member, role=role,
                                          ciphertext=seal(text[:MESSAGE_MAX]))
+    mark_seen(member, task)  # the writer has read the thread up to here
     from sinfronteras.notify.hooks import message_posted
 
     message_posted(task, member)

@@ -57,6 +57,8 @@ def plan_page(request):
         "left_out": [dict(row, words=screen.REASONS.get(row["reason"], row["reason"]))
                      for row in shown.left_out] if shown else [],
         "coordinator": member.is_coordinator,
+        "no_pickup": report.carries_without_pickup(shown) if shown else 0,
+        "pickup_hours": collective.pickup_hours,
     }
     if shown and member.is_coordinator:
         context["uncarried"] = shown.summary.get("carriers", {}).get("uncarried", [])[:20]
@@ -116,7 +118,8 @@ def plan_run(request):
 def my_tasks(request):
     member = request.user
     return render(request, "plans/tasks.html", {
-        "tasks": lifecycle.my_tasks(member)[:100],
+        "tasks": handover.mark_givers_part(lifecycle.my_tasks(member)[:100], member),
+        "pickup_form": PickupForm(),
         "open_tasks": lifecycle.open_tasks_for(member)[:30],
         "needs": need_states(member),
         "dropped": dropped.dropped_for(member),
@@ -125,20 +128,26 @@ def my_tasks(request):
 
 
 @login_required
-def task_page(request, pk, message_form=None):
+def task_page(request, pk, message_form=None, pickup_form=None):
     task = lifecycle.access_task(request.user, pk)
     paused = alerts.touches(task, alerts.alerted_area_ids(task.need.collective_id))
     role = task.role_of(request.user)
+    about = handover.describe(task, request.user)
+    if role:
+        task_messages.mark_seen(request.user, task)
+    early = task.state == TaskState.ACCEPTED and lifecycle.too_early(task)
     return render(request, "plans/task.html", {
+        "too_early": early, "done_from": lifecycle.done_from_text(task) if early else "",
+        "pickup_form": (pickup_form or PickupForm()) if about["asks_pickup"] else None,
         "task": task, "address": readable_address(request.user, task), "paused": paused,
-        "pickup": readable_pickup(request.user, task), "about": handover.describe(task, request.user),
+        "pickup": readable_pickup(request.user, task), "about": about,
         "can_take": (task.state == TaskState.OPEN and not paused
                      and lifecycle.eligible_carrier_offer(request.user, task)),
         "role": role, "thread": task_messages.visible_messages(request.user, task),
         "dropped": dropped.words(task, role),
         "message_form": (message_form or task_messages.MessageForm())
         if role and task.state in LIVE_STATES else None,
-    }, status=400 if message_form is not None else 200)
+    }, status=400 if message_form is not None or pickup_form is not None else 200)
 
 
 @sensitive_post_parameters("text")
@@ -161,6 +170,10 @@ def task_message(request, pk):
 @require_POST
 def task_action(request, pk, action):
     task = lifecycle.access_task(request.user, pk)
+    if action == "done" and lifecycle.too_early(task):  # refused before asking
+        messages.error(request, _("Not yet: the delivery's window has not started.") + " "
+                       + lifecycle.done_from_text(task))
+        return redirect("plans:task", pk=task.pk)
     if action == "done" and not confirmed(request):
         return ask(request, title=_("Mark this delivery done?"), danger=False,
                    button=_("Yes, it was handed over"), back=reverse("plans:task", args=[pk]),
@@ -235,17 +248,34 @@ def need_address_delete(request, pk):
     return redirect("plans:tasks")
 
 
+def _back_to_task(request, offer):
+    """The task page the giver sealed from (``task`` in the form), if it is a carry of
+    this offer; else None (back to the offers)."""
+    from .models import Task
+
+    pk = request.POST.get("task", "")
+    if pk.isascii() and pk.isdigit() and len(pk) < 12:
+        return Task.objects.filter(pk=int(pk), offer=offer).values_list("pk", flat=True).first()
+    return None
+
+
 @sensitive_post_parameters("address")
 @login_required
 def offer_pickup(request, pk):
-    """The giver seals where their offer is picked up, under the delivery address's rules."""
+    """The giver seals where their offer is picked up, under the delivery address's rules
+    (from the offer, from *My tasks* or from the carry's page, which it goes back to)."""
     offer = _own_offer(request.user, pk)
     form = PickupForm(request.POST or None)
+    task_pk = _back_to_task(request, offer) if request.method == "POST" else None
     if request.method == "POST" and form.is_valid():
         do_seal_pickup(offer, form.cleaned_data["address"])
         messages.success(request, _("Sealed. Only the volunteer who picks it up can read it, and "
                                     "only during the carry's window."))
-        return redirect("offers")
+        if request.POST.get("from") == "tasks":
+            return redirect("plans:tasks")
+        return redirect("plans:task", pk=task_pk) if task_pk else redirect("offers")
+    if task_pk:
+        return task_page(request, task_pk, pickup_form=form)
     return render(request, "plans/pickup.html", {"form": form, "offer": offer,
                                                  "sealed": hasattr(offer, "sealed_pickup")})
 

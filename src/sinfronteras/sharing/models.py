@@ -249,6 +249,16 @@ class Offer(models.Model):
         first = next(iter(self.resources.all()), None)
         return first.unit_label if first else ""
 
+    @property
+    def is_carrying(self) -> bool:
+        """Hours of carrying (a car, a bike): nothing to pick up, so no pickup point."""
+        return any(resource.carries for resource in self.resources.all())
+
+    @property
+    def has_pickup_point(self) -> bool:
+        """Whether the giver sealed a pickup point (plans' ``SealedPickup``); never what it says."""
+        return hasattr(self, "sealed_pickup")
+
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Mondays")

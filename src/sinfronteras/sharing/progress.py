@@ -34,13 +34,27 @@ OPEN, PLANNED_STATE, ON_ITS_WAY_STATE, PARTLY, DONE, WITHDRAWN = (
     "open", "planned", "on_its_way", "partly_delivered", "done", "withdrawn")
 
 
-def annotations() -> dict:
+def annotations(lone: bool = False) -> dict:
+    """The amounts (and the last plan's share) for ``with_progress``; ``lone``: the
+    aggregates only, for one need's ``aggregate``."""
     def total(states):
         return Coalesce(Sum("tasks__quantity", filter=Q(tasks__state__in=states)), Value(ZERO))
 
     return {"delivered_amount": total(DELIVERED), "on_its_way_amount": total(ON_ITS_WAY),
             "planned_amount": total(PLANNED),
-            "on_its_way_by": Min("tasks__window_end", filter=Q(tasks__state__in=ON_ITS_WAY))}
+            "on_its_way_by": Min("tasks__window_end", filter=Q(tasks__state__in=ON_ITS_WAY)),
+            **({} if lone else {"last_fraction": _last_fraction()})}
+
+
+def _last_fraction():
+    """What share of the need the newest finished plan that looked at it found (None: no
+    plan has looked at it yet). Read from the plans app's outcomes by name: no import."""
+    from django.apps import apps
+    from django.db.models import OuterRef, Subquery
+
+    outcomes = apps.get_model("plans", "NeedOutcome").objects.filter(
+        need=OuterRef("pk"), run__status="done").order_by("-run_id")
+    return Subquery(outcomes.values("fraction")[:1])
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +66,8 @@ class Progress:
     planned: Decimal
     by: object = None  # when what is on its way should arrive (a datetime) or None
     need: object = None  # for the words (its resource's unit), read only by ``label``
+    #: The share the newest plan that looked at the need found; None if none has yet.
+    looked: float | None = None
 
     @property
     def unit(self):
@@ -76,7 +92,11 @@ class Progress:
         if self.state == DONE:
             return _("done")
         if self.state == OPEN:
-            return _("open: not planned yet")
+            if self.looked is None:
+                return _("open: not planned yet")
+            if self.looked < 0.0005:
+                return _("open: the last plan found none of it")
+            return _("open: the next plan looks for it again")
         if self.state == PLANNED_STATE:
             return _("planned: %(amount)s of %(quantity)s") % {
                 **of, "amount": number(self.planned)}
@@ -98,7 +118,7 @@ class Progress:
         if self.by is None:
             return ""
         day = django_formats.date_format(timezone.localtime(self.by), "SHORT_DATE_FORMAT")
-        return ", " + _("by %(day)s") % {"day": day}
+        return ", " + _("expected by %(day)s") % {"day": day}
 
 
 def state(status: str, quantity, delivered, on_its_way, planned) -> str:
@@ -118,11 +138,15 @@ def state(status: str, quantity, delivered, on_its_way, planned) -> str:
 
 def progress_of(need) -> Progress:
     if not hasattr(need, "delivered_amount"):
-        values = type(need).objects.filter(pk=need.pk).aggregate(**annotations())
+        values = type(need).objects.filter(pk=need.pk).aggregate(**annotations(lone=True))
         for name, value in values.items():
             setattr(need, name, value)
+    if not hasattr(need, "last_fraction"):
+        need.last_fraction = (type(need).objects.filter(pk=need.pk)
+                              .annotate(last=_last_fraction()).values_list("last", flat=True).first())
     delivered, on_its_way, planned = (
         Decimal(str(value or 0)).quantize(MILLI)  # the same on SQLite and PostgreSQL
         for value in (need.delivered_amount, need.on_its_way_amount, need.planned_amount))
     return Progress(state(need.status, need.quantity, delivered, on_its_way, planned),
-                    need.quantity, delivered, on_its_way, planned, need.on_its_way_by, need)
+                    need.quantity, delivered, on_its_way, planned, need.on_its_way_by, need,
+                    need.last_fraction)

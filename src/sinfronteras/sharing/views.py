@@ -37,9 +37,11 @@ def home(request):
     member = request.user
     return render(request, "sharing/home.html", {
         "needs": Need.objects.personal(member).exclude(status="withdrawn")
-                             .with_progress().select_related("resource", "area")[:20],
+                             .with_progress().select_related("resource", "area")
+                             .prefetch_related("slots")[:20],
         "offers": Offer.objects.filter(posted_by=member).exclude(status="withdrawn")
-                               .select_related("area").prefetch_related("resources")[:20],
+                               .select_related("area", "sealed_pickup")
+                               .prefetch_related("resources")[:20],
     })
 
 
@@ -47,7 +49,7 @@ def home(request):
 def needs(request):
     member = request.user
     rows = (Need.objects.visible_to(member).open().with_progress()
-            .select_related("resource", "area", "posted_by"))
+            .select_related("resource", "area", "posted_by").prefetch_related("slots"))
     return render(request, "sharing/needs.html", _by_area(request, rows))
 
 
@@ -55,7 +57,7 @@ def needs(request):
 def offers(request):
     member = request.user
     rows = (Offer.objects.visible_to(member).active()
-            .select_related("area", "posted_by").prefetch_related("resources", "slots"))
+            .select_related("area", "posted_by", "sealed_pickup").prefetch_related("resources", "slots"))
     return render(request, "sharing/offers.html", _by_area(request, rows))
 
 

@@ -30,10 +30,11 @@ SENTENCES = {
     "alert_lifted": _("The alert in your area is lifted: deliveries go on."),
     "vote_closes_tomorrow": _("A proposal you can vote on closes tomorrow."),
     "task_dropped": _("A delivery you were told about changed. Text TASKS to see it."),
+    "carry_planned": _("A carrier will pick up something you give: see My tasks on the site."),
 }
 PATHS = {"task_proposed": "/tasks/", "need_on_its_way": "/needs/", "task_message": "/tasks/",
          "alert_raised": "/alerts/", "alert_lifted": "/alerts/", "vote_closes_tomorrow": "/decisions/",
-         "task_dropped": "/tasks/"}
+         "task_dropped": "/tasks/", "carry_planned": "/tasks/"}
 KINDS = tuple(SENTENCES)
 
 
