@@ -101,9 +101,9 @@ class FormValues(HTMLParser):
 def form_of(page: bytes) -> list[tuple[str, str]]:
     parser = FormValues()
     parser.feed(page.decode())
-    forms = [f for f in parser.forms if any(name != "csrfmiddlewaretoken" for name, _ in f)]
-    main = [f for f in forms if not {name for name, _ in f} <= {"csrfmiddlewaretoken", "language",
-                                                                 "next"}]
+    hidden = {"csrfmiddlewaretoken", "once"}  # once: the form's one-time key (web/once.py)
+    forms = [f for f in parser.forms if any(name not in hidden for name, _ in f)]
+    main = [f for f in forms if not {name for name, _ in f} <= hidden | {"language", "next"}]
     assert main, "no form on the page"
     return main[0]
 

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "sinfronteras.web.middleware.activate_member_language",
     "sinfronteras.web.middleware.throttle_writes",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every form carries a one-time key: posted twice, it makes nothing the second time.
+    "sinfronteras.web.once.posted_once",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
