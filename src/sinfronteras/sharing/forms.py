@@ -9,7 +9,8 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Model
 from django.utils import timezone
-from django.utils.text import capfirst, slugify
+from django.utils.text import capfirst, get_text_list, slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area
@@ -235,10 +236,11 @@ class OfferForm(SlotsMixin, CollectiveChoicesMixin, forms.ModelForm):
     def clean_resources(self):
         resources = self.cleaned_data["resources"]
         units = sorted({r.unit for r in resources})
-        if len(units) > 1:
+        if len(units) > 1:  # the units in the reader's words: "horas y kg", never "hours, kg"
+            words = sorted({r.unit_label for r in resources})
             raise forms.ValidationError(
                 _("One offer holds resources of one unit; these mix %(units)s. Make one offer per unit."),
-                params={"units": ", ".join(units)},
+                params={"units": get_text_list(words, gettext("and"))},
             )
         steps = {r.step.normalize() if r.step else None for r in resources}
         if len(steps) > 1:
