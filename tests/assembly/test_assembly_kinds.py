@@ -34,7 +34,7 @@ FIELDS = {
 
 def field_names(html: str) -> set[str]:
     names = set(re.findall(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"', html))
-    return names - {"csrfmiddlewaretoken", "language", "next"}
+    return names - {"csrfmiddlewaretoken", "once", "language", "next"}
 
 
 def test_the_first_page_chooses_the_kind_and_carries_no_member(client, alice, bob, carla, la):

@@ -265,7 +265,7 @@ def test_a_message_is_bounded_and_goes_with_its_task(saturday_carry, bob, client
     need, offer, driver, task = saturday_carry
     client.force_login(bob)
     response = client.post(reverse("plans:task_message", args=[task.pk]), {"text": "x" * 501})
-    assert response.status_code == 400 and "under 500 characters" in response.content.decode()
+    assert response.status_code == 400 and "at most 500 characters" in response.content.decode()
     assert not TaskMessage.objects.exists()
     do_post_message(bob, task, "see you")
     assert do_housekeeping()["messages_deleted"] == 0  # the task is live

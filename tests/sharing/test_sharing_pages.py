@@ -72,7 +72,7 @@ def test_it_refuses_an_offer_that_mixes_units(client, bob, la):
         "resources": [resource(la, "food").pk, resource(la, "childcare").pk],
         "quantity": "3", "area": area(la, "Echo Park").pk})
     page = response.content.decode()
-    assert 'id="error-resources"' in page and "hours, kg" in page
+    assert 'id="error-resources"' in page and "hours and kg" in page
     assert not Offer.objects.exists()
 
 

@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area, Member, Role
+from sinfronteras.numbers import WholeField, reader_numbers
 from sinfronteras.sharing.bounds import MAX_HORIZON_DAYS, MIN_HORIZON_DAYS
 from sinfronteras.sharing.models import Resource
 
@@ -33,7 +34,7 @@ class ProposeForm(forms.ModelForm):
     """Every field of every kind, and every rule that checks them; the pages use one
     kind's form (below), which keeps only that kind's fields."""
 
-    quorum = forms.IntegerField(
+    quorum = WholeField(
         label=_("quorum (% of members)"), min_value=0, max_value=100,
         help_text=_("Share of the collective's active members who must vote."))
     options = forms.CharField(
@@ -43,6 +44,7 @@ class ProposeForm(forms.ModelForm):
 
     class Meta:
         model = Proposal
+        formfield_callback = reader_numbers
         fields = ["title", "body", "kind", "rule", "seats", "options", "resource", "budget",
                   "change", "change_value", "subject", "quorum", "ballot_mode", "hide_results", "closes_at"]
         widgets = {

@@ -7,6 +7,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from sinfronteras.numbers import WholeField
+
 from . import login_lock
 from .models import Area, Member, Role
 
@@ -143,7 +145,7 @@ class TokenForm(forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=60,
                            help_text=_("E.g. the phone or script that uses it."))
-    days = forms.IntegerField(label=_("Days it lasts"), required=False)
+    days = WholeField(label=_("Days it lasts"), required=False)
     scope = forms.ChoiceField(
         label=_("What it may do"), initial=Role.MEMBER, required=False, widget=forms.RadioSelect,
         choices=[(Role.MEMBER, _("Act as you, a member: your own needs and offers")),
@@ -155,7 +157,6 @@ class TokenForm(forms.Form):
         most = settings.API_TOKEN_MAX_DAYS
         days = self.fields["days"]
         days.initial = settings.API_TOKEN_DAYS
-        days.widget.attrs.update(min=1, max=most)
         days.help_text = _("From 1 to %(most)s days. Empty: %(default)s.") % {
             "most": most, "default": settings.API_TOKEN_DAYS}
         message = _("A token lasts from 1 to %(most)s days.") % {"most": most}

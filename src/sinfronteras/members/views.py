@@ -13,6 +13,7 @@ from django.views import i18n as i18n_views
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from sinfronteras.sharing.bounds import id_in_range
 from sinfronteras.web.confirm import ask, confirmed
 
 from . import services
@@ -79,7 +80,7 @@ def tokens(request):
                        back=reverse("tokens"), keep={"revoke": pk},
                        question=_("Whatever uses it (a phone, a script) stops working at "
                                   "once. This cannot be undone."))
-        if pk.isdigit() and len(pk) <= 18:
+        if id_in_range(pk):
             request.user.api_tokens.filter(pk=int(pk)).delete()
         messages.success(request, _("The token is revoked."))
         return redirect("tokens")

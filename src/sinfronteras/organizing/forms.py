@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area, Member, Role
+from sinfronteras.numbers import AmountField, WholeField, reader_numbers
 from sinfronteras.sharing import bounds
 from sinfronteras.sharing.models import Resource
 
@@ -49,6 +50,7 @@ class ActionForm(AreaMixin, forms.ModelForm):
     class Meta:
         model = Action
         fields = ["title", "area", "day", "hour", "material", "copies", "people", "hours_each"]
+        formfield_callback = reader_numbers
         labels = {"title": _("What"), "copies": _("Copies needed"), "people": _("People needed"),
                   "hours_each": _("Hours each")}
         help_texts = {"title": _("e.g. Saturday's rally at the courthouse"),
@@ -91,6 +93,7 @@ class ResultsForm(forms.ModelForm):
     class Meta:
         model = Action
         fields = ["copies_distributed", "conversations_started", "want_more"]
+        formfield_callback = reader_numbers
         error_messages = {name: {"required": _("Give a number, 0 if none.")}
                           for name in ["copies_distributed", "conversations_started", "want_more"]}
 
@@ -223,7 +226,7 @@ class HelpForm(forms.Form):
     resource = forms.ModelChoiceField(queryset=Resource.objects.none(), required=False,
                                       label=_("What would help"),
                                       empty_label=_("Someone's time (hours of help)"))
-    quantity = forms.DecimalField(label=_("How much"), min_value=bounds.MIN_QUANTITY,
+    quantity = AmountField(label=_("How much"), min_value=bounds.MIN_QUANTITY,
                                   max_value=bounds.MAX_QUANTITY, max_digits=12,
                                   decimal_places=3, initial=1,
                                   error_messages={"required": _("Say how much would help.")})
@@ -250,9 +253,10 @@ class BreakForm(forms.Form):
 
 
 class SettingsForm(forms.ModelForm):
-    decision = forms.IntegerField(label=_("Decision number"), required=False, min_value=1,
+    decision = WholeField(label=_("Decision number"), required=False, min_value=1,
                                   help_text=_("The members' decision this carries out, if any."))
 
     class Meta:
         model = OrganizingSettings
         fields = ["conversation_days"]
+        formfield_callback = reader_numbers

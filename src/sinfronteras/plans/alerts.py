@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area
+from sinfronteras.numbers import WholeField
 
 from .models import LIVE_STATES, AreaAlert, DropReason, Task, TaskState
 from .store import commit, drop
@@ -36,7 +37,7 @@ class AlertForm(forms.Form):
     area = forms.ModelChoiceField(
         label=_("Area"), queryset=Area.objects.none(), empty_label=None,
         error_messages={"invalid_choice": _("Pick one of your collective's areas.")})
-    hours = forms.IntegerField(
+    hours = WholeField(
         label=_("For how many hours"), initial=12, min_value=1, max_value=MAX_HOURS,
         help_text=_("It ends by itself; you can lift it sooner."),
         error_messages=dict.fromkeys(["min_value", "max_value", "required", "invalid"],

@@ -27,7 +27,8 @@ class MessageForm(forms.Form):
         help_text=gettext_lazy("Only the people of this task read it. No phone numbers or "
                                "addresses here: seal those instead."),
         error_messages={"required": gettext_lazy("Write something first."),
-                        "max_length": gettext_lazy("Keep it under %(limit_value)d characters.")})
+                        "max_length": gettext_lazy("Write at most %(limit_value)d characters; this "
+                                                   "message has %(show_value)d.")})
 
 
 def visible_messages(member, task) -> list[TaskMessage]:

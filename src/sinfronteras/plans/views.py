@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from sinfronteras.sharing.bounds import id_in_range
 from sinfronteras.sharing.models import Offer
 from sinfronteras.sharing.services import access_need, access_offer
 from sinfronteras.web.confirm import ask, confirmed
@@ -71,7 +72,7 @@ def plan_page(request):
 def alerts_page(request):
     """Every member may pause deliveries in an area (safe when wrong: nothing moves there)."""
     chosen = request.GET.get("area", "")  # from the "Raid reported" button: their area
-    area = int(chosen) if chosen.isdigit() and request.user.collective.areas.filter(
+    area = int(chosen) if id_in_range(chosen) and request.user.collective.areas.filter(
         pk=chosen).exists() else request.user.area_id
     form = alerts.AlertForm(request.POST or None, collective=request.user.collective,
                             initial={"area": area})

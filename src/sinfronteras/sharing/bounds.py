@@ -45,12 +45,18 @@ HORIZON_VALIDATORS = [MinValueValidator(MIN_HORIZON_DAYS), MaxValueValidator(MAX
 
 
 def id_in_range(value) -> bool:
-    """Whether ``value`` can be an id at all (a whole number from 1 to MAX_ID)."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
+    """Whether ``value`` can be an id at all (a whole number from 1 to MAX_ID, in ASCII
+    digits: ``"²".isdigit()`` is true, and ``int("١٢")`` is 12).
+
+    >>> id_in_range("12"), id_in_range(12), id_in_range("²"), id_in_range("9" * 26)
+    (True, True, False, False)
+    """
+    if isinstance(value, bool):
         return False
-    return 1 <= number <= MAX_ID
+    text = str(value).strip() if isinstance(value, (int, str)) else ""
+    if not text or len(text) > 10 or not all("0" <= c <= "9" for c in text):
+        return False
+    return 1 <= int(text) <= MAX_ID
 
 
 def last_day(collective, today: date | None = None) -> date:

@@ -9,10 +9,12 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Model
 from django.utils import timezone
-from django.utils.text import capfirst, slugify
+from django.utils.text import capfirst, get_text_list, slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area
+from sinfronteras.numbers import reader_numbers
 
 from . import bounds
 from .models import Need, Offer, Resource, Slot, Weekday
@@ -151,6 +153,7 @@ class NeedForm(SlotsMixin, CollectiveChoicesMixin, forms.ModelForm):
     class Meta:
         model = Need
         fields = ["resource", "quantity", "area", "urgent", "needed_by"]
+        formfield_callback = reader_numbers
         field_classes = {"resource": BoundedChoiceField, "area": BoundedChoiceField}
         widgets = {"needed_by": forms.DateInput(attrs={"type": "date"})}
         labels = {"needed_by": _("Needed by")}
@@ -212,6 +215,7 @@ class OfferForm(SlotsMixin, CollectiveChoicesMixin, forms.ModelForm):
         model = Offer
         fields = ["resources", "quantity", "area", "radius_km", "weekly", "available_until",
                   "public_place"]
+        formfield_callback = reader_numbers
         field_classes = {"area": BoundedChoiceField}
         widgets = {"available_until": forms.DateInput(attrs={"type": "date"})}
         error_messages = {
@@ -232,10 +236,11 @@ class OfferForm(SlotsMixin, CollectiveChoicesMixin, forms.ModelForm):
     def clean_resources(self):
         resources = self.cleaned_data["resources"]
         units = sorted({r.unit for r in resources})
-        if len(units) > 1:
+        if len(units) > 1:  # the units in the reader's words: "horas y kg", never "hours, kg"
+            words = sorted({r.unit_label for r in resources})
             raise forms.ValidationError(
                 _("One offer holds resources of one unit; these mix %(units)s. Make one offer per unit."),
-                params={"units": ", ".join(units)},
+                params={"units": get_text_list(words, gettext("and"))},
             )
         steps = {r.step.normalize() if r.step else None for r in resources}
         if len(steps) > 1:
@@ -262,6 +267,7 @@ class ResourceForm(forms.ModelForm):
     class Meta:
         model = Resource
         fields = ["name_en", "name_es", "unit", "unit_es", "step", "carries", "in_person"]
+        formfield_callback = reader_numbers
         help_texts = {
             "unit": _("What one of it is counted in: kg, packs, hours, copies."),
             "unit_es": _("Leave empty when it reads the same in Spanish."),
@@ -333,6 +339,7 @@ class AreaForm(forms.ModelForm):
     class Meta:
         model = Area
         fields = ["name", "lat", "lon"]
+        formfield_callback = reader_numbers
         labels = {"lat": _("Latitude"), "lon": _("Longitude")}
         help_texts = {"lat": _("The middle of the neighbourhood, e.g. 34.03; kept to about 1 km.")}
         error_messages = {

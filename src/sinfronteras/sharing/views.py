@@ -18,6 +18,7 @@ from sinfronteras.web.confirm import ask, confirmed
 from sinfronteras.web.formats import amount
 
 from . import services
+from .bounds import id_in_range
 from .forms import AreaForm, NeedForm, OfferForm, ResourceForm
 from .models import Need, Offer, Resource
 
@@ -114,10 +115,10 @@ def _offer_initial(request) -> dict:
     collective = request.user.collective_id
     initial = {}
     resource = request.GET.get("resource", "")
-    if resource.isdigit() and Resource.objects.filter(pk=resource, collective_id=collective).exists():
+    if id_in_range(resource) and Resource.objects.filter(pk=resource, collective_id=collective).exists():
         initial["resources"] = [int(resource)]
     area = request.GET.get("area", "")
-    if area.isdigit() and Area.objects.filter(pk=area, collective_id=collective).exists():
+    if id_in_range(area) and Area.objects.filter(pk=area, collective_id=collective).exists():
         initial["area"] = int(area)
     return initial
 

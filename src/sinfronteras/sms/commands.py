@@ -15,12 +15,15 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from sinfronteras.numbers import NumberRefused
+from sinfronteras.numbers import parse as parse_number
 
 TASKS = {"TAREAS", "TAREA", "TASKS", "TASK"}
 YES = {"SI", "YES"}
@@ -170,9 +173,11 @@ def _need(member, words: list[str], event_id: str) -> str:
     after = words[at + 1:]
     if len(after) > 1 or (after and after[0] not in URGENT):
         return _("Write the thing, how much, and URGENT if it is, e.g. FOOD 5 URGENT.")
-    try:
-        quantity = Decimal(words[at].replace(",", "."))
-    except InvalidOperation:
+    try:  # the one number parser of the site: "1,5" and "1.5"; "1.500" is asked about
+        quantity = parse_number(words[at])
+    except NumberRefused as refused:
+        if refused.code == "ambiguous":
+            return refused.sentence()
         quantity = Decimal(0)
     if quantity <= 0:
         return _("Say how much with a number above 0, e.g. %(name)s 5.") % {"name": resource.name.upper()}
@@ -192,7 +197,7 @@ def _post_need(member, resource, quantity, urgent: bool, event_id: str) -> str:
     from sinfronteras.sharing.forms import NeedForm
     from sinfronteras.sharing.services import IdempotencyConflict, do_create_need
 
-    form = NeedForm({"resource": resource.pk, "quantity": str(quantity), "area": member.area_id,
+    form = NeedForm({"resource": resource.pk, "quantity": quantity, "area": member.area_id,
                      "urgent": "on" if urgent else "", "needed_by": ""}, member=member)
     if not form.is_valid():
         return _("That amount does not work. Write e.g. %(name)s 5.") % {"name": resource.name.upper()}

@@ -28,6 +28,9 @@ import urllib.request
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from sinfronteras import bounded_json
+from sinfronteras.numbers import is_digits
+
 #: An inbound webhook body larger than this is not an SMS.
 MAX_BODY = 64 * 1024
 #: How long an outbound SMS may wait on the phone before the gateway drops it (seconds):
@@ -99,14 +102,14 @@ class AndroidSmsGateway(Gateway):
         body = request.body
         given = request.headers.get("X-Signature", "")
         timestamp = request.headers.get("X-Timestamp", "")
-        if len(body) > MAX_BODY or not given or not timestamp.isdigit() or len(timestamp) > 12:
+        if len(body) > MAX_BODY or not given or not is_digits(timestamp) or len(timestamp) > 12:
             return None
         if abs(time.time() - int(timestamp)) > self.max_age:
             return None  # stale (or replayed later): refused even if the signature is right
         if not hmac.compare_digest(signature(self.webhook_key, body, timestamp), given.lower()):
             return None
         try:
-            data = json.loads(body)
+            data = bounded_json.loads(body)  # a deeply nested body is refused, not a 500
         except (ValueError, UnicodeDecodeError):
             return None
         if not isinstance(data, dict) or not isinstance(data.get("payload", {}), dict):

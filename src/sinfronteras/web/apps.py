@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class WebConfig(AppConfig):
     name = "sinfronteras.web"
     label = "web"
+
+    def ready(self):
+        from django.urls import register_converter
+
+        from .converters import IdConverter
+
+        register_converter(IdConverter, "id")

@@ -78,6 +78,10 @@ MIDDLEWARE = [
     "sinfronteras.web.middleware.activate_member_language",
     "sinfronteras.web.middleware.throttle_writes",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every form carries a one-time key: posted twice, it makes nothing the second time.
+    "sinfronteras.web.once.posted_once",
+    # A GET of a button's address (POST only) shows a page that leads back, never a bare 405.
+    "sinfronteras.web.postonly.page_for_get",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -52,11 +52,18 @@ def to_decimal(value) -> Decimal | None:
 
 
 def rounded(value, places: int = 3) -> Decimal | None:
-    """The value to ``places`` decimals, without trailing zeros (2.000 -> 2, 1.50 -> 1.5)."""
+    """The value to ``places`` decimals, without trailing zeros (2.000 -> 2, 1.50 -> 1.5).
+
+    >>> rounded("1e309") == Decimal("1e309"), rounded("-1e309") < 0, rounded("9" * 40) > 0
+    (True, True, True)
+    """
     number = to_decimal(value)
     if number is None or not number.is_finite():
         return number
-    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    try:
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than a quantity can hold (1e309): shown whole
+        return number
     number = number.normalize()
     return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
 
