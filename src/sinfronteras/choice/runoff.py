@@ -19,7 +19,7 @@ was not computed.
 Examples
 --------
 >>> from .model import RankedProfile
->>> p = RankedProfile(("a", "b", "c", "d"), (((0,),), ((1,),)), (2, 1))
+>>> p = RankedProfile(("a", "b", "c", "d"), (((0,),), ((1,),)), (2, 2))
 >>> r = instant_runoff(p)
 >>> r.winners, r.rounds[0].note
 (('a',), 'a tie among 2 candidates with 0 votes was broken by the tie-break order (the candidate order of the file): d is eliminated, as last in that order')
