@@ -7,11 +7,11 @@ from fractions import Fraction
 
 import pytest
 
-from sinfronteras.choice import RankedProfile, budget, cli, model, pabulib, preflib, ranked, simple
+from sinfronteras.choice import RankedProfile, budget, cli, generate, model, pabulib, preflib, ranked, runoff, simple
 from sinfronteras.choice.simple import ConsentTally, consent, majority
 
 
-@pytest.mark.parametrize("module", [model, ranked, simple, budget, preflib, pabulib, cli])
+@pytest.mark.parametrize("module", [model, ranked, runoff, generate, simple, budget, preflib, pabulib, cli])
 def test_the_docstring_examples_run(module):
     assert doctest.testmod(module).failed == 0
 

@@ -211,32 +211,105 @@ def equal_shares_add1(budget: Budget, *, seats: int = 1, tie_break=None, in_frac
     >>> r = equal_shares_add1(b); r.winners, r.details["budget_per_voter"]
     (('a',), '7/3')
     """
+    approval_only(budget, "mes-add1")
     if budget.num_voters == 0:
         return Result("mes-add1", ())
     names = budget.candidates
     rank = tie_rank(names, tie_break, default_tie_break(budget))
-    costs = [p.cost for p in budget.projects]
-    previous, counts = None, 0
     runs = _add1_runs_exact(budget, rank) if in_fractions else _add1_runs(budget, rank)
+    plain, _, counts = _add1_outcomes(budget, runs, raise_to_overspend=False)
+    return _mes_result("mes-add1", budget, plain, {"counts": counts})
+
+
+def _add1_outcomes(budget: Budget, runs, raise_to_overspend: bool):
+    """(plain add1 outcome, last outcome before an overspend or None, counts), each (b0, steps, spent).
+
+    Plain add1 stops at the first outcome that leaves no room for another
+    supported project, or before one that overspends. With
+    ``raise_to_overspend`` the budget per voter keeps rising past that, while
+    the next outcome still fits and can still change.
+    """
+    costs = [p.cost for p in budget.projects]
+    plain = last = None
+    counts = 0
     for b0, steps, usable in runs:
         counts += 1
         chosen = {c for c, _, _ in steps}
         spent = sum((costs[c] for c in chosen), Fraction(0))
         if spent > budget.limit:
             break
-        previous = (b0, steps, spent)
+        last = (b0, steps, spent)
         room = budget.limit - spent
-        if not any(usable[c] and c not in chosen and costs[c] <= room for c in range(len(costs))):
-            break
-    b0, steps, spent = previous
+        if plain is None and not any(usable[c] and c not in chosen and costs[c] <= room for c in range(len(costs))):
+            plain = last
+            if not raise_to_overspend:
+                break
+        if all(c in chosen for c in range(len(costs)) if usable[c]):
+            break  # every supported project is in: raising changes nothing more
+    return plain or last, last, counts
+
+
+def _mes_result(rule: str, budget: Budget, outcome, details: dict) -> Result:
+    names, costs = budget.candidates, [p.cost for p in budget.projects]
+    b0, steps, spent = outcome
     rounds = tuple(
         Round(k + 1, {"rho": exact(rho) if isinstance(rho, Fraction) else round(rho, 9),
                       "price_per_supporter": exact(p) if isinstance(p, Fraction) else round(p, 6),
                       "cost": exact(costs[c])}, (names[c],))
         for k, (c, rho, p) in enumerate(steps)
     )
-    details = {"budget_per_voter": exact(b0), "counts": counts, "spent": exact(spent), "limit": exact(budget.limit)}
-    return Result("mes-add1", tuple(names[c] for c, _, _ in steps), (), rounds, details)
+    details = {"budget_per_voter": exact(b0), **details, "spent": exact(spent), "limit": exact(budget.limit)}
+    return Result(rule, tuple(names[c] for c, _, _ in steps), (), rounds, details)
+
+
+def equal_shares_add1_comparison(budget: Budget, *, seats: int = 1, tie_break=None) -> Result:
+    """Equal Shares, add1, then compared (Pabulib ``equalshares/add1-comparison``, Wieliczka 2023).
+
+    Two outcomes: plain add1 (:func:`equal_shares_add1`), and the outcome with
+    the budget per voter raised by one unit at a time for as long as the next
+    step does not overspend. Each voter supports the one that spends more on
+    projects they approve (cost utilities; a voter who gains the same from
+    both supports neither); the one with more supporters is chosen, plain add1
+    on a tie. ``details["comparison"]`` gives both outcomes and their supporters.
+
+    Examples
+    --------
+    >>> b = Budget((Project("a", Fraction(3)), Project("b", Fraction(3))), Fraction(4),
+    ...            (frozenset({0}), frozenset({0}), frozenset({1})))
+    >>> equal_shares_add1_comparison(b).winners
+    ('a',)
+    """
+    approval_only(budget, "mes-add1-comparison")
+    if budget.num_voters == 0:
+        return Result("mes-add1-comparison", ())
+    rank = tie_rank(budget.candidates, tie_break, default_tie_break(budget))
+    plain, raised, counts = _add1_outcomes(budget, _add1_runs(budget, rank), raise_to_overspend=True)
+    costs = [p.cost for p in budget.projects]
+    a = {c for c, _, _ in plain[1]}
+    b = {c for c, _, _ in raised[1]}
+    for_plain = for_raised = 0
+    for ballot in budget.approvals:
+        gain_a = sum((costs[c] for c in ballot & a), Fraction(0))
+        gain_b = sum((costs[c] for c in ballot & b), Fraction(0))
+        for_plain += gain_a > gain_b
+        for_raised += gain_b > gain_a
+    chosen = raised if for_raised > for_plain else plain
+    ids = lambda out: [budget.candidates[c] for c, _, _ in out[1]]  # noqa: E731
+    comparison = {"add1": ids(plain), "add1_supporters": for_plain, "raised": ids(raised),
+                  "raised_budget_per_voter": exact(raised[0]), "raised_supporters": for_raised,
+                  "chosen": "raised" if chosen is raised else "add1"}
+    return _mes_result("mes-add1-comparison", budget, chosen, {"counts": counts, "comparison": comparison})
+
+
+class VoteTypeError(ValueError):
+    """A rule that cannot count this kind of ballot; the message names the rule to use."""
+
+
+def approval_only(budget: Budget, rule: str) -> None:
+    """Refuse ballots with points: Equal Shares here counts approvals (cost utilities)."""
+    if budget.vote_type not in ("approval", "choose-1"):
+        raise VoteTypeError(f"{rule} counts approval ballots, and this file's votes are {budget.vote_type} "
+                            "(points per project): use greedy, which ranks projects by points")
 
 
 def project_votes(budget: Budget) -> list[int]:
@@ -248,11 +321,36 @@ def project_votes(budget: Budget) -> list[int]:
     return votes
 
 
-def greedy(budget: Budget, *, seats: int = 1, tie_break=None) -> Result:
-    """Greedy by votes: most-approved first, each bought if it still fits the budget.
+def project_points(budget: Budget) -> list[Fraction]:
+    """Total points of each project (ballots with points: ordinal, cumulative, scoring)."""
+    total = [Fraction(0)] * len(budget.projects)
+    for ballot in budget.points:
+        for c, x in ballot:
+            total[c] += x
+    return total
 
-    Projects nobody approves are never bought. A tie in votes goes by the
-    tie-break order (default: project ids as text).
+
+def _greedy_variant(budget: Budget, skip, threshold) -> tuple[bool, Fraction]:
+    rule = budget.meta.get("rule", "greedy")
+    if skip is None:
+        skip = rule != "greedy-no-skip"
+    if threshold is None:
+        given = budget.meta.get("min_project_score_threshold", "") if rule == "greedy-threshold" else ""
+        threshold = Fraction(given.replace(",", ".")) if given.strip() else Fraction(0)
+    return skip, Fraction(threshold)
+
+
+def greedy(budget: Budget, *, seats: int = 1, tie_break=None, skip: bool | None = None, threshold=None) -> Result:
+    """Greedy: the most supported project first, each bought if it still fits the budget.
+
+    Support is **points** where the ballots carry points (ordinal, cumulative,
+    scoring: the Pabulib ``score`` column) and **voters** otherwise (approval,
+    choose-1). Projects nobody supports are never bought. A tie goes to the
+    project with more voters, then by the tie-break order (default: project ids
+    as text). Variants, read from the file's ``rule`` unless given:
+    ``skip=False`` stops at the first project that does not fit
+    (``greedy-no-skip``); ``threshold`` leaves out projects whose support is
+    below it (``greedy-threshold`` with ``min_project_score_threshold``).
 
     Examples
     --------
@@ -260,20 +358,34 @@ def greedy(budget: Budget, *, seats: int = 1, tie_break=None) -> Result:
     ...            Fraction(10), (frozenset({0, 1}), frozenset({0}), frozenset({1, 2})))
     >>> [(r.elected, r.note) for r in greedy(b).rounds]
     [(('a',), 'bought'), ((), 'does not fit: 3 left'), (('c',), 'bought')]
+    >>> greedy(b, skip=False).winners
+    ('a',)
     """
     names = budget.candidates
     rank = tie_rank(names, tie_break, default_tie_break(budget))
     votes = project_votes(budget)
-    order = sorted((c for c in range(len(names)) if votes[c] > 0), key=lambda c: (-votes[c], rank[c]))
-    room, winners, rounds = budget.limit, [], []
+    by_points = bool(budget.points) or budget.vote_type in ("ordinal", "cumulative", "scoring")
+    support = project_points(budget) if by_points else [Fraction(v) for v in votes]
+    skip, threshold = _greedy_variant(budget, skip, threshold)
+    order = sorted((c for c in range(len(names)) if support[c] > 0), key=lambda c: (-support[c], -votes[c], rank[c]))
+    room, winners, rounds, stopped = budget.limit, [], [], False
     for c in order:
         cost = budget.projects[c].cost
-        tally = {"votes": votes[c], "cost": exact(cost)}
-        if cost <= room:
+        tally = {"points" if by_points else "votes": exact(support[c]), "cost": exact(cost)}
+        if by_points:
+            tally["votes"] = votes[c]
+        if support[c] < threshold:
+            rounds.append(Round(len(rounds) + 1, tally, note=f"below the threshold of {exact(threshold)}"))
+        elif stopped:
+            rounds.append(Round(len(rounds) + 1, tally, note="not reached: the count stopped at a project that did not fit"))
+        elif cost <= room:
             room -= cost
             winners.append(names[c])
             rounds.append(Round(len(rounds) + 1, tally, (names[c],), note="bought"))
         else:
             rounds.append(Round(len(rounds) + 1, tally, note=f"does not fit: {exact(room)} left"))
-    details = {"spent": exact(budget.limit - room), "limit": exact(budget.limit)}
+            stopped = not skip
+    details = {"spent": exact(budget.limit - room), "limit": exact(budget.limit),
+               "ranked_by": "points" if by_points else "voters",
+               "variant": ("greedy" if skip else "greedy-no-skip") + (f", threshold {exact(threshold)}" if threshold else "")}
     return Result("greedy", tuple(winners), (), tuple(rounds), details)

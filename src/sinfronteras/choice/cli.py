@@ -16,7 +16,7 @@ import json
 import sys
 from fractions import Fraction
 
-from .budget import equal_shares_add1, greedy
+from .budget import equal_shares_add1, equal_shares_add1_comparison, greedy
 from .model import ApprovalProfile, BallotFileError, Budget, RankedProfile, Result, ScoreProfile, exact
 from .pabulib import read_pabulib
 from .preflib import read_preflib
@@ -24,7 +24,7 @@ from .ranked import instant_runoff, ranked_pairs, schulze, single_transferable_v
 from .simple import approval, score
 
 RANKED = {"schulze": schulze, "ranked-pairs": ranked_pairs, "irv": instant_runoff, "stv": single_transferable_vote}
-BUDGET = {"mes-add1": equal_shares_add1, "greedy": greedy}
+BUDGET = {"mes-add1": equal_shares_add1, "mes-add1-comparison": equal_shares_add1_comparison, "greedy": greedy}
 RULES = (*RANKED, "approval", "score", *BUDGET)
 
 
@@ -47,11 +47,13 @@ def count(profile, rule: str, seats: int = 1) -> Result:
     """Run ``rule`` on a parsed file; ValueError when the rule does not fit the file."""
     if rule in RANKED:
         if not isinstance(profile, RankedProfile):
-            raise ValueError(f"rule {rule} needs ranked ballots (.soi/.toi)")
+            raise ValueError(f"rule {rule} needs ranked ballots (.soi/.toi); for a participatory budget use "
+                             "greedy, mes-add1 or mes-add1-comparison")
         return RANKED[rule](profile, seats=seats)
     if rule in BUDGET:
         if not isinstance(profile, Budget):
-            raise ValueError(f"rule {rule} needs a participatory budget (.pb)")
+            raise ValueError(f"rule {rule} needs a participatory budget (.pb); for ranked ballots use "
+                             "schulze, ranked-pairs, irv or stv")
         return BUDGET[rule](profile)
     if rule == "approval":
         return approval(_as_approval(profile), seats=seats)
@@ -82,6 +84,7 @@ def to_json(result: Result, profile) -> dict:
         "rounds": [{"round": r.number, "tallies": plain(dict(r.tallies)), "elected": list(r.elected),
                     "eliminated": list(r.eliminated), "note": r.note} for r in result.rounds],
         "details": plain(dict(result.details)),
+        "warnings": list(getattr(profile, "warnings", ())),
     }
 
 
@@ -128,6 +131,11 @@ def main(argv: list[str]) -> int:
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except (RecursionError, MemoryError, ArithmeticError) as err:
+        print(f"error: {args.file}: rule {args.rule} cannot count this file: {type(err).__name__}", file=sys.stderr)
+        return 2
+    for line in getattr(profile, "warnings", ()):
+        print(f"warning: {args.file}: {line}", file=sys.stderr)
     try:
         print(json.dumps(to_json(result, profile), ensure_ascii=False) if args.json else _text(result, profile))
         sys.stdout.flush()

@@ -102,7 +102,9 @@ class Budget:
     """A participatory budget (Pabulib ``.pb``): projects, limit and approvals.
 
     ``approvals[v]`` is the set of project indices voter ``v`` approves;
-    ``points[v]``, when the vote type gives points, maps them to points.
+    ``points[v]``, when the vote type gives points (``cumulative``, ``scoring``,
+    ``ordinal``), pairs them with their points in the ballot's order.
+    ``warnings`` say what was done with faults the file held (one line each).
     """
 
     projects: tuple[Project, ...]
@@ -111,6 +113,12 @@ class Budget:
     voter_ids: tuple[str, ...] = ()
     points: tuple[tuple[tuple[int, Fraction], ...], ...] = ()
     meta: Mapping[str, str] = field(default_factory=dict, compare=False)
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def vote_type(self) -> str:
+        """``approval``, ``choose-1``, ``ordinal``, ``cumulative`` or ``scoring``."""
+        return self.meta.get("vote_type", "scoring" if self.points else "approval")
 
     @property
     def candidates(self) -> tuple[str, ...]:

@@ -93,27 +93,95 @@ def _projects(section) -> list[Project]:
     return projects
 
 
-def _votes(section, index: dict[str, int], scored: bool):
-    approvals, ids, points = [], [], []
-    for number, row in _table(section, ("voter_id", "vote") + (("points",) if scored else ())):
-        chosen = [v.strip() for v in row["vote"].split(",") if v.strip()]
-        for pid in chosen:
+VOTE_TYPES = ("approval", "choose-1", "ordinal", "cumulative", "scoring")
+#: Warnings of one kind written out one by one; past this, one line counts the rest.
+WARN_EACH = 10
+
+
+class _Faults:
+    """Faults the count survives, each said in one line (the first few of a kind one by one)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.more: dict[str, int] = {}
+
+    def add(self, kind: str, line: str) -> None:
+        seen = self.more.get(kind, 0)
+        self.more[kind] = seen + 1
+        if seen < WARN_EACH:
+            self.lines.append(line)
+
+    def out(self) -> tuple[str, ...]:
+        rest = [f"... and {n - WARN_EACH} more ballots with the same fault ({kind})"
+                for kind, n in self.more.items() if n > WARN_EACH]
+        return tuple(self.lines + rest)
+
+
+def _ballot_points(row, chosen, number, vote_type, meta) -> list[Fraction]:
+    """Points of each chosen project: the ``points`` column, or by place for ordinal votes."""
+    if row.get("points", "").strip():
+        given = [p for p in row["points"].split(",") if p.strip()]
+        if len(given) != len(chosen):
+            raise BallotFileError(number, f"{len(chosen)} projects but {len(given)} points")
+        return [_number(g, number, "points") for g in given]
+    if vote_type != "ordinal":
+        raise BallotFileError(number, f"{vote_type} votes need a 'points' value")
+    top = int(meta.get("max_length") or 0) or len(chosen)
+    return [Fraction(max(top - k, 0)) for k in range(len(chosen))]
+
+
+def _votes(section, index: dict[str, int], vote_type: str, meta, faults: _Faults):
+    """Ballots: approvals, voter ids and points; faults a count survives become warnings."""
+    pointed = vote_type in ("ordinal", "cumulative", "scoring")
+    approvals, ids, points, seen_ids = [], [], [], set()
+    top_sum = _number(meta["max_sum_points"], 0, "max_sum_points") if meta.get("max_sum_points") else None
+    longest = int(meta["max_length"]) if str(meta.get("max_length", "")).isdigit() else None
+    required = ("voter_id", "vote") + (("points",) if vote_type in ("cumulative", "scoring") else ())
+    for number, row in _table(section, required):
+        voter = row["voter_id"]
+        named = [v.strip() for v in row["vote"].split(",") if v.strip()]
+        for pid in named:
             if pid not in index:
                 raise BallotFileError(number, f"unknown project {pid}")
-        if len(set(chosen)) != len(chosen):
-            raise BallotFileError(number, "a project voted twice")
+        marks = _ballot_points(row, named, number, vote_type, meta) if pointed else []
+        chosen = list(dict.fromkeys(named))
+        if len(chosen) != len(named):
+            twice = sorted({p for p in named if named.count(p) > 1})
+            faults.add("a project named twice", f"line {number} (voter {voter}): project {', '.join(twice)} named "
+                       "twice in one ballot; counted once" + (", with its first points" if pointed else ""))
+            if pointed:
+                first = {}
+                for pid, mark in zip(named, marks):
+                    first.setdefault(pid, mark)
+                marks = [first[p] for p in chosen]
+        if vote_type == "choose-1" and len(chosen) > 1:
+            faults.add("choose-1 naming several", f"line {number} (voter {voter}): a choose-1 ballot names "
+                       f"{len(chosen)} projects; counted for the first, {chosen[0]}")
+            chosen = chosen[:1]
+        if longest is not None and len(chosen) > longest:
+            faults.add("ballot too long", f"line {number} (voter {voter}): {len(chosen)} projects where "
+                       f"max_length is {longest}; counted as cast")
+        if top_sum is not None and pointed and sum(marks) > top_sum:
+            faults.add("too many points", f"line {number} (voter {voter}): {sum(marks)} points where "
+                       f"max_sum_points is {meta['max_sum_points']}; counted as cast")
+        if voter in seen_ids:
+            faults.add("voter id twice", f"line {number}: voter id {voter} appears twice; both ballots counted")
+        seen_ids.add(voter)
         approvals.append(frozenset(index[p] for p in chosen))
-        ids.append(row["voter_id"])
-        if scored:
-            given = [p for p in row["points"].split(",") if p.strip()]
-            if len(given) != len(chosen):
-                raise BallotFileError(number, f"{len(chosen)} projects but {len(given)} points")
-            points.append(tuple((index[p], _number(g, number, "points")) for p, g in zip(chosen, given)))
+        ids.append(voter)
+        if pointed:
+            points.append(tuple((index[p], m) for p, m in zip(chosen, marks)))
     return tuple(approvals), tuple(ids), tuple(points)
 
 
 def parse_pabulib(text: str) -> Budget:
-    """Parse Pabulib text; raises :class:`BallotFileError` naming the bad line."""
+    """Parse Pabulib text; raises :class:`BallotFileError` naming the bad line.
+
+    Faults a published file can hold and the count survives (a project named
+    twice in a ballot, a voter id twice, a ballot longer or with more points than
+    the META allows, counts in META that differ) are counted as said in
+    ``Budget.warnings``, one line each.
+    """
     meta_s, projects_s, votes_s = _split(text)
     meta = {row["key"]: row["value"] for _, row in _table(meta_s, ("key", "value"))}
     meta_line = {row["key"]: n for n, row in _table(meta_s, ("key", "value"))}
@@ -121,12 +189,16 @@ def parse_pabulib(text: str) -> Budget:
         raise BallotFileError(meta_s[0], "budget missing in META")
     limit = _number(meta["budget"], meta_line["budget"], "budget")
     vote_type = meta.get("vote_type", "approval")
-    if vote_type not in ("approval", "ordinal", "scoring", "cumulative"):
-        raise BallotFileError(meta_line["vote_type"], f"unknown vote_type {vote_type!r}")
+    if vote_type not in VOTE_TYPES:
+        raise BallotFileError(meta_line["vote_type"], f"unknown vote_type {vote_type!r} (expected one of {', '.join(VOTE_TYPES)})")
     projects = _projects(projects_s)
     index = {p.id: k for k, p in enumerate(projects)}
-    approvals, ids, points = _votes(votes_s, index, vote_type in ("scoring", "cumulative"))
-    return Budget(tuple(projects), limit, approvals, ids, points, meta)
+    faults = _Faults()
+    approvals, ids, points = _votes(votes_s, index, vote_type, meta, faults)
+    for key, real in (("num_projects", len(projects)), ("num_votes", len(approvals))):
+        if str(meta.get(key, "")).strip().isdigit() and int(meta[key]) != real:
+            faults.add(key, f"line {meta_line[key]}: META {key} is {meta[key]} but the file holds {real}; counted what it holds")
+    return Budget(tuple(projects), limit, approvals, ids, points, meta, faults.out())
 
 
 def read_pabulib(path: str | Path) -> Budget:

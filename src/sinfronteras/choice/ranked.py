@@ -17,33 +17,57 @@ Examples
 
 from __future__ import annotations
 
-from fractions import Fraction
-from itertools import permutations
-
 import numpy as np
 
-from .model import RankedProfile, Result, Round, exact, tie_order, tie_rank
+from .model import RankedProfile, Result, tie_rank
+from .runoff import EVERY_WINNER_WORK, droop_quota, instant_runoff, single_transferable_vote
+
+__all__ = ["droop_quota", "instant_runoff", "pairwise_counts", "ranked_pairs", "schulze", "single_transferable_vote"]
+
+#: Cells of the stacked ballot arrays counted at once (bounds the memory used).
+CHUNK_CELLS = 20_000_000
 
 
 def pairwise_counts(profile: RankedProfile) -> np.ndarray:
     """``N[a, b]``: how many voters rank ``a`` strictly above ``b``.
 
+    Work grows with the ranked positions of each ballot (k² for k ranked), not
+    with the number of candidates: ``N = A + R - C``, where ``A`` counts ``a``
+    above ``b`` among ranked pairs, ``R[a]`` the voters who rank ``a`` and
+    ``C[a, b]`` the voters who rank both.
+
     Examples
     --------
     >>> pairwise_counts(RankedProfile(("a", "b"), (((0,),),), (5,))).tolist()
     [[0, 5], [0, 0]]
+    >>> pairwise_counts(RankedProfile(("a", "b", "c"), (((0, 1), (2,)),), (2,))).tolist()
+    [[0, 0, 2], [0, 0, 2], [0, 0, 0]]
     """
     m = len(profile.candidates)
-    if not profile.ballots:
-        return np.zeros((m, m), dtype=np.int64)
-    level = np.empty((len(profile.ballots), m), dtype=np.int64)
+    above = np.zeros(m * m, dtype=np.float64)
+    both = np.zeros(m * m, dtype=np.float64)
+    ranks = np.zeros(m, dtype=np.float64)
+    by_length: dict[int, list[int]] = {}
     for row, ballot in enumerate(profile.ballots):
-        level[row, :] = len(ballot)
-        for t, tier in enumerate(ballot):
-            level[row, list(tier)] = t
-    w = np.asarray(profile.counts, dtype=np.int64)
-    above = level[:, :, None] < level[:, None, :]
-    return np.einsum("b,bij->ij", w, above.astype(np.int64))
+        k = sum(len(t) for t in ballot)
+        if k and profile.counts[row]:
+            by_length.setdefault(k, []).append(row)
+    for k, rows in by_length.items():
+        step = max(1, CHUNK_CELLS // (k * k))
+        for start in range(0, len(rows), step):
+            part = rows[start : start + step]
+            idx = np.array([[c for t in profile.ballots[r] for c in t] for r in part], dtype=np.int64)
+            lvl = np.array([[i for i, t in enumerate(profile.ballots[r]) for _ in t] for r in part], dtype=np.int64)
+            w = np.asarray([profile.counts[r] for r in part], dtype=np.float64)
+            lin = idx[:, :, None] * m + idx[:, None, :]
+            wide = np.broadcast_to(w[:, None, None], lin.shape)
+            ahead = lvl[:, :, None] < lvl[:, None, :]
+            above += np.bincount(lin[ahead], weights=wide[ahead], minlength=m * m)
+            both += np.bincount(lin.ravel(), weights=wide.ravel(), minlength=m * m)
+            ranks += np.bincount(idx.ravel(), weights=np.repeat(w, k), minlength=m)
+    out = np.rint(above.reshape(m, m) + ranks[:, None] - both.reshape(m, m)).astype(np.int64)
+    np.fill_diagonal(out, 0)
+    return out
 
 
 def _table(profile: RankedProfile, matrix) -> dict:
@@ -84,66 +108,69 @@ def schulze(profile: RankedProfile, *, seats: int = 1, tie_break=None) -> Result
     for k in range(m):
         p = np.maximum(p, np.minimum(p[:, k : k + 1], p[k : k + 1, :]))
         np.fill_diagonal(p, 0)
-    winners = [a for a in range(m) if all(p[a, b] >= p[b, a] for b in range(m) if b != a)]
+    winners = [int(a) for a in np.flatnonzero(np.all(p >= p.T, axis=1))]
     winner, tied = _pick(names, winners, tie_rank(names, tie_break))
     details = {"pairwise": _table(profile, n), "strongest_paths": _table(profile, p)}
     return Result("schulze", (winner,) if m else (), tied, (), details)
 
 
-def _reaches(locked: dict[int, set[int]], start: int, goal: int) -> bool:
-    stack, seen = [start], {start}
-    while stack:
-        node = stack.pop()
-        if node == goal:
-            return True
-        for nxt in locked.get(node, ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return False
+def _lock(edges, m) -> list[tuple[int, int, int]]:
+    """Lock ``edges`` in order unless they close a cycle; iterative, any size.
 
-
-def _lock(edges, m) -> tuple[list, dict[int, set[int]]]:
-    locked: dict[int, set[int]] = {}
+    ``reach[x, y]``: ``x`` reaches ``y`` through locked edges (a transitive
+    closure kept up to date), so each edge is checked in one look-up.
+    """
+    reach = np.eye(m, dtype=bool)
     kept = []
     for a, b, w in edges:
-        if not _reaches(locked, b, a):
-            locked.setdefault(a, set()).add(b)
-            kept.append((a, b, w))
-    return kept, locked
+        if reach[b, a]:
+            continue
+        kept.append((a, b, w))
+        if not reach[a, b]:
+            up = reach[:, a]
+            reach[up] |= reach[b]
+    return kept
 
 
-def _rp_all_winners(groups, m, limit=20000) -> set[int] | None:
-    """Winners under every order of equal-margin edges (None past ``limit`` states)."""
-    memo: dict = {}
-    seen = [0]
+def _closure_lock(desc: tuple[int, ...], a: int, b: int) -> tuple[int, ...]:
+    """``desc`` (bit masks of what each node reaches) after trying to lock a -> b."""
+    if desc[b] >> a & 1 or desc[a] >> b & 1:
+        return desc
+    return tuple(d | desc[b] if d >> a & 1 else d for d in desc)
 
-    def go(gi, rest, locked):
-        if gi == len(groups):
-            heads = {b for _, b in locked}
-            return frozenset(c for c in range(m) if c not in heads)
-        if not rest:
-            nxt = groups[gi + 1] if gi + 1 < len(groups) else frozenset()
-            return go(gi + 1, frozenset(nxt), locked)
-        key = (gi, rest, locked)
-        if key not in memo:
-            seen[0] += 1
-            if seen[0] > limit:
-                raise OverflowError
-            graph: dict[int, set[int]] = {}
-            for a, b in locked:
-                graph.setdefault(a, set()).add(b)
-            out: set[int] = set()
-            for a, b in rest:
-                new = locked if _reaches(graph, b, a) else locked | {(a, b)}
-                out |= go(gi, rest - {(a, b)}, new)
-            memo[key] = frozenset(out)
-        return memo[key]
 
-    try:
-        return set(go(0, frozenset(groups[0]) if groups else frozenset(), frozenset()))
-    except OverflowError:
-        return None
+def _rp_all_winners(groups, m, work: int = EVERY_WINNER_WORK) -> set[int] | None:
+    """Winners under every order of equal-margin edges; None past ``work``.
+
+    Iterative: after each group of equal margins, the set of reachable locked
+    graphs, each kept as its transitive closure (two graphs with the same closure
+    lock and win alike). Finding every winner is NP-hard in general (Brill and
+    Fischer 2012), hence the budget.
+    """
+    start = tuple(1 << c for c in range(m))
+    configs, spent = {start}, 0
+    for group in groups:
+        edges = sorted(group)
+        out: set = set()
+        for desc in configs:
+            stack, seen = [(frozenset(edges), desc)], set()
+            while stack:
+                rest, d = stack.pop()
+                if (rest, d) in seen:
+                    continue
+                seen.add((rest, d))
+                if not rest:
+                    out.add(d)
+                    continue
+                spent += (m + len(rest)) * len(rest)
+                if spent > work:
+                    return None
+                for a, b in rest:
+                    stack.append((rest - {(a, b)}, _closure_lock(d, a, b)))
+        configs = out
+    heads = [frozenset(c for c in range(m) if any(d >> c & 1 for x, d in enumerate(desc) if x != c))
+             for desc in configs]
+    return {c for h in heads for c in range(m) if c not in h}
 
 
 def ranked_pairs(profile: RankedProfile, *, seats: int = 1, tie_break=None) -> Result:
@@ -164,182 +191,34 @@ def ranked_pairs(profile: RankedProfile, *, seats: int = 1, tie_break=None) -> R
     rank = tie_rank(names, tie_break)
     n = pairwise_counts(profile)
     margin = n - n.T
-    edges = [(a, b, int(margin[a, b])) for a in range(m) for b in range(m) if margin[a, b] > 0]
-    edges.sort(key=lambda e: (-e[2], rank[e[0]], rank[e[1]]))
-    kept, locked = _lock(edges, m)
-    heads = {b for bs in locked.values() for b in bs}
+    win, lose = np.nonzero(margin > 0)
+    by = np.asarray(rank, dtype=np.int64)
+    sizes = margin[win, lose]
+    order = np.lexsort((by[lose], by[win], -sizes))
+    edges = list(zip(win[order].tolist(), lose[order].tolist(), sizes[order].tolist()))
+    kept = _lock(edges, m)
+    heads = {b for _, b, _ in kept}
     winner = next((c for c in sorted(range(m), key=lambda c: rank[c]) if c not in heads), None)
-    groups: list[frozenset] = []
-    for k, (a, b, w) in enumerate(edges):
-        if k == 0 or w != edges[k - 1][2]:
-            groups.append(frozenset())
-        groups[-1] = groups[-1] | {(a, b)}
+    details: dict = {}
     tied: tuple = ()
-    every = {c for c in range(m) if c not in heads}
-    if any(len(g) > 1 for g in groups):
-        every = _rp_all_winners(groups, m)
-    if every is not None and len(every) > 1:
+    condorcet = winner is not None and all(margin[winner, c] > 0 for c in range(m) if c != winner)
+    every: set[int] | None = {c for c in range(m) if c not in heads}
+    if not condorcet and len({w for _, _, w in edges}) < len(edges):
+        groups: dict[int, set] = {}
+        for a, b, w in edges:
+            groups.setdefault(w, set()).add((a, b))
+        every = _rp_all_winners([groups[w] for w in sorted(groups, reverse=True)], m)
+    if every is None:
+        details["every_winner"] = ("not computed: too many orders of equal margins to try them all; "
+                                   "the winner is the one the tie-break order gives")
+    elif len(every) > 1:
         tied = tuple((names[c],) for c in sorted(every, key=lambda c: rank[c]))
-    details = {
+    locked = set(kept)
+    details.update({
         "pairwise": _table(profile, n),
         "locked": [[names[a], names[b], w] for a, b, w in kept],
-        "skipped": [[names[a], names[b], w] for a, b, w in edges if (a, b, w) not in kept],
-    }
+        "skipped": [[names[a], names[b], w] for a, b, w in edges if (a, b, w) not in locked],
+    })
     return Result("ranked-pairs", (names[winner],) if winner is not None else (), tied, (), details)
 
 
-def _first_choices(profile: RankedProfile, active: frozenset[int], weights) -> dict[int, Fraction]:
-    """Each ballot's weight to its top continuing candidate, if alone in its tier."""
-    tally = {c: Fraction(0) for c in active}
-    for ballot, w in zip(profile.ballots, weights):
-        for tier in ballot:
-            live = [c for c in tier if c in active]
-            if len(live) == 1:
-                tally[live[0]] += w
-            if live:
-                break
-    return tally
-
-
-def _irv_step(profile, active, rank) -> tuple[dict, int | None, list[int]]:
-    """(tally, majority winner or None, candidates tied for last)."""
-    tally = _first_choices(profile, active, profile.counts)
-    total = sum(tally.values())
-    top = max(active, key=lambda c: (tally[c], -rank[c]))
-    if len(active) == 1 or 2 * tally[top] > total:
-        return tally, top, []
-    low = min(tally.values())
-    return tally, None, [c for c in active if tally[c] == low]
-
-
-def _irv_every_winner(profile, rank) -> set[int]:
-    memo: dict[frozenset, frozenset] = {}
-
-    def go(active):
-        if active not in memo:
-            _, win, last = _irv_step(profile, active, rank)
-            memo[active] = frozenset({win}) if win is not None else frozenset().union(
-                *(go(active - {c}) for c in last)
-            )
-        return memo[active]
-
-    return set(go(frozenset(range(len(profile.candidates)))))
-
-
-def instant_runoff(profile: RankedProfile, *, seats: int = 1, tie_break=None) -> Result:
-    """Instant runoff: drop the candidate with fewest first choices until one has a majority.
-
-    A majority is more than half of the ballots still counting. A tie for last
-    eliminates the candidate last in the tie-break order; ``tied`` then lists every
-    winner reachable by some order of elimination (parallel-universe tie-breaking).
-
-    Examples
-    --------
-    >>> p = RankedProfile(("a", "b", "c"), (((0,),), ((1,), (2,)), ((2,),)), (4, 2, 3))
-    >>> r = instant_runoff(p); r.winners, [x.eliminated for x in r.rounds]
-    (('c',), [('b',), ()])
-    """
-    _single_seat(seats, "irv")
-    names = profile.candidates
-    rank = tie_rank(names, tie_break)
-    active = frozenset(range(len(names)))
-    rounds, had_tie, winner = [], False, None
-    while active:
-        tally, winner, last = _irv_step(profile, active, rank)
-        shown = {names[c]: exact(tally[c]) for c in sorted(active, key=lambda c: (-tally[c], rank[c]))}
-        if winner is not None:
-            rounds.append(Round(len(rounds) + 1, shown, elected=(names[winner],)))
-            break
-        had_tie |= len(last) > 1
-        out = max(last, key=lambda c: rank[c])
-        note = "tie for last broken by the tie-break order" if len(last) > 1 else ""
-        rounds.append(Round(len(rounds) + 1, shown, eliminated=(names[out],), note=note))
-        active = active - {out}
-    tied: tuple = ()
-    if had_tie:
-        every = _irv_every_winner(profile, rank)
-        if len(every) > 1:
-            tied = tuple((names[c],) for c in sorted(every, key=lambda c: rank[c]))
-    return Result("irv", (names[winner],) if winner is not None else (), tied, tuple(rounds))
-
-
-def droop_quota(valid: int, seats: int) -> int:
-    """floor(valid / (seats + 1)) + 1.
-
-    >>> droop_quota(100, 2)
-    34
-    """
-    return valid // (seats + 1) + 1
-
-
-def _stv_count(profile, seats, rank):
-    """One STV count; returns (elected, rounds, had_tie)."""
-    names = profile.candidates
-    quota = droop_quota(profile.num_voters, seats)
-    weights = [Fraction(c) for c in profile.counts]
-    active, elected, rounds, had_tie = frozenset(range(len(names))), [], [], False
-    while active and len(elected) < seats:
-        tally = _first_choices(profile, active, weights)
-        order = sorted(active, key=lambda c: (-tally[c], rank[c]))
-        shown = {names[c]: exact(tally[c]) for c in order}
-        if len(elected) + len(active) <= seats:
-            elected += order
-            rounds.append(Round(len(rounds) + 1, shown, tuple(names[c] for c in order), note="as many seats as candidates left"))
-            break
-        if tally[order[0]] >= quota:
-            c = order[0]
-            had_tie |= sum(tally[x] == tally[c] for x in active) > 1
-            ratio = (tally[c] - quota) / tally[c]
-            weights = _transfer(profile, active, weights, c, ratio)
-            elected.append(c)
-            rounds.append(Round(len(rounds) + 1, shown, (names[c],), note=f"quota {quota}; surplus {exact(tally[c] - quota)} transferred"))
-            active = active - {c}
-            continue
-        low = min(tally.values())
-        last = [c for c in active if tally[c] == low]
-        had_tie |= len(last) > 1
-        out = max(last, key=lambda c: rank[c])
-        rounds.append(Round(len(rounds) + 1, shown, eliminated=(names[out],), note=f"quota {quota}"))
-        active = active - {out}
-    return tuple(names[c] for c in elected), rounds, had_tie
-
-
-def _transfer(profile, active, weights, c, ratio):
-    """Keep ``ratio`` of the weight of each ballot that counted for ``c`` (Gregory)."""
-    out = list(weights)
-    for k, ballot in enumerate(profile.ballots):
-        for tier in ballot:
-            live = [x for x in tier if x in active]
-            if live == [c]:
-                out[k] = weights[k] * ratio
-            if live:
-                break
-    return out
-
-
-def single_transferable_vote(profile: RankedProfile, *, seats: int = 1, tie_break=None) -> Result:
-    """STV with the Droop quota and fractional (Gregory) surplus transfer.
-
-    Each round elects the leading candidate if they reach the quota, passing on
-    the surplus share of every ballot that counted for them; otherwise the
-    candidate with fewest votes is eliminated and their ballots pass on whole.
-    When the tie-break decided, ``tied`` lists the outcomes under every order
-    of the candidates (up to 5 candidates; otherwise only the chosen one).
-
-    Examples
-    --------
-    >>> p = RankedProfile(("a", "b", "c"), (((0,), (1,)), ((2,),)), (7, 2))
-    >>> single_transferable_vote(p, seats=2).winners
-    ('a', 'b')
-    """
-    if seats < 1:
-        raise ValueError("seats must be at least 1")
-    names = profile.candidates
-    order = tie_order(names, tie_break)
-    elected, rounds, had_tie = _stv_count(profile, seats, tie_rank(names, order))
-    tied: tuple = ()
-    if had_tie and len(names) <= 5:
-        outs = {tuple(sorted(_stv_count(profile, seats, tie_rank(names, perm))[0])) for perm in permutations(order)}
-        tied = tuple(sorted(outs)) if len(outs) > 1 else ()
-    details = {"quota": droop_quota(profile.num_voters, seats), "seats": seats}
-    return Result("stv", elected, tied, tuple(rounds), details)

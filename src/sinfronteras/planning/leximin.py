@@ -29,9 +29,11 @@ by the group's denominator ``q(U)``, so the level ``lam`` and each share
 ``lam * q_i`` are exact rationals. After each tier, every whole need whose share
 is not a whole step may get one step more (:func:`_round_up`): the needs sorted
 by their rounded-down fraction, lowest first, each takes the step if a flow
-still exists. Those sets form a matroid, so this greedy order gives the
-leximin-largest rounding; it is solved as one min-cost flow whose step arcs
-cost the need's rank. A tight set stays tight (its steps add up to its supply).
+still exists, over all the tight sets of the tier and the arcs between them.
+Those sets form a matroid, so this greedy order gives the leximin-largest
+rounding; it is solved as one min-cost flow whose step arcs cost the need's
+rank. Tight sets joined by that flow become one cell; their union stays tight
+(its steps add up to its supply).
 """
 
 from __future__ import annotations
@@ -157,7 +159,7 @@ def leximin(
             arc_offer, arc_need = oracle.offer, oracle.need
         _plan_tier(st, np.asarray(arc_offer), np.asarray(arc_need), in_tier, tier, progress, oracle)
         if st.whole is not None:
-            _round_up(st, np.asarray(arc_offer), np.asarray(arc_need), in_tier, oracle)
+            _round_up(st, np.asarray(arc_offer), np.asarray(arc_need), in_tier, tier, oracle)
         # Needs of this tier now count as fixed; those met with nothing constrain nothing.
         st.alive_need &= st.met > 0
     return Leximin(
@@ -360,15 +362,20 @@ def _record_leaves(st: _State, go, gn, in_tier, tier, done, num, den, d, mult=No
     st.offer_cell[off_out] = ids[go[off_out]]
 
 
-def _round_up(st: _State, arc_offer, arc_need, in_tier, oracle=None) -> None:
+def _round_up(st: _State, arc_offer, arc_need, in_tier, tier: int, oracle=None) -> None:
     """Give whole needs of this tier whose share is not whole a step more, leximin-largest first.
 
     The needs that can all get their step more (each of the others at its step
-    below) are the independent sets of a matroid on the tight sets' flow
-    network. The greedy order (rounded-down fraction lowest first, then the
-    fraction rounded up highest first, then input order) gives the
-    leximin-largest rounding; the greedy basis is the maximum-weight one for
-    weights decreasing along that order, found by one min-cost flow.
+    below, every other need at its amount) are the independent sets of a
+    matroid on the flow network of **all** the tight sets this tier made, with
+    the arcs between them: a step may come from an offer of another tight set
+    whose own needs were rounded down (its offers reach needs of higher sets).
+    The greedy order (rounded-down fraction lowest first, then the fraction
+    rounded up highest first, then input order) gives the leximin-largest
+    rounding; the greedy basis is the maximum-weight one for weights decreasing
+    along that order, found by one min-cost flow. Tight sets that the rounding
+    joins by a flow become one cell (:func:`_join_cells`); their union stays
+    tight, so later tiers see the same network.
     """
     from fractions import Fraction
 
@@ -380,13 +387,13 @@ def _round_up(st: _State, arc_offer, arc_need, in_tier, oracle=None) -> None:
         return
     st.roundings += 1
     in_cell = np.zeros(len(st.leaf_level), bool)
-    in_cell[st.need_cell[cand]] = True
+    in_cell[np.flatnonzero(np.asarray(st.leaf_tier) == tier)] = True
     offers = np.flatnonzero((st.offer_cell >= 0) & in_cell[np.maximum(st.offer_cell, 0)])
     needs = np.flatnonzero((st.need_cell >= 0) & in_cell[np.maximum(st.need_cell, 0)])
     if oracle is not None:  # every arc among these offers and needs
         arc_offer, arc_need = oracle.between(offers, needs)
-    cell_o = st.offer_cell[arc_offer]
-    keep = (cell_o >= 0) & (cell_o == st.need_cell[arc_need]) & in_cell[np.maximum(cell_o, 0)]
+    cell_o, cell_n = st.offer_cell[arc_offer], st.need_cell[arc_need]
+    keep = (cell_o >= 0) & (cell_n >= 0) & in_cell[np.maximum(cell_o, 0)] & in_cell[np.maximum(cell_n, 0)]
     ao, an = arc_offer[keep], arc_need[keep]
     lo = np.full(len(st.s), -1, np.int64)
     lo[offers] = np.arange(len(offers))
@@ -407,6 +414,26 @@ def _round_up(st: _State, arc_offer, arc_need, in_tier, oracle=None) -> None:
         np.concatenate([s, -m, [int(m.sum()) - int(s.sum())]]),
     )
     st.met[ranked] += r.flows[len(ao) + len(offers) :]
+    used = r.flows[: len(ao)] > 0
+    _join_cells(st, ao[used], an[used])
     if oracle is not None:  # the arcs this rounding uses join the core
-        used = r.flows[: len(ao)] > 0
         oracle.add(ao[used], an[used])
+
+
+def _join_cells(st: _State, ao, an) -> None:
+    """One cell for tight sets joined by a flow across them (least distance keeps to cells)."""
+    a, b = st.offer_cell[ao], st.need_cell[an]
+    cross = a != b
+    if not cross.any():
+        return
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(st.leaf_level)
+    g = coo_matrix((np.ones(int(cross.sum()), np.int8), (a[cross], b[cross])), shape=(n, n))
+    label = connected_components(g, directed=False)[1]
+    first = np.full(n, n, np.int64)
+    np.minimum.at(first, label, np.arange(n))  # each joined cell is named by its lowest leaf
+    rep = first[label]
+    st.offer_cell = np.where(st.offer_cell >= 0, rep[np.maximum(st.offer_cell, 0)], -1)
+    st.need_cell = np.where(st.need_cell >= 0, rep[np.maximum(st.need_cell, 0)], -1)
