@@ -128,6 +128,12 @@ def do_accept_invite(token: str, *, username: str, password: str, display_name: 
 PLANNING_SETTINGS = ("retention_days", "default_radius_km", "horizon_days", "basic", "default_quorum")
 #: Settings of how the collective decides, not of the plan: they shape no plan.
 DECIDING_SETTINGS = ("default_quorum",)
+# -- How long a vote stays open, and what one carrier can take on (``Collective``'s block).
+CAPACITY_SETTINGS = ("carrier_live_addresses", "carrier_hours_week", "carrier_reach_km",
+                     "carrier_areas")
+PLANNING_SETTINGS += ("min_voting_hours",) + CAPACITY_SETTINGS
+DECIDING_SETTINGS += ("min_voting_hours",)
+# -- end
 
 
 @transaction.atomic
@@ -147,7 +153,7 @@ def do_change_setting(collective, name: str, value, *, decision_ref: int, resour
         resource.basic = bool(value)
         resource.save(update_fields=["basic"])
         key = f"basic:{resource.key}"
-    elif name in ("retention_days", "default_radius_km", "horizon_days", "default_quorum"):
+    elif name in PLANNING_SETTINGS:
         old = getattr(collective, name)
         setattr(collective, name, value)
         collective.full_clean(exclude=["slug", "name"])

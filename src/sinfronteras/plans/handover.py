@@ -62,6 +62,12 @@ def presence_text(task) -> str:
         "time": clock(action.starts_at), "hours": hours}
 
 
+def project_place(need) -> str:
+    """The public place a budget's project is brought to (``assembly.ProjectNeed``), or ""."""
+    link = getattr(need, "project_link", None)  # a missing one raises an AttributeError
+    return link.place if link else ""
+
+
 def describe(task, member) -> dict:
     """The task's what, where and when for this reader.
 
@@ -78,6 +84,7 @@ def describe(task, member) -> dict:
         "opening_hours": [] if role == "receiver" or not public
         else [slot_text(s) for s in offer.slots.all()],
         "dropoff_area": task.need.area.name,
+        "dropoff_place": project_place(task.need),
         "is_carry": task.kind == TaskKind.CARRY,
         "role": role,
         "sealed_pickup": hasattr(offer, "sealed_pickup") and role != "receiver",

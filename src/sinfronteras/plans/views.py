@@ -214,6 +214,9 @@ def need_address(request, pk):
     if hasattr(need, "action_link"):
         raise PermissionDenied(_("An action's needs are brought to the action: they take no "
                                  "delivery address."))
+    if hasattr(need, "project_link") and need.project_link.place:
+        raise PermissionDenied(_("A project of the collective is brought to its public place: it "
+                                 "takes no delivery address."))
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         do_seal_address(need, form.cleaned_data["address"])
