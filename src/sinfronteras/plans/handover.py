@@ -1,5 +1,5 @@
 """What a task says to the person who reads it: what, where to pick up, where to bring,
-and when ("Saturday 7 December, 10:00–12:00"); for a hand at an action, the action,
+and when ("Saturday, December 7, 10:00 AM–12:00 PM"; "sábado 7 de diciembre, 10:00–12:00"); for a hand at an action, the action,
 its place and its start ("Be at the Koreatown rally on Saturday at 11:00 for 3 hours").
 
 Plain sentences in the reader's language. Sealed places are not here: they are read
@@ -22,13 +22,15 @@ def _spanish() -> bool:
 
 
 def day_text(moment) -> str:
-    """"Saturday 7 December" / "sábado 7 de diciembre"."""
+    """"Saturday, December 7" / "sábado 7 de diciembre": the order of the language's
+    dates (``web/formats``: "Dec 7, 2026" in English), never a mix."""
     local = timezone.localtime(moment)
-    return dateformat.format(local, r"l j \d\e F" if _spanish() else "l j F")
+    return dateformat.format(local, r"l j \d\e F" if _spanish() else "l, F j")
 
 
 def clock(moment) -> str:
-    return dateformat.format(timezone.localtime(moment), "H:i")
+    """"10:00 AM" in English, "10:00" in Spanish, as ``TIME_FORMAT`` of each."""
+    return dateformat.format(timezone.localtime(moment), "H:i" if _spanish() else "g:i A")
 
 
 def window_text(task) -> str:
