@@ -153,3 +153,20 @@ def test_open_results_speak_in_the_present_and_closed_ones_in_the_past(client, a
     end_window(proposal)
     page = client.get(reverse("assembly:results", args=[proposal.pk])).content.decode()
     assert past in page and so_far not in page
+
+
+def test_open_ballots_tell_namesakes_apart_and_the_author_line_has_one_full_stop(
+        client, alice, bob, la, password_hash):
+    from sinfronteras.members.models import Member
+
+    twins = [make_member(la, f"jordan{k}", area, password_hash=password_hash)
+             for k, area in enumerate(["Echo Park", "Koreatown"])]
+    Member.objects.filter(pk__in=[t.pk for t in twins]).update(display_name="Jordan O.")
+    Member.objects.filter(pk=alice.pk).update(display_name="Nadia C.")
+    proposal = propose(alice, kind="majority", ballot_mode="open")
+    vote_all(proposal, [(Member.objects.get(pk=t.pk), {"answer": "yes"}) for t in twins])
+    client.force_login(bob)
+    page = client.get(reverse("assembly:results", args=[end_window(proposal).pk])).content.decode()
+    voters = page.split("<h2>Open ballots</h2>")[1].split("</ul>")[0]
+    assert voters.count("Jordan O. · ") == 2 and "Echo Park: yes" in voters and "Koreatown: yes" in voters
+    assert "Proposed by Nadia C. ·" in page and "C.." not in page

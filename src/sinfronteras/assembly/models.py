@@ -87,8 +87,9 @@ WHOLE_SETTINGS = {Change.MIN_VOTING: (1, 720), Change.LIVE_ADDRESSES: (1, 50),
 
 
 class BallotMode(models.TextChoices):
-    OPEN = "open", _("open: members see who voted what")
-    SECRET = "secret", _("secret: nobody can link a ballot to a member")
+    # Short: a select on a phone shows one line (the help text says the rest).
+    OPEN = "open", _("open")
+    SECRET = "secret", _("secret")
 
 
 class Status(models.TextChoices):
@@ -120,9 +121,13 @@ class Proposal(models.Model):
         _("quorum"), max_digits=3, decimal_places=2, default=Decimal("0.50"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text=_("Share of the collective's active members who must vote."))
-    ballot_mode = models.CharField(_("ballot"), max_length=8, choices=BallotMode.choices,
-                                   default=BallotMode.SECRET)
-    hide_results = models.BooleanField(_("hide results until voting closes"), default=True)
+    ballot_mode = models.CharField(
+        _("ballot"), max_length=8, choices=BallotMode.choices, default=BallotMode.SECRET,
+        help_text=_("Secret: nobody can link a ballot to a member, and nothing is counted until "
+                    "voting closes. Open: members see who voted what."))
+    hide_results = models.BooleanField(
+        _("hide results until voting closes"), default=True,
+        help_text=_("A secret ballot always hides them."))
     opens_at = models.DateTimeField(default=timezone.now)
     closes_at = models.DateTimeField(_("voting closes"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)

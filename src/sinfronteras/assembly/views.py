@@ -14,7 +14,7 @@ from sinfronteras.web.confirm import ask, confirmed
 
 from . import exports, results, services
 from .forms import vote_form
-from .picker import label_of
+from .picker import label_of, labels
 from .proposing import CHOOSER, KIND_FORMS, form_class_for, initial_of, refill
 from .models import Ballot, Proposal, Status
 
@@ -163,9 +163,17 @@ def proposal_results(request, pk):
         "members": services.active_members(proposal.collective_id) if proposal.is_open else None,
         "projects": services.project_needs(decision) if decision else [],
         "subject_label": label_of(proposal.subject) if proposal.subject else "",
-        "open_ballots": [(b.voter, results.ballot_text(b.choice, options)) for b in open_ballots],
+        "open_ballots": _named(proposal, open_ballots, options),
         "tally_command": exports.tally_command(proposal) if proposal.export_format else "",
     })
+
+
+def _named(proposal, open_ballots, options) -> list[tuple]:
+    """An open ballot's voters, each labelled so that two namesakes read differently."""
+    rows = list(open_ballots)
+    named = labels([b.voter for b in rows if b.voter], proposal.collective_id)
+    return [(named.get(b.voter_id) if b.voter_id else None, results.ballot_text(b.choice, options))
+            for b in rows]
 
 
 @login_required
