@@ -43,6 +43,15 @@ def end_window(proposal) -> Proposal:
     return proposal
 
 
+def sealed_choices(proposal=None) -> list[dict]:
+    """The secret choices waiting for the close, opened with the seal key (as closing does)."""
+    from sinfronteras.assembly.models import SealedChoice
+    from sinfronteras.assembly.services import open_choice
+
+    rows = SealedChoice.objects.all() if proposal is None else SealedChoice.objects.filter(proposal=proposal)
+    return [open_choice(row.ciphertext) for row in rows]
+
+
 def rank(*positions):
     return {"ranking": [[p] for p in positions]}
 

@@ -12,7 +12,10 @@ def test_the_demo_has_open_votes_a_budget_and_a_passed_decision_that_changed_a_s
     proposals = {p.kind: p for p in Proposal.objects.filter(collective=collective).exclude(change="default_quorum")}
     assert set(proposals) == {"consent", "ranked", "majority", "budget"}
     assert proposals["consent"].is_open and proposals["ranked"].is_open and proposals["budget"].is_open
-    assert proposals["ranked"].ballots.count() >= 3 and proposals["budget"].options.count() == 4
+    # Secret ballots stay sealed while open: who voted is counted, what they voted is not readable.
+    assert proposals["ranked"].participations.count() >= 3 and proposals["budget"].options.count() == 4
+    assert proposals["ranked"].sealed_choices.count() == proposals["ranked"].participations.count()
+    assert not proposals["ranked"].ballots.exists()
     decision = proposals["majority"].decision
     collective.refresh_from_db()
     assert decision.passed and decision.applied_at and collective.retention_days == 14

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assembly_helpers import end_window, proposal_data, propose, propose_url, rank, vote_all
+from assembly_helpers import end_window, proposal_data, propose, propose_url, rank, sealed_choices, vote_all
 from sinfronteras.assembly.models import Ballot, Decision, Proposal
 
 
@@ -55,7 +55,7 @@ def test_ranked_choice_is_voted_with_one_select_per_option(client, alice, bob, l
     response = client.post(reverse("assembly:proposal", args=[proposal.pk]),
                            {"rank_0": "2", "rank_1": "", "rank_2": "1"})
     assert response.status_code == 302
-    assert Ballot.objects.get().choice == {"ranking": [[2], [0]]}
+    assert sealed_choices() == [{"ranking": [[2], [0]]}] and not Ballot.objects.exists()
 
 
 def test_two_options_with_the_same_rank_are_refused_with_an_error_on_each(client, alice, bob, la):
@@ -76,7 +76,7 @@ def test_a_second_vote_through_the_page_is_refused(client, alice, bob, la):
     client.post(url, {"answer": "yes"})
     response = client.post(url, {"answer": "no"}, follow=True)
     assert "already voted" in response.content.decode()
-    assert [b.choice for b in Ballot.objects.all()] == [{"answer": "yes"}]
+    assert sealed_choices() == [{"answer": "yes"}]
 
 
 def test_results_stay_hidden_until_the_window_closes_and_then_show_the_rounds(client, alice, bob, carla, la):
@@ -94,7 +94,7 @@ def test_results_stay_hidden_until_the_window_closes_and_then_show_the_rounds(cl
 
 
 def test_results_can_be_shown_while_voting_is_open_when_the_proposer_says_so(client, alice, bob, la):
-    proposal = propose(alice, options="Ana\nBeto", hide_results=None)
+    proposal = propose(alice, options="Ana\nBeto", hide_results=None, ballot_mode="open")
     vote_all(proposal, [(alice, rank(1, 0))])
     client.force_login(bob)
     page = client.get(reverse("assembly:results", args=[proposal.pk])).content.decode()

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from assembly_helpers import end_window, propose, rank, vote_all
+from assembly_helpers import end_window, propose, rank, sealed_choices, vote_all
 from conftest import make_member
 from sinfronteras.assembly.models import Ballot, Decision, Participation, Proposal
 from sinfronteras.assembly.services import (
@@ -45,6 +45,9 @@ def test_a_secret_ballot_keeps_no_link_to_the_voter(cast):
     alice, bob, carla = cast
     proposal = propose(alice, options="A\nB\nC")
     vote_all(proposal, [(bob, rank(1, 0)), (carla, rank(2, 0, 1))])
+    assert not Ballot.objects.exists()  # sealed until the close
+    assert sorted(map(repr, sealed_choices(proposal))) == sorted(map(repr, [rank(1, 0), rank(2, 0, 1)]))
+    do_close(end_window(proposal))
     ballots = list(Ballot.objects.filter(proposal=proposal))
     assert all(b.voter_id is None for b in ballots) and len(ballots) == 2
     assert all(isinstance(b.pk, uuid.UUID) for b in ballots)  # random keys: no order of voting
@@ -73,7 +76,7 @@ def test_a_second_vote_is_refused_and_the_database_itself_forbids_it(cast):
     with pytest.raises(VoteRefused) as refused:
         do_vote(bob, proposal, rank(1))
     assert refused.value.reason == "already_voted"
-    assert Ballot.objects.filter(proposal=proposal).count() == 1
+    assert sealed_choices(proposal) == [rank(0)]
     with pytest.raises(IntegrityError), transaction.atomic():
         Participation.objects.create(proposal=proposal, member=bob)
 
@@ -185,8 +188,11 @@ def test_a_passed_budget_turns_each_chosen_project_into_a_need(cast, la):
     decision = do_close(end_window(proposal))
     assert decision.passed and decision.winners == ["Homework club", "Court-day care"]
     needs = Need.objects.order_by("quantity")
+    # The collective's needs, posted in its name by a coordinator: never the proposer's own.
     assert [(n.resource.key, n.quantity, n.area.name, n.posted_by) for n in needs] == [
-        ("childcare", Decimal("3.5"), "Koreatown", carla), ("childcare", Decimal("6"), "Boyle Heights", carla)]
+        ("childcare", Decimal("3.5"), "Koreatown", alice), ("childcare", Decimal("6"), "Boyle Heights", alice)]
+    assert [n.project_link.label for n in needs] == ["Court-day care", "Homework club"]
+    assert not Need.objects.personal(carla).exists() and not Need.objects.personal(alice).exists()
     applied = Event.objects.get(action="budget.applied")
     assert applied.decision_ref == decision.pk and sorted(applied.data["needs"]) == sorted(n.pk for n in needs)
     # Applying or closing again changes nothing.
@@ -266,6 +272,7 @@ def test_no_column_and_no_row_order_of_secret_ballots_follows_the_order_of_votin
     for k, ranking in enumerate(cast):
         do_vote(make_member(la, f"voter{k:02d}", password_hash=password_hash), proposal,
                 {"ranking": ranking})
+    do_close(end_window(proposal))
     position = {repr(ranking): k for k, ranking in enumerate(cast)}
     table = Ballot._meta.db_table
     physical = "rowid" if connection.vendor == "sqlite" else "ctid"
@@ -296,4 +303,4 @@ def test_no_column_and_no_row_order_of_secret_ballots_follows_the_order_of_votin
     # The tally is the same as counting the ballots as they were cast.
     expected = counting.count(proposal, options_of(proposal), [{"ranking": r} for r in cast],
                               active_members(la.pk))
-    assert tally(proposal) == expected
+    assert tally(proposal) == expected == Decision.objects.get(proposal=proposal).tally

@@ -30,7 +30,7 @@ WORDS = {
            "post_need": "Post the need", "pickup_link": "Add a pickup point (sealed)",
            "seal_pickup": "Seal the pickup point", "address_link": "Add a delivery address (sealed)",
            "seal": "Seal it", "send": "Send", "accept": "Accept", "done": "Mark done",
-           "when": "Saturday 5 December, 10:00–12:00", "state_done": "done", "you": "You",
+           "when": "Saturday, December 5, 10:00 AM–12:00 PM", "state_done": "done", "you": "You",
            "giver": "Giver", "carrier": "Carrier", "receiver": "Receiver", "messages": "messages"},
     "es": {"give": "Puedo dar algo", "need": "Necesito algo", "food": "Comida (kg)",
            "carrying": "Transporte (horas)", "post_offer": "Publicar la oferta",

@@ -104,7 +104,7 @@ def test_a_carry_gets_a_window_that_fits_the_giver_the_receiver_and_the_carrier(
     assert task.window_start == datetime(2026, 12, 12, 11, tzinfo=LA)
     assert task.window_end == datetime(2026, 12, 12, 12, tzinfo=LA)
     with translation.override("en"):
-        assert window_text(task) == "Saturday 12 December, 11:00–12:00"
+        assert window_text(task) == "Saturday, December 12, 11:00 AM–12:00 PM"
     with translation.override("es"):
         assert window_text(task) == "sábado 12 de diciembre, de 11:00 a 12:00"
 
@@ -300,7 +300,7 @@ def test_a_presence_task_names_the_action_its_place_and_start_in_people_and_hour
         datetime(2026, 12, 12, 11, tzinfo=LA), datetime(2026, 12, 12, 14, tzinfo=LA), True)
     client.force_login(bob)
     page = client.get(reverse("plans:task", args=[task.pk])).content.decode()
-    assert "Be at “Koreatown rally” in Koreatown on Saturday 12 December at 11:00 for 3 hours." in page
+    assert "Be at “Koreatown rally” in Koreatown on Saturday, December 12 at 11:00 AM for 3 hours." in page
     assert people_coming(action) == {"asked": 4, "hours_each": 3, "planned": 1, "confirmed": 0}
     lifecycle.do_accept(bob, task)
     client.force_login(alice)

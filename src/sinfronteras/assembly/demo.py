@@ -31,7 +31,7 @@ def _votes(proposal, voters, choose) -> None:
 
 
 def load_demo_proposals(collective, rng) -> list[Proposal]:
-    members = list(collective.members.order_by("pk"))
+    members = list(collective.members.filter(is_organisation=False).order_by("pk"))  # people vote
     if len(members) < 4:
         return []
     by_name = {m.username: m for m in members}

@@ -68,19 +68,30 @@ class Change(models.TextChoices):
     COORDINATOR = "coordinator", _("make a member a coordinator")
     MEMBER = "member", _("make a coordinator a member again")
     REMOVE = "remove", _("remove a member from the collective")
+    # -- How long a vote stays open, and what one carrier can take on.
+    MIN_VOTING = "min_voting_hours", _("how many hours a proposal stays open at least")
+    LIVE_ADDRESSES = "carrier_live_addresses", _("how many live addresses one carrier sees at most")
+    CARRY_HOURS = "carrier_hours_week", _("how many hours a week one member can offer for carrying")
+    CARRY_REACH = "carrier_reach_km", _("the farthest reach of a carrying offer")
+    CARRY_AREAS = "carrier_areas", _("how many areas one member can offer carrying from")
 
 
 #: Changes that name the member they are about.
 ROLE_CHANGES = (Change.COORDINATOR, Change.MEMBER, Change.REMOVE)
 #: Changes of a setting of the plan or of how the collective decides.
 SETTING_CHANGES = (Change.BASIC, Change.NOT_BASIC, Change.RETENTION, Change.RADIUS, Change.QUORUM,
-                   Change.HORIZON)
-SETTING_CHANGES += (Change.PICKUP,)
+                   Change.HORIZON, Change.MIN_VOTING, Change.LIVE_ADDRESSES, Change.CARRY_HOURS,
+                   Change.CARRY_REACH, Change.CARRY_AREAS, Change.PICKUP)
+#: Whole-number settings: (least, most) a proposal may set them to.
+WHOLE_SETTINGS = {Change.MIN_VOTING: (1, 720), Change.LIVE_ADDRESSES: (1, 50),
+                  Change.CARRY_HOURS: (1, 168), Change.CARRY_REACH: (1, 1000), Change.CARRY_AREAS: (1, 50),
+                  Change.PICKUP: (1, 168)}
 
 
 class BallotMode(models.TextChoices):
-    OPEN = "open", _("open: members see who voted what")
-    SECRET = "secret", _("secret: nobody can link a ballot to a member")
+    # Short: a select on a phone shows one line (the help text says the rest).
+    OPEN = "open", _("open")
+    SECRET = "secret", _("secret")
 
 
 class Status(models.TextChoices):
@@ -112,9 +123,13 @@ class Proposal(models.Model):
         _("quorum"), max_digits=3, decimal_places=2, default=Decimal("0.50"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text=_("Share of the collective's active members who must vote."))
-    ballot_mode = models.CharField(_("ballot"), max_length=8, choices=BallotMode.choices,
-                                   default=BallotMode.SECRET)
-    hide_results = models.BooleanField(_("hide results until voting closes"), default=True)
+    ballot_mode = models.CharField(
+        _("ballot"), max_length=8, choices=BallotMode.choices, default=BallotMode.SECRET,
+        help_text=_("Secret: nobody can link a ballot to a member, and nothing is counted until "
+                    "voting closes. Open: members see who voted what."))
+    hide_results = models.BooleanField(
+        _("hide results until voting closes"), default=True,
+        help_text=_("A secret ballot always hides them."))
     opens_at = models.DateTimeField(default=timezone.now)
     closes_at = models.DateTimeField(_("voting closes"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -160,7 +175,14 @@ class Proposal(models.Model):
 
     @property
     def results_visible(self) -> bool:
-        return not self.is_open or not self.hide_results
+        """A secret ballot shows nothing while open: each vote would move the count by one
+        voter's ballot. An open one shows results so far unless its author hid them."""
+        return not self.is_open or (not self.hide_results and not self.is_secret)
+
+    @property
+    def change_is_whole(self) -> bool:
+        """A change to a whole-number setting of how long votes stay open or of carrying."""
+        return self.change in WHOLE_SETTINGS
 
     @property
     def has_options(self) -> bool:
@@ -186,6 +208,8 @@ class Option(models.Model):
                                validators=[MinValueValidator(Decimal("0.001"))])
     area = models.ForeignKey(Area, models.SET_NULL, null=True, blank=True, related_name="+",
                              verbose_name=_("area"))
+    #: For a budget's project: the public place it is brought to (never a home).
+    place = models.CharField(_("public place"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -204,7 +228,12 @@ class Option(models.Model):
 
 
 class Participation(models.Model):
-    """That a member voted on a proposal (never what). One per member: a database constraint."""
+    """That a member voted on a proposal (never what). One per member: a database constraint.
+
+    On a secret ballot every vote writes the proposal's rows again, in a random order, so
+    neither the ids nor where a row lies in the table follow the order of voting
+    (``services._reshuffle_participation``).
+    """
 
     proposal = models.ForeignKey(Proposal, models.CASCADE, related_name="participations")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
@@ -246,6 +275,42 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return f"ballot on #{self.proposal_id}"
+
+
+class SealedChoice(models.Model):
+    """A secret ballot's choice while voting is open: sealed, padded, with a random key.
+
+    Sealed with the keys that never touch the database (``plans.sealing``), padded to one
+    length and with no time (the sealing time is zero), so two copies of the database
+    taken around a vote show that a ballot came, never what it says. At close they are
+    opened, shuffled together with nothing of their order kept, written as
+    :class:`Ballot` rows, and deleted (``services._open_secret_choices``).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    proposal = models.ForeignKey(Proposal, models.CASCADE, related_name="sealed_choices")
+    ciphertext = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"sealed choice on #{self.proposal_id}"
+
+
+class ProjectNeed(models.Model):
+    """A project a participatory budget chose: a need of the collective, not of a member.
+
+    Nobody's own need: it is not on its poster's pages, only coordinators change or
+    withdraw it, and it is brought to the public place the proposal named, never to a
+    home (it takes no sealed address).
+    """
+
+    need = models.OneToOneField("sharing.Need", models.CASCADE, related_name="project_link")
+    decision = models.ForeignKey("Decision", models.CASCADE, related_name="project_needs")
+    label = models.CharField(_("project"), max_length=120)
+    #: A public place (a community fridge, a hall): shown in clear to the people of a task.
+    place = models.CharField(_("public place"), max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"need #{self.need_id} of decision #{self.decision_id}"
 
 
 class Decision(models.Model):

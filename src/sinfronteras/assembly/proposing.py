@@ -23,10 +23,17 @@ from sinfronteras.sharing.bounds import MAX_HORIZON_DAYS, MIN_HORIZON_DAYS
 from sinfronteras.sharing.models import Resource
 
 from . import picker
-from .models import (BUDGET_RULES, RANKED_RULES, ROLE_CHANGES, SETTING_CHANGES, WITH_OPTIONS, YES_NO,
-                     Change, Kind, Proposal, Rule)
+from .models import (BUDGET_RULES, RANKED_RULES, ROLE_CHANGES, SETTING_CHANGES, WHOLE_SETTINGS,
+                     WITH_OPTIONS, YES_NO, Change, Kind, Proposal, Rule)
 
 MAX_OPTIONS = 50
+
+
+def when(moment) -> str:
+    """A date and time the reader's way (``web/formats``)."""
+    from django.utils.formats import date_format
+
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 MAX_DAYS = 90
 
 
@@ -112,6 +119,14 @@ class ProposeForm(forms.ModelForm):
         now = timezone.now()
         if value <= now:
             raise forms.ValidationError(_("This time has passed: pick a later one."))
+        hours = self.member.collective.min_voting_hours
+        opened = self.instance.opens_at if self.instance.pk else now
+        earliest = opened + timedelta(hours=hours)
+        if value < earliest:
+            raise forms.ValidationError(
+                _("Your collective decided that a proposal stays open at least %(hours)s hours, so "
+                  "everybody can vote: pick %(earliest)s or later."),
+                params={"hours": hours, "earliest": when(earliest)})
         if value > now + timedelta(days=MAX_DAYS):
             raise forms.ValidationError(_("Voting can stay open at most %(days)s days."),
                                         params={"days": MAX_DAYS})
@@ -174,6 +189,11 @@ class ProposeForm(forms.ModelForm):
     def _project(self, number, line):
         parts = [p.strip() for p in line.split(";")]
         where = {"n": number, "line": line[:60]}
+        place = parts.pop() if len(parts) == 4 else ""
+        if len(place) > 200:
+            self.add_error("options", _("Line %(n)s: the public place is longer than 200 characters: "
+                                        "shorten it.") % where)
+            return None
         if len(parts) == 2 and parts[0]:
             first = Area.objects.filter(collective_id=self.member.collective_id).first()
             self.add_error("options", _("Line %(n)s (“%(line)s”): the area is missing. Add “; area” "
@@ -204,7 +224,7 @@ class ProposeForm(forms.ModelForm):
                                         "Its areas: %(known)s.")
                            % {"n": number, "area": area_name, "known": known})
             return None
-        return {"label": label, "cost": cost, "area": area}
+        return {"label": label, "cost": cost, "area": area, "place": place}
 
     def _clean_change(self, kind, data):
         change, value = data.get("change") or "", data.get("change_value")
@@ -226,12 +246,14 @@ class ProposeForm(forms.ModelForm):
                 self.add_error("change_value", _("Give a whole number of days from %(least)s to "
                                                  "%(most)s.") % {"least": MIN_HORIZON_DAYS,
                                                                  "most": MAX_HORIZON_DAYS})
+        elif change in WHOLE_SETTINGS:
+            least, most = WHOLE_SETTINGS[change]
+            if value is None or value != value.to_integral_value() or not least <= value <= most:
+                self.add_error("change_value", _("Give a whole number from %(least)s to %(most)s.")
+                               % {"least": least, "most": most})
         elif change == Change.QUORUM:
             if value is None or value != value.to_integral_value() or not 1 <= value <= 100:
                 self.add_error("change_value", _("Give the new quorum as a whole percentage from 1 to 100."))
-        elif change == Change.PICKUP:
-            if value is None or value != value.to_integral_value() or not 1 <= value <= 168:
-                self.add_error("change_value", _("Give a whole number of hours from 1 to 168."))
         elif change == Change.RADIUS:
             if value is not None and value < 0:
                 self.add_error("change_value", _("Give a distance of 0 km or more, or leave it empty."))
@@ -271,7 +293,8 @@ class ProposeForm(forms.ModelForm):
 def initial_of(proposal, options) -> dict:
     """What the propose form shows when the author edits: options as typed, quorum in %."""
     if proposal.kind == Kind.BUDGET:
-        lines = [f"{o.label}; {o.cost.normalize():f}; {o.area.name if o.area else ''}" for o in options]
+        lines = [f"{o.label}; {o.cost.normalize():f}; {o.area.name if o.area else ''}"
+                 + (f"; {o.place}" if o.place else "") for o in options]
     else:
         lines = [o.label for o in options]
     return {"options": "\n".join(lines), "quorum": int(proposal.quorum * 100)}
@@ -380,7 +403,8 @@ class BudgetForm(KindForm):
         names = list(Area.objects.filter(collective_id=self.member.collective_id)
                      .values_list("name", flat=True)[:13])
         self.fields["options"].help_text = _(
-            "One project per line: project; cost; area. For example: Community fridge; 300; %(area)s. "
+            "One project per line: project; cost; area; and, if you like, the public place it is "
+            "brought to (never a home). For example: Community fridge; 300; %(area)s; St. Mary's hall. "
             "Your collective's areas: %(areas)s.") % {
                 "area": names[0] if names else "Boyle Heights",
                 "areas": ", ".join(names[:12]) + (", …" if len(names) > 12 else "")}
@@ -393,8 +417,9 @@ class SettingForm(KindForm):
     labels = {"resource": _("resource (to make basic or not)")}
     helps = {"change_value": _("Days to keep fulfilled needs (1 to 365), the default reach in km "
                                "(empty: any distance), the new quorum in percent of the active members, "
-                               "or how many days ahead a date may be (7 to 3650)."
-                               " For a pickup point: the hours a giver has to give one (1 to 168)."),
+                               "how many days ahead a date may be (7 to 3650), the least hours a proposal stays "
+                               "open (1 to 720), or a carrier's bound: live addresses (1 to 50), hours a "
+                               "week (1 to 168), reach in km (1 to 1000), areas (1 to 50), or the hours a giver has to give a pickup point (1 to 168)."),
              "resource": _("Only to make a resource a basic need, or not.")}
 
 

@@ -21,21 +21,32 @@ ANSWER_NAMES = {"agree": gettext_lazy("agree"), "abstain": gettext_lazy("abstain
                 "yes": gettext_lazy("yes"), "no": gettext_lazy("no")}
 
 
-def reason_text(reason: dict) -> str:
+def reason_text(reason: dict, so_far: bool = False) -> str:
+    """Why a proposal did not pass; ``so_far``: while voting is open, in the present tense."""
     code = reason.get("code")
     if code == "quorum":
         # A count of people is whole: half of 679 members is 340 votes, never "679/2".
         needed = whole(reason.get("needed"))
+        if so_far:
+            return ngettext(
+                "Quorum not reached so far: %(voted)s of %(members)s members have voted; "
+                "%(needed)s vote is needed.",
+                "Quorum not reached so far: %(voted)s of %(members)s members have voted; "
+                "%(needed)s votes are needed.", needed) % {**reason, "needed": needed}
         return ngettext("Quorum not met: %(voted)s of %(members)s members voted; %(needed)s vote needed.",
                         "Quorum not met: %(voted)s of %(members)s members voted; %(needed)s votes needed.",
                         needed) % {**reason, "needed": needed}
     if code == "block":
+        if so_far:
+            return ngettext("So far %(n)s member blocks.", "So far %(n)s members block.", reason["n"]) % reason
         return ngettext("%(n)s member blocked.", "%(n)s members blocked.", reason["n"]) % reason
     if code == "not_more":
+        if so_far:
+            return _("So far not more in favour (%(yes)s) than against (%(no)s).") % reason
         return _("Not more in favour (%(yes)s) than against (%(no)s).") % reason
     if code == "no_votes":
-        return _("Nobody voted.")
-    return _("No option was chosen.")
+        return _("Nobody has voted yet.") if so_far else _("Nobody voted.")
+    return _("No option is chosen so far.") if so_far else _("No option was chosen.")
 
 
 def _answers(tally) -> list[tuple[str, int]]:
@@ -81,7 +92,7 @@ def explain(proposal, options, tally: dict) -> dict:
     shown = {
         "passed": tally.get("passed"),
         "winners": tally.get("winners", []),
-        "reasons": [reason_text(r) for r in tally.get("reasons", [])],
+        "reasons": [reason_text(r, proposal.is_open) for r in tally.get("reasons", [])],
         "voters": tally.get("voters"), "members": tally.get("members"),
         "answers": _answers(tally),
         "tied": [[labels.get(n, n) for n in t] for t in tally.get("tied", [])],

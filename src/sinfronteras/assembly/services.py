@@ -7,6 +7,7 @@ recorded in the audit log with the decision's number.
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -21,8 +22,8 @@ from sinfronteras.members.services import do_change_role, do_change_setting, do_
 from sinfronteras.sharing.models import Need
 
 from . import counting
-from .models import (ROLE_CHANGES, Ballot, Change, Decision, Kind, Option, Participation, Proposal,
-                     Status)
+from .models import (ROLE_CHANGES, WHOLE_SETTINGS, Ballot, Change, Decision, Kind, Option,
+                     Participation, ProjectNeed, Proposal, SealedChoice, Status)
 
 
 class VoteRefused(Exception):
@@ -45,8 +46,14 @@ def access_proposal(member, pk) -> Proposal:
     return proposal
 
 
+def voting_members(collective_id):
+    """The members who can vote: active people, never an organisation's account."""
+    return Member.objects.filter(collective_id=collective_id, is_active=True, is_organisation=False)
+
+
 def active_members(collective_id) -> int:
-    return Member.objects.filter(collective_id=collective_id, is_active=True).count()
+    """How many members can vote: the quorum is a share of these."""
+    return voting_members(collective_id).count()
 
 
 def options_of(proposal) -> list[Option]:
@@ -89,7 +96,8 @@ def do_propose(member, form) -> Proposal:
 def _save_options(proposal, projects) -> None:
     proposal.options.all().delete()
     Option.objects.bulk_create([
-        Option(proposal=proposal, position=k, label=p["label"], cost=p.get("cost"), area=p.get("area"))
+        Option(proposal=proposal, position=k, label=p["label"], cost=p.get("cost"), area=p.get("area"),
+               place=p.get("place", ""))
         for k, p in enumerate(projects)
     ])
 
@@ -121,16 +129,19 @@ def do_edit_proposal(member, proposal, form) -> Proposal:
 
 
 @transaction.atomic
-def do_vote(member, proposal, choice: dict) -> Ballot:
+def do_vote(member, proposal, choice: dict) -> Ballot | None:
     """Cast a member's one ballot. A secret ballot keeps no link to the member.
 
-    Refused (``VoteRefused``) when voting has closed or the member already voted;
-    the second refusal is decided by a database constraint, so two racing requests
-    cannot both vote.
+    Refused (``VoteRefused``) when voting has closed, the member already voted, or the
+    account is an organisation's (only people vote); the second refusal is decided by a
+    database constraint, so two racing requests cannot both vote. A secret ballot is
+    sealed until the proposal closes (:class:`SealedChoice`): it returns None.
     """
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.collective_id != member.collective_id:
         raise Http404("No such proposal.")
+    if member.is_organisation:
+        raise VoteRefused("organisation")
     if not proposal.is_open or proposal.is_past_window:
         raise VoteRefused("closed")
     try:
@@ -139,28 +150,71 @@ def do_vote(member, proposal, choice: dict) -> Ballot:
     except IntegrityError:
         raise VoteRefused("already_voted") from None
     if proposal.is_secret:
-        return _cast_secret(proposal, choice)
+        _reshuffle_participation(proposal)
+        SealedChoice.objects.create(proposal=proposal, ciphertext=seal_choice(choice))
+        return None
     return Ballot.objects.create(proposal=proposal, voter=member, choice=choice,
                                  cast_on=timezone.localdate())
 
 
-def _cast_secret(proposal, choice: dict) -> Ballot:
-    """Add a secret ballot so that nothing in the table follows the order of voting.
+def _reshuffle_participation(proposal) -> None:
+    """Write the proposal's "who voted" rows again, in a random order, with new ids.
 
-    The keys are random and no date is kept; and since a database stores rows in the
-    order they were written (SQLite's rowid, PostgreSQL's ctid), every vote deals all
-    the proposal's secret choices out again, at random, over its rows: whichever row is
-    read, first or last, holds any of the choices cast so far, with equal chance. The
-    tally only counts the choices, so it is the same.
+    A database hands out ids in the order rows come and stores rows in that order
+    (SQLite's rowid, PostgreSQL's heap): rewritten at every vote, nothing in the table
+    says who voted first or last. The caller holds the proposal's row lock.
     """
-    rows = list(Ballot.objects.filter(proposal=proposal, voter__isnull=True).only("id", "choice"))
-    choices = [row.choice for row in rows] + [choice]
+    members = list(Participation.objects.filter(proposal=proposal).values_list("member_id", flat=True))
+    secrets.SystemRandom().shuffle(members)
+    Participation.objects.filter(proposal=proposal).delete()
+    Participation.objects.bulk_create([Participation(proposal=proposal, member_id=m) for m in members])
+
+
+#: A sealed choice is padded to a whole number of these bytes: its length says nothing.
+CHOICE_PAD = 2048
+
+
+def seal_choice(choice: dict) -> bytes:
+    """A choice sealed with the keys outside the database, padded, with no time in it."""
+    from sinfronteras.plans.sealing import fernet
+
+    text = json.dumps(choice, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % CHOICE_PAD)
+    return fernet().encrypt_at_time(text, 0)
+
+
+def open_choice(token: bytes) -> dict:
+    from sinfronteras.plans.sealing import unseal
+
+    return json.loads(unseal(token))
+
+
+def _open_secret_choices(proposal) -> None:
+    """At close: open the sealed choices and write every secret ballot again, shuffled.
+
+    The ballots written before (none since sealing began, or those of an older version)
+    are shuffled with them; every row gets a new random key, so the table shows the
+    whole count at once, in no order that follows the vote.
+    """
+    sealed = list(SealedChoice.objects.filter(proposal=proposal))
+    earlier = Ballot.objects.filter(proposal=proposal, voter__isnull=True)
+    choices = [open_choice(row.ciphertext) for row in sealed] + list(earlier.values_list("choice", flat=True))
     secrets.SystemRandom().shuffle(choices)
-    for row, dealt in zip(rows, choices):
-        row.choice = dealt
-    if rows:
-        Ballot.objects.bulk_update(rows, ["choice"])
-    return Ballot.objects.create(proposal=proposal, voter=None, choice=choices[-1], cast_on=None)
+    earlier.delete()
+    SealedChoice.objects.filter(proposal=proposal).delete()
+    Ballot.objects.bulk_create([Ballot(proposal=proposal, voter=None, choice=c, cast_on=None)
+                                for c in choices])
+
+
+def project_needs(decision) -> list[ProjectNeed]:
+    """The needs a passed budget made, with where each is brought."""
+    return list(ProjectNeed.objects.filter(decision=decision).select_related("need__resource", "need__area")
+                .order_by("pk"))
+
+
+def voters_so_far(proposal) -> int:
+    """How many members have voted (the one figure a secret ballot shows while open)."""
+    return Participation.objects.filter(proposal=proposal).count()
 
 
 @transaction.atomic
@@ -200,6 +254,8 @@ def do_close(proposal, *, now=None) -> Decision:
     if proposal.status == Status.WITHDRAWN:
         return None
     now = now or timezone.now()
+    if proposal.is_secret:
+        _open_secret_choices(proposal)
     result = tally(proposal)
     decision = Decision.objects.create(
         proposal=proposal, passed=result["passed"], winners=result["winners"], tally=result,
@@ -252,9 +308,8 @@ def do_apply_decision(decision) -> Decision:
     elif effect == Change.HORIZON:
         do_change_setting(collective, "horizon_days", int(proposal.change_value),
                           decision_ref=decision.pk)
-    elif effect == Change.PICKUP:
-        do_change_setting(collective, "pickup_hours", int(proposal.change_value),
-                          decision_ref=decision.pk)
+    elif effect in WHOLE_SETTINGS:
+        do_change_setting(collective, effect, int(proposal.change_value), decision_ref=decision.pk)
     elif effect == Change.RADIUS:
         do_change_setting(collective, "default_radius_km", proposal.change_value,
                           decision_ref=decision.pk)
@@ -274,24 +329,30 @@ def do_apply_decision(decision) -> Decision:
 
 
 def _budget_needs(decision) -> list[Need]:
-    """Each chosen project becomes a need of the pooled resource, posted by the proposer."""
+    """Each chosen project becomes a need of the collective (:class:`ProjectNeed`).
+
+    Never the proposer's own need: it is posted in the collective's name by its first
+    active coordinator (a person who answers for it), shown on nobody's own pages,
+    changed or withdrawn only by coordinators, and brought to the project's public place.
+    """
     proposal = decision.proposal
-    poster = proposal.author or Member.objects.filter(
-        collective_id=proposal.collective_id, role=Role.COORDINATOR, is_active=True).order_by("pk").first()
+    poster = Member.objects.filter(collective_id=proposal.collective_id, role=Role.COORDINATOR,
+                                   is_active=True, is_organisation=False).order_by("pk").first()
     if poster is None:
-        raise ValueError("Nobody can post the projects' needs: the proposer left and no coordinator is active.")
+        raise ValueError("Nobody can post the projects' needs: no coordinator is active.")
     chosen = set(decision.tally.get("ids", []))
     needs = []
     for option in options_of(proposal):
         if option.project_id not in chosen:
             continue
-        area = option.area or poster.area
-        if area is None:
+        if option.area is None:
             raise ValueError(f"Project {option.label!r} has no area.")
         need, _ = Need.objects.get_or_create(
             posted_by=poster, idempotency_key=f"decision-{decision.pk}-project-{option.project_id}",
             defaults={"collective_id": proposal.collective_id, "resource": proposal.resource,
-                      "quantity": option.cost, "area": area, "urgent": False})
+                      "quantity": option.cost, "area": option.area, "urgent": False})
+        ProjectNeed.objects.get_or_create(need=need, defaults={
+            "decision": decision, "label": option.label, "place": option.place})
         needs.append(need)
     return needs
 

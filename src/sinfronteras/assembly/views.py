@@ -14,13 +14,15 @@ from sinfronteras.web.confirm import ask, confirmed
 
 from . import exports, results, services
 from .forms import vote_form
-from .picker import label_of
+from .picker import label_of, labels
 from .proposing import CHOOSER, KIND_FORMS, form_class_for, initial_of, refill
 from .models import Ballot, Proposal, Status
 
 REFUSALS = {
     "closed": gettext_lazy("Voting on this proposal has closed."),
     "already_voted": gettext_lazy("You have already voted on this proposal. Each member votes once."),
+    "organisation": gettext_lazy("An organisation's account does not vote: the people of the "
+                                 "collective decide, and only they count in the quorum."),
 }
 
 
@@ -51,6 +53,9 @@ def propose_kind(request, kind):
     form_class = KIND_FORMS.get(kind)
     if form_class is None:
         raise Http404("No such kind of proposal.")
+    if request.user.is_organisation:
+        messages.error(request, REFUSALS["organisation"])
+        return redirect("assembly:proposals")
     form = refill(form_class, request, member=request.user)
     if form.is_bound and form.is_valid():
         proposal = services.do_propose(request.user, form)
@@ -66,11 +71,13 @@ def proposal(request, pk):
     options = services.options_of(proposal)
     voted = services.has_voted(request.user, proposal)
     ballot = services.own_ballot(request.user, proposal) if voted else None
-    can_vote = proposal.is_open and not voted
+    organisation = request.user.is_organisation
+    can_vote = proposal.is_open and not voted and not organisation
     form = vote_form(proposal, options, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not can_vote:
-            messages.error(request, REFUSALS["already_voted" if voted else "closed"])
+            reason = "organisation" if organisation else "already_voted" if voted else "closed"
+            messages.error(request, REFUSALS[reason])
             return redirect("assembly:proposal", pk=pk)
         if form.is_valid():
             try:
@@ -82,6 +89,7 @@ def proposal(request, pk):
             return redirect("assembly:proposal", pk=pk)
     return render(request, "assembly/proposal.html", {
         "proposal": proposal, "options": options, "form": form, "voted": voted, "can_vote": can_vote,
+        "organisation": organisation,
         "can_withdraw": services.editable(request.user, proposal),
         "own_ballot": results.ballot_text(ballot.choice, options) if ballot else "",
         "subject_label": label_of(proposal.subject) if proposal.subject else "",
@@ -151,10 +159,21 @@ def proposal_results(request, pk):
             open_ballots = Ballot.objects.filter(proposal=proposal).select_related("voter")
     return render(request, "assembly/results.html", {
         "proposal": proposal, "options": options, "decision": decision, "shown": shown,
+        "voters_so_far": services.voters_so_far(proposal) if proposal.is_open else None,
+        "members": services.active_members(proposal.collective_id) if proposal.is_open else None,
+        "projects": services.project_needs(decision) if decision else [],
         "subject_label": label_of(proposal.subject) if proposal.subject else "",
-        "open_ballots": [(b.voter, results.ballot_text(b.choice, options)) for b in open_ballots],
+        "open_ballots": _named(proposal, open_ballots, options),
         "tally_command": exports.tally_command(proposal) if proposal.export_format else "",
     })
+
+
+def _named(proposal, open_ballots, options) -> list[tuple]:
+    """An open ballot's voters, each labelled so that two namesakes read differently."""
+    rows = list(open_ballots)
+    named = labels([b.voter for b in rows if b.voter], proposal.collective_id)
+    return [(named.get(b.voter_id) if b.voter_id else None, results.ballot_text(b.choice, options))
+            for b in rows]
 
 
 @login_required

@@ -61,7 +61,28 @@ DATA_LABELS = {
     "until": _("until"), "replaced": _("replaced"), "resources": _("resources"),
     "hours": _("hours"),
     "need": _("need"), "offer": _("offer"), "name": _("name"), "unit": _("unit"),
+    "winners": _("chosen"), "needs": _("needs"), "projects": _("projects"), "members": _("members"),
+    "left_out": _("left out"), "left": _("left"), "days": _("days"), "basic": _("basic"),
 }
+
+
+def _named_value(key: str, value):
+    """The words for a stored name: a setting, a change, a kind of proposal, a role."""
+    from sinfronteras.assembly.models import Change, Kind
+    from sinfronteras.members.models import Role
+
+    if not isinstance(value, str):
+        return None
+    if key in ("setting", "change"):
+        name, _sep, resource = value.partition(":")
+        if name == "basic":
+            return f"{_('basic need')}: {resource}" if resource else str(_("basic need"))
+        return str(Change(name).label) if name in Change.values and name else None
+    if key == "kind" and value in Kind.values:
+        return str(Kind(value).label)
+    if key in ("old", "new") and value in Role.values:
+        return str(Role(value).label)
+    return None
 
 
 def data_value(value) -> str:
@@ -89,4 +110,5 @@ def data_label(key: str) -> str:
 
 def details(data: dict) -> list[tuple[str, str]]:
     """An event's data as (label, value) pairs for the page."""
-    return [(data_label(key), data_value(value)) for key, value in (data or {}).items()]
+    return [(data_label(key), _named_value(key, value) or data_value(value))
+            for key, value in (data or {}).items()]

@@ -112,10 +112,11 @@ def _build(rng, households, volunteers):
 
 
 def _member(collective, username, display_name, password, area, language, role=Role.MEMBER,
-            vouched_by=None):
+            vouched_by=None, is_organisation=False):
     return Member.objects.create(
         username=username, display_name=display_name, password=password, collective=collective,
         area=area, language=language, role=role, vouched_by=vouched_by,
+        is_organisation=is_organisation,
     )
 
 
@@ -143,7 +144,7 @@ def _pantries(collective, areas, food, password, vouched_by, rng, today):
         area = _nearest(areas, pantry["lat"], pantry["lon"])
         slug = slugify(pantry["name"])[:30] or "pantry"
         member = _member(collective, f"p{index:03d}-{slug}", pantry["name"][:60], password, area,
-                         "en", vouched_by=vouched_by)
+                         "en", vouched_by=vouched_by, is_organisation=True)
         offers.append((member, area, Decimal(rng.randrange(40, 400, 10)),
                        Decimal(rng.choice([3, 5, 5, 8, 10])), pantry))
     created = Offer.objects.bulk_create([

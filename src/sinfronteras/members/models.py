@@ -49,6 +49,29 @@ class Collective(models.Model):
         _("hours a giver has to give a pickup point"), default=24,
         validators=[MinValueValidator(1), MaxValueValidator(168)])
     # --- end pickup_hours
+    # -- Decided by vote: how long a proposal stays open, and what one carrier can take on
+    # (``assembly``, ``plans.carriers``, ``sharing.forms``). Kept together for merges.
+    #: The least time a proposal stays open for votes, in hours.
+    min_voting_hours = models.PositiveIntegerField(
+        _("hours a proposal stays open at least"), default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(720)])
+    #: The most live deliveries to addresses one carrier is given at once.
+    carrier_live_addresses = models.PositiveIntegerField(
+        _("live addresses one carrier sees at most"), default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)])
+    #: The most hours a week one member can offer for carrying, all offers together.
+    carrier_hours_week = models.PositiveIntegerField(
+        _("hours a week one member can offer for carrying"), default=40,
+        validators=[MinValueValidator(1), MaxValueValidator(168)])
+    #: The farthest reach of one carrying offer, in km.
+    carrier_reach_km = models.PositiveIntegerField(
+        _("farthest reach of a carrying offer in km"), default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)])
+    #: The most areas one member offers carrying from (one active carrying offer per area).
+    carrier_areas = models.PositiveIntegerField(
+        _("areas one member can offer carrying from"), default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)])
+    # -- end of the block decided by vote
 
     def __str__(self) -> str:
         return self.name
@@ -111,6 +134,9 @@ class Member(AbstractBaseUser):
         "self", models.SET_NULL, null=True, blank=True, related_name="vouched_for"
     )
     is_active = models.BooleanField(default=True)
+    #: An organisation's account (a food pantry, a church): it gives and receives, but it
+    #: does not vote and is not counted in a proposal's quorum. Only people decide.
+    is_organisation = models.BooleanField(_("an organisation"), default=False)
     #: When a decision removed the member; housekeeping erases them after the retention.
     removed_at = models.DateTimeField(null=True, blank=True)
     #: "I need a break": until then the planner treats this member's offers as paused.

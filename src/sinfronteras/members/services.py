@@ -129,6 +129,12 @@ PLANNING_SETTINGS = ("retention_days", "default_radius_km", "horizon_days", "bas
 PLANNING_SETTINGS += ("pickup_hours",)  # hours a giver has to give a pickup point
 #: Settings of how the collective decides, not of the plan: they shape no plan.
 DECIDING_SETTINGS = ("default_quorum",)
+# -- How long a vote stays open, and what one carrier can take on (``Collective``'s block).
+CAPACITY_SETTINGS = ("carrier_live_addresses", "carrier_hours_week", "carrier_reach_km",
+                     "carrier_areas")
+PLANNING_SETTINGS += ("min_voting_hours",) + CAPACITY_SETTINGS
+DECIDING_SETTINGS += ("min_voting_hours",)
+# -- end
 
 
 @transaction.atomic
@@ -148,8 +154,7 @@ def do_change_setting(collective, name: str, value, *, decision_ref: int, resour
         resource.basic = bool(value)
         resource.save(update_fields=["basic"])
         key = f"basic:{resource.key}"
-    elif name in ("retention_days", "default_radius_km", "horizon_days", "default_quorum",
-                  "pickup_hours"):
+    elif name in PLANNING_SETTINGS:
         old = getattr(collective, name)
         setattr(collective, name, value)
         collective.full_clean(exclude=["slug", "name"])

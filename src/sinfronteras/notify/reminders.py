@@ -18,7 +18,7 @@ def voters_left(proposal):
 
     voted = Participation.objects.filter(proposal=proposal).values("member_id")
     return Member.objects.filter(collective_id=proposal.collective_id, is_active=True,
-                                 removed_at__isnull=True).exclude(pk__in=voted)
+                                 removed_at__isnull=True, is_organisation=False).exclude(pk__in=voted)
 
 
 def remind_closing_proposals(now=None) -> int:

@@ -79,7 +79,7 @@ def reach_km(offer, default_radius) -> float:
     return math.inf if radius is None else float(radius)
 
 
-def _problem(carries, carriers, hours_left, default_radius) -> dict:
+def _problem(carries, carriers, hours_left, default_radius, reach_bound=None) -> dict:
     areas = {c.pickup.pk: c.pickup for c in carries} | {o.area_id: o.area for o in carriers}
     doc = {"version": 1,
            "resources": [{"id": "carry-basic", "unit": "h", "basic": True},
@@ -92,7 +92,8 @@ def _problem(carries, carriers, hours_left, default_radius) -> dict:
     for offer in carriers:
         entry = {"id": f"c{offer.pk}", "resources": ["carry-basic", "carry-other"],
                  "quantity": float(hours_left[offer.pk]), "place": f"a{offer.area_id}"}
-        reach = reach_km(offer, default_radius)
+        reach = min(reach_km(offer, default_radius),
+                    math.inf if reach_bound is None else float(reach_bound))
         if reach != math.inf:
             entry["radius_km"] = reach
         doc["offers"].append(entry)
@@ -100,25 +101,33 @@ def _problem(carries, carriers, hours_left, default_radius) -> dict:
 
 
 def assign_carriers(carries: list[Carry], carriers: list, hours_left: dict, default_radius=None,
-                    tz=None):
+                    tz=None, *, most_each: int | None = None, live: dict | None = None,
+                    reach_bound=None):
     """Give each carry at most one carrier. Returns the carries that found none.
 
     ``hours_left`` (carrier offer pk -> hours) is drawn down in place; each carry
-    assigned gets the carrier's window (``carry.window``).
+    assigned gets the carrier's window (``carry.window``). ``most_each``: no person
+    (all their carrying offers together) is given more than this many carries, counting
+    the ``live`` ones they already hold (member pk -> carries), so addresses are spread
+    over carriers and no one account collects them. ``reach_bound``: the farthest any
+    carrying offer reaches (an offer with no reach reaches this far, not everywhere).
     """
     if not carries:
         return []
     if not carriers:
         return list(carries)
-    fractional = plan(Problem.from_json(_problem(carries, carriers, hours_left, default_radius)))
+    fractional = plan(Problem.from_json(_problem(carries, carriers, hours_left, default_radius,
+                                                         reach_bound)))
     share: dict[str, dict[int, float]] = {}
     for allocation in fractional.allocations:
         share.setdefault(allocation.need, {})[int(allocation.offer[1:])] = allocation.quantity
     by_pk = {offer.pk: offer for offer in carriers}
+    held = dict(live or {})
+    limits = (most_each, held, reach_bound)
     # A replan keeps its word: a carry already proposed goes to the same carrier if it still can.
     for carry in sorted(carries, key=lambda c: (c.tier, -c.hours, c.key)):
         if carry.before in by_pk:
-            _try(carry, by_pk[carry.before], hours_left, default_radius, tz)
+            _try(carry, by_pk[carry.before], hours_left, default_radius, tz, limits)
     unassigned = []
     for carry in sorted(carries, key=lambda c: (c.tier, -c.hours, c.key)):
         if carry.carrier_offer_id is not None:
@@ -126,14 +135,22 @@ def assign_carriers(carries: list[Carry], carriers: list, hours_left: dict, defa
         preferred = sorted(share.get(carry.key, {}).items(), key=lambda kv: (-kv[1], kv[0]))
         others = sorted((km_between(o.area, carry.pickup), pk) for pk, o in by_pk.items())
         order = [pk for pk, _ in preferred] + [pk for _, pk in others]
-        if not any(_try(carry, by_pk[pk], hours_left, default_radius, tz) for pk in dict.fromkeys(order)):
+        if not any(_try(carry, by_pk[pk], hours_left, default_radius, tz, limits)
+               for pk in dict.fromkeys(order)):
             unassigned.append(carry)
     return unassigned
 
 
-def _try(carry: Carry, offer, hours_left: dict, default_radius, tz) -> bool:
-    """Give ``carry`` to this carrier offer if its hours, reach and times allow."""
-    reach = reach_km(offer, default_radius)
+def _try(carry: Carry, offer, hours_left: dict, default_radius, tz, limits) -> bool:
+    """Give ``carry`` to this carrier offer if its hours, reach and times allow, and its
+    person holds fewer live carries than the members allow (``limits``: most each, held
+    so far, farthest reach)."""
+    most_each, held, reach_bound = limits
+    person = offer.posted_by_id
+    if most_each is not None and held.get(person, 0) >= most_each:
+        return False
+    reach = min(reach_km(offer, default_radius),
+                math.inf if reach_bound is None else float(reach_bound))
     if not (hours_left[offer.pk] >= carry.hours and km_between(offer.area, carry.pickup) <= reach
             and km_between(offer.area, carry.dropoff) <= reach):
         return False
@@ -142,7 +159,20 @@ def _try(carry: Carry, offer, hours_left: dict, default_radius, tz) -> bool:
         return False
     carry.carrier_offer_id, carry.window = offer.pk, window
     hours_left[offer.pk] -= carry.hours
+    held[person] = held.get(person, 0) + 1
     return True
+
+
+def live_carries(collective) -> dict[int, int]:
+    """How many accepted carries each member holds now (their addresses still live)."""
+    from django.db.models import Count
+
+    from .models import Task, TaskKind, TaskState
+
+    rows = (Task.objects.filter(need__collective=collective, kind=TaskKind.CARRY,
+                                state=TaskState.ACCEPTED, carrier__isnull=False)
+            .values("carrier_id").annotate(n=Count("pk")).order_by())
+    return {row["carrier_id"]: row["n"] for row in rows}
 
 
 def tier_for(need) -> int:

@@ -11,7 +11,8 @@ from django.utils import timezone
 from sinfronteras.planning import Problem, greedy, plan
 from sinfronteras.planning.errors import ProblemError
 
-from .carriers import HANDLING_HOURS, Carry, assign_carriers, carry_hours, km_between, spans_of, tier_for
+from .carriers import (HANDLING_HOURS, Carry, assign_carriers, carry_hours, km_between, live_carries,
+                       spans_of, tier_for)
 from .problem import Snapshot, resource_areas, snapshot
 from .report import promises
 from .runs import parameters
@@ -126,7 +127,8 @@ def compute(collective, progress=lambda stage, pct: None) -> Outcome:
     progress("carriers", 85)
     hours_left = dict(snap.carrier_hours)
     uncarried = assign_carriers(carries, snap.carriers, hours_left, collective.default_radius_km,
-                                tz=tz)
+                                tz=tz, most_each=collective.carrier_live_addresses,
+                                live=live_carries(collective), reach_bound=collective.carrier_reach_km)
     for task in outcome.tasks:
         if task.carry is not None and task.carry.window:
             task.window = task.carry.window

@@ -1,5 +1,5 @@
 """What a task says to the person who reads it: what, where to pick up, where to bring,
-and when ("Saturday 7 December, 10:00–12:00"); for a hand at an action, the action,
+and when ("Saturday, December 7, 10:00 AM–12:00 PM"; "sábado 7 de diciembre, 10:00–12:00"); for a hand at an action, the action,
 its place and its start ("Be at the Koreatown rally on Saturday at 11:00 for 3 hours").
 
 Plain sentences in the reader's language. Sealed places are not here: they are read
@@ -22,13 +22,15 @@ def _spanish() -> bool:
 
 
 def day_text(moment) -> str:
-    """"Saturday 7 December" / "sábado 7 de diciembre"."""
+    """"Saturday, December 7" / "sábado 7 de diciembre": the order of the language's
+    dates (``web/formats``: "Dec 7, 2026" in English), never a mix."""
     local = timezone.localtime(moment)
-    return dateformat.format(local, r"l j \d\e F" if _spanish() else "l j F")
+    return dateformat.format(local, r"l j \d\e F" if _spanish() else "l, F j")
 
 
 def clock(moment) -> str:
-    return dateformat.format(timezone.localtime(moment), "H:i")
+    """"10:00 AM" in English, "10:00" in Spanish, as ``TIME_FORMAT`` of each."""
+    return dateformat.format(timezone.localtime(moment), "H:i" if _spanish() else "g:i A")
 
 
 def moment_text(moment) -> str:
@@ -119,6 +121,10 @@ def untimed_note(task, role) -> str:
     if role == "carrier":
         return _("No time is set: write to the others in the messages below to agree one.")
     return _("No time is set: the carrier writes in the messages below to agree one.")
+def project_place(need) -> str:
+    """The public place a budget's project is brought to (``assembly.ProjectNeed``), or ""."""
+    link = getattr(need, "project_link", None)  # a missing one raises an AttributeError
+    return link.place if link else ""
 
 
 def describe(task, member) -> dict:
@@ -146,6 +152,7 @@ def describe(task, member) -> dict:
         "opening_hours": [] if role == "receiver" or not public
         else [slot_text(s) for s in offer.slots.all()],
         "dropoff_area": task.need.area.name,
+        "dropoff_place": project_place(task.need),
         "is_carry": task.kind == TaskKind.CARRY,
         "role": role,
         "sealed_pickup": pickup_set and role != "receiver",

@@ -69,7 +69,19 @@ def tier_rows(summary: dict) -> list[dict]:
                      "plan": ours, "greedy": theirs,
                      "promise": {"plan": stored.get("plan", {}).get(key) or _from_tier(ours),
                                  "greedy": stored.get("greedy", {}).get(key) or _from_tier(theirs)}})
+    for k, row in enumerate(rows):
+        row["earlier_took"] = k > 0 and _worse_off(row["promise"]["plan"], row["promise"]["greedy"])
     return rows
+
+
+def _worse_off(ours: dict, theirs: dict) -> bool:
+    """Whether one-at-a-time matching left this tier's worst-off better off than the plan:
+    only possible when an earlier tier (basic and urgent first) took what it gave them."""
+    if ours.get("nothing") is not None and theirs.get("nothing") is not None \
+            and ours["nothing"] > theirs["nothing"]:
+        return True
+    return (ours.get("lowest") is not None and theirs.get("lowest") is not None
+            and ours["lowest"] < theirs["lowest"] - 1e-9)
 
 
 def _from_tier(tier: dict) -> dict:

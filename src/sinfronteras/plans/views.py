@@ -62,10 +62,25 @@ def plan_page(request):
         "pickup_hours": collective.pickup_hours,
     }
     if shown and member.is_coordinator:
-        context["uncarried"] = shown.summary.get("carriers", {}).get("uncarried", [])[:20]
-        context["untimed"] = shown.summary.get("untimed", [])[:20]
+        context["uncarried"] = _readable(collective, shown.summary.get("carriers", {}).get("uncarried", [])[:20])
+        context["untimed"] = _readable(collective, shown.summary.get("untimed", [])[:20])
         context.update(report.unmet_page(shown, request.GET, UNMET_PER_PAGE))
+    if member.is_coordinator:
+        from sinfronteras.sharing.capacity import outliers
+
+        context["outliers"] = outliers(collective)
     return render(request, "plans/plan.html", context)
+
+
+def _readable(collective, rows) -> list[dict]:
+    """A stored summary's rows with their resource (for its unit and name) and area."""
+    from sinfronteras.sharing.models import Need
+
+    resources = {r.key: r for r in collective.resources.all()}
+    areas = dict(Need.objects.filter(collective=collective, pk__in=[r.get("need") for r in rows])
+                 .values_list("pk", "area__name"))
+    return [dict(row, res=resources.get(row.get("resource")),
+                 area=row.get("to") or areas.get(row.get("need"), "")) for row in rows]
 
 
 @login_required
@@ -230,6 +245,9 @@ def need_address(request, pk):
     if hasattr(need, "action_link"):
         raise PermissionDenied(_("An action's needs are brought to the action: they take no "
                                  "delivery address."))
+    if hasattr(need, "project_link") and need.project_link.place:
+        raise PermissionDenied(_("A project of the collective is brought to its public place: it "
+                                 "takes no delivery address."))
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         do_seal_address(need, form.cleaned_data["address"])

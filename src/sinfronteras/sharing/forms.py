@@ -255,7 +255,20 @@ class OfferForm(SlotsMixin, CollectiveChoicesMixin, forms.ModelForm):
         first = next(iter(resources), None) if resources else None
         if first is not None and not first.whole(quantity):
             self.add_error("quantity", first.step_error())
+        if resources and any(r.carries for r in resources):
+            self._clean_carrying(data)
         return data
+
+    def _clean_carrying(self, data):
+        """A carrying offer within what one person can do (``capacity``, decided by vote)."""
+        from .capacity import problems
+
+        owner = self.instance.posted_by if self.instance.posted_by_id else self.member
+        found = problems(owner, quantity=data.get("quantity"), radius_km=data.get("radius_km"),
+                         area=data.get("area"), weekly=data.get("weekly"), exclude_pk=self.instance.pk)
+        for name, message in found.items():
+            if name not in self.errors:
+                self.add_error(name, message)
 
 
 class ResourceForm(forms.ModelForm):

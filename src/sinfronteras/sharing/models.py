@@ -116,8 +116,9 @@ class NeedQuerySet(models.QuerySet):
         return mine if member.is_coordinator else mine.personal(member)
 
     def personal(self, member):
-        """The member's own needs: posted by them and not an action's (organizing)."""
-        return self.filter(posted_by=member, action_link__isnull=True)
+        """The member's own needs: posted by them, not an action's (organizing) and not a
+        project a budget chose (the collective's, ``assembly.ProjectNeed``)."""
+        return self.filter(posted_by=member, action_link__isnull=True, project_link__isnull=True)
 
     def plannable(self, now=None):
         """Open needs a plan may still meet: not those of an action that has begun or

@@ -1,9 +1,10 @@
-"""sinfronteras rotatekeys: re-seal every address, pickup point, task message and SMS
-number with the newest key."""
+"""sinfronteras rotatekeys: re-seal every address, pickup point, task message, SMS
+number and secret ballot waiting for its close with the newest key."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from sinfronteras.assembly.models import SealedChoice
 from sinfronteras.plans.models import SealedAddress, SealedPickup, TaskMessage
 from sinfronteras.plans.sealing import Unreadable, reseal
 from sinfronteras.sms.models import SmsNumber
@@ -18,7 +19,8 @@ class Command(BaseCommand):
             sealed_rows = [*SealedAddress.objects.select_for_update(),
                            *SealedPickup.objects.select_for_update(),
                            *TaskMessage.objects.select_for_update(),
-                           *SmsNumber.objects.select_for_update()]
+                           *SmsNumber.objects.select_for_update(),
+                           *SealedChoice.objects.select_for_update()]
             for sealed in sealed_rows:
                 try:
                     sealed.ciphertext = reseal(sealed.ciphertext)
