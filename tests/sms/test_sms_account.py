@@ -40,6 +40,7 @@ def test_the_page_says_plainly_that_phone_companies_read_sms(client, carla, gate
     assert warning in html and 'type="tel"' in html
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connections when done
 def test_a_member_adds_a_number_sealed_and_removes_it(client, carla, gateway, settings):
     from sinfronteras.sms.models import SmsClaim, SmsNumber
     from sinfronteras.sms.numbers import do_confirm_claim, member_for_sender
