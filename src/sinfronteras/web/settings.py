@@ -368,3 +368,14 @@ VAPID_SUBJECT = env_str("VAPID_SUBJECT", SITE_URL if SITE_URL.startswith("https:
                         else "mailto:push@localhost")
 if not (VAPID_SUBJECT.startswith("mailto:") or VAPID_SUBJECT.startswith("https://")):
     raise ImproperlyConfigured("VAPID_SUBJECT must start with mailto: or https://.")
+
+# Push goes to browsers' push services only (notify/endpoints.py): https, port 443, a host
+# below one of these domains, resolving to public addresses. "*" allows any public host.
+PUSH_SERVICES = env_list("PUSH_SERVICES", [
+    "fcm.googleapis.com", "android.googleapis.com",  # Chrome, Edge on Android, Brave...
+    "push.services.mozilla.com",  # Firefox (updates.push.services.mozilla.com)
+    "push.apple.com",  # Safari (web.push.apple.com)
+    "notify.windows.com",  # Edge on Windows (*.notify.windows.com)
+])
+#: Only for the tests' push service on 127.0.0.1: `check --deploy` fails while it is on.
+PUSH_LOOPBACK_FOR_TESTS = env_bool("PUSH_LOOPBACK_FOR_TESTS", False)
