@@ -72,12 +72,12 @@ class PhoneForm(forms.Form):
 
 
 def _keep(number: str, text: str, *, received: bool) -> None:
-    DemoPhoneSms.objects.create(phone_hash=sender_hash(number), received=received,
+    DemoPhoneSms.objects.create(sender_hash=sender_hash(number), received=received,
                                 ciphertext=seal(text))
 
 
 def _conversation(number: str) -> list[dict]:
-    rows = DemoPhoneSms.objects.filter(phone_hash=sender_hash(number)).order_by("-created_at", "-pk")
+    rows = DemoPhoneSms.objects.filter(sender_hash=sender_hash(number)).order_by("-created_at", "-pk")
     shown = []
     for row in reversed(rows[:SHOWN]):
         try:

@@ -97,7 +97,7 @@ class DemoPhoneSms(models.Model):
     """An SMS on the demo's simulated phone (``SMS_DEMO_PHONE``, never in production): the
     phone's number by its keyed hash only, the text sealed, as every SMS here."""
 
-    phone_hash = models.CharField(max_length=64, db_index=True)
+    sender_hash = models.CharField(max_length=64, db_index=True)
     #: True: the phone received it from the site; False: the phone sent it.
     received = models.BooleanField()
     ciphertext = models.BinaryField()
