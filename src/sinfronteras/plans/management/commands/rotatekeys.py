@@ -6,7 +6,7 @@ from django.db import transaction
 
 from sinfronteras.plans.models import SealedAddress, SealedPickup, TaskMessage
 from sinfronteras.plans.sealing import Unreadable, reseal
-from sinfronteras.sms.models import SmsNumber
+from sinfronteras.sms.models import SmsClaim, SmsNumber
 
 
 class Command(BaseCommand):
@@ -18,7 +18,8 @@ class Command(BaseCommand):
             sealed_rows = [*SealedAddress.objects.select_for_update(),
                            *SealedPickup.objects.select_for_update(),
                            *TaskMessage.objects.select_for_update(),
-                           *SmsNumber.objects.select_for_update()]
+                           *SmsNumber.objects.select_for_update(),
+                           *SmsClaim.objects.select_for_update()]  # numbers waiting for their code
             for sealed in sealed_rows:
                 try:
                     sealed.ciphertext = reseal(sealed.ciphertext)
