@@ -25,6 +25,9 @@ install: $(TEST_STAMP) catalogues
 catalogues: $(RUN_STAMP)
 	$(BIN)/sinfronteras compilecatalogues
 
+# The demo's simulated SMS phone (README, "Try SMS without a phone"); the worker posts to it.
+demo: export SMS_DEMO_PHONE ?= 1
+demo: export SITE_URL ?= http://$(HOST):$(PORT)
 demo: catalogues
 	mkdir -p var
 	$(BIN)/sinfronteras migrate --noinput
@@ -34,6 +37,7 @@ demo: catalogues
 	@echo "  log in as ana (coordinator) or luz (member); password: sinfronteras-demo"
 	@echo "  coordinators use two factors: get ana's current code with .venv/bin/sinfronteras democode ana"
 	@echo "  push notifications: 'Turn on notifications on this device' on the account page"
+	@echo "  SMS without a phone: account page, SMS, 'open the demo phone'"
 	@echo
 	$(BIN)/sinfronteras db_worker --interval 1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -58,6 +58,7 @@ def keys(settings, tmp_path):
     settings.SEAL_KEYS = [Fernet.generate_key().decode()]
     settings.VAPID_PRIVATE_KEY = settings.VAPID_PUBLIC_KEY = ""
     settings.VAPID_KEY_FILE = str(tmp_path / "vapid.pem")  # made on first use, as on a laptop
+    settings.PUSH_LOOPBACK_FOR_TESTS = True  # the push service of these tests is on 127.0.0.1
 
 
 @pytest.fixture

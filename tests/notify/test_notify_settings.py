@@ -129,7 +129,9 @@ def test_preferences_are_saved_without_javascript_and_bad_times_are_refused(clie
     assert 'value="22:00"' in page
 
 
-def test_a_device_subscribes_through_the_page_with_csrf_and_its_endpoint_is_never_shown(bob, device):
+def test_a_device_subscribes_through_the_page_with_csrf_and_its_endpoint_is_never_shown(bob, settings):
+    settings.PUSH_LOOPBACK_FOR_TESTS = True  # a push service on this machine, as the tests have
+    device = Device.make("http://127.0.0.1:9/wpush/v2/secret-capability-7f3a")
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(bob)
     fields = {"endpoint": device.endpoint, "p256dh": device.p256dh, "auth": device.auth}
@@ -150,10 +152,13 @@ def test_a_device_subscribes_through_the_page_with_csrf_and_its_endpoint_is_neve
     assert response.status_code == 302 and not PushSubscription.objects.exists()
 
 
-def test_a_shared_device_moves_to_whoever_subscribes_on_it(bob, carla, device):
+def test_a_device_another_member_has_is_refused_not_moved(bob, carla, device):
+    from sinfronteras.notify.services import EndpointTaken
+
     do_subscribe(bob, endpoint=device.endpoint, p256dh=device.p256dh, auth=device.auth)
-    do_subscribe(carla, endpoint=device.endpoint, p256dh=device.p256dh, auth=device.auth)
-    assert list(PushSubscription.objects.values_list("member__username", flat=True)) == ["carla"]
+    with pytest.raises(EndpointTaken):
+        do_subscribe(carla, endpoint=device.endpoint, p256dh=device.p256dh, auth=device.auth)
+    assert list(PushSubscription.objects.values_list("member__username", flat=True)) == ["bob"]
 
 
 def test_behind_https_a_push_service_address_must_be_https(settings, client, bob, device):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +13,14 @@ from leaks import capture_every_log, dump_database
 from sms_fixtures import CARLA, CARLA_E164, add_number, gateway, run_worker  # noqa: F401
 
 PAGE = "/account/sms/"
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def sent_code(gateway, number) -> str:
+    """The code the worker sent to ``number`` (the last one)."""
+    texts = [t for t in gateway.texts_to(number) if "code" in t.lower() or "código" in t.lower()]
+    assert texts, gateway.sent
+    return re.search(r"\d{6}", texts[-1]).group(0)
 
 
 def test_the_account_page_leads_to_sms_in_both_languages(client, carla):
@@ -31,22 +40,29 @@ def test_the_page_says_plainly_that_phone_companies_read_sms(client, carla, gate
     assert warning in html and 'type="tel"' in html
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connections when done
 def test_a_member_adds_a_number_sealed_and_removes_it(client, carla, gateway, settings):
-    from sinfronteras.sms.models import SmsNumber
-    from sinfronteras.sms.numbers import member_for_sender
+    from sinfronteras.sms.models import SmsClaim, SmsNumber
+    from sinfronteras.sms.numbers import do_confirm_claim, member_for_sender
 
     settings.DEBUG = True
     client.force_login(carla)
     with capture_every_log() as logs:
         response = client.post(PAGE, {"number": CARLA, "notify": "on"})
-    assert response.status_code == 302 and response["Location"] == PAGE
+        assert response.status_code == 302 and response["Location"] == PAGE
+        assert not SmsNumber.objects.exists()  # not hers until she texts the code back
+        assert "ending in 47" in client.get(PAGE).content.decode()
+        run_worker()
+    code = sent_code(gateway, CARLA_E164)
+    assert do_confirm_claim(CARLA_E164, code) == (carla, True)
     row = SmsNumber.objects.get(member=carla)
     assert row.notify and row.ending == "47" and CARLA_E164 not in str(row)
+    assert not SmsClaim.objects.exists()
     assert member_for_sender(CARLA_E164) == carla
     assert member_for_sender("2135550147") == carla  # the gateway may drop the +1
     assert "ending in 47" in client.get(PAGE).content.decode()
     for text in (dump_database(), logs.getvalue()):
-        assert "2135550147" not in text and "555-0147" not in text
+        assert "2135550147" not in text and "555-0147" not in text and code not in text
     response = client.post(PAGE, {"remove": "1"})
     assert response.status_code == 302 and not SmsNumber.objects.exists()
     assert member_for_sender(CARLA_E164) is None
@@ -75,11 +91,42 @@ def test_a_bad_number_is_refused_saying_what_to_fix(client, carla, gateway, type
     assert not SmsNumber.objects.exists()
 
 
-def test_a_number_another_member_has_is_refused(client, carla, bob, gateway):
+def test_the_page_answers_the_same_for_a_number_someone_has_and_for_a_free_one(
+        client, carla, bob, gateway):
+    """70 guesses must find nothing: the page says the same for both, word for word."""
+    from sinfronteras.sms.models import SmsNumber
+
     add_number(bob, CARLA)
     client.force_login(carla)
-    response = client.post(PAGE, {"number": CARLA_E164})
-    assert "This number cannot be used here." in response.content.decode()
+    pages = []
+    for typed in (CARLA_E164, "+1 213 555 9947"):  # bob's, and nobody's (same ending)
+        response = client.post(PAGE, {"number": typed, "notify": "on"})
+        assert response.status_code == 302 and response["Location"] == PAGE
+        pages.append(CSRF_TOKEN.sub("", client.get(PAGE).content.decode()))
+    assert pages[0] == pages[1] and "A code is on its way" in pages[0]
+    assert SmsNumber.objects.get().member == bob  # nothing moved without the code
+
+
+def test_a_wrong_code_confirms_nothing_and_five_end_the_claim(carla, gateway):
+    from sinfronteras.sms.models import SmsClaim, SmsNumber
+    from sinfronteras.sms.numbers import CODE_ATTEMPTS, do_claim_number, do_confirm_claim
+
+    do_claim_number(carla, CARLA, True)
+    assert do_confirm_claim("+13105550123", "123456") == (None, False)  # another phone
+    for _attempt in range(CODE_ATTEMPTS):
+        assert do_confirm_claim(CARLA_E164, "000000") in [(None, True)]
+    assert not SmsClaim.objects.exists() and not SmsNumber.objects.exists()
+
+
+def test_codes_a_day_are_limited_saying_so(client, carla, gateway):
+    from sinfronteras.sms.outbox import CODES_PER_DAY
+
+    client.force_login(carla)
+    for _attempt in range(CODES_PER_DAY):
+        assert client.post(PAGE, {"number": CARLA}).status_code == 302
+    response = client.post(PAGE, {"number": CARLA})
+    assert response.status_code == 200
+    assert f"You asked for {CODES_PER_DAY} codes today" in response.content.decode()
 
 
 def test_without_a_gateway_the_page_says_so(client, carla, settings):

@@ -71,6 +71,18 @@ def test_a_mistake_gets_a_short_sms_that_says_what_to_fix(carla, text, expected)
     assert not carla.needs.exists()
 
 
+@pytest.mark.parametrize("text", ["FOOD -5", "FOOD - 5", "comida −5 urgente", "-5 FOOD",
+                                  "ALERT -3", "YES -12"])
+def test_a_negative_amount_is_refused_and_asks_nothing(carla, text):
+    reply = reply_to(carla, text, "ev-neg")
+    assert reply == "Numbers here are above 0: write e.g. FOOD 5, or TASKS, or YES 12."
+    assert not carla.needs.exists()
+
+
+def test_a_hyphen_inside_a_word_is_still_read(carla):
+    assert reply_to(carla, "legal-help 2", "ev-h").startswith("Asked for: LEGAL HELP 2")
+
+
 @pytest.mark.parametrize("text", ["HELLO", "", "?", "HOLA"])
 def test_anything_else_gets_the_help(carla, spanish, text):
     assert reply_to(carla, text).startswith("Escribe COMIDA 5 URGENTE para pedir algo")

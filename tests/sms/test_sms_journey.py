@@ -76,11 +76,11 @@ def test_a_need_by_sms_becomes_a_task_told_and_accepted_by_sms_and_no_number_lea
         offer_of(bob, ["food"], 8)
 
         assert gateway.receive(CARLA_E164, "Comida 3 urgente") == [200]
+        assert gateway.sent == [] and not Need.objects.exists()  # the webhook only queues it
+        run_worker()
         need = Need.objects.get(posted_by=carla)
         assert (need.resource.key, need.quantity, need.urgent, need.area.name) == (
             "food", Decimal(3), True, "Boyle Heights")
-        assert gateway.sent == []  # the reply waits for the worker
-        run_worker()
         assert gateway.texts_to(CARLA_E164) == ["Asked for: FOOD 3, urgent. Thank you for telling us."]
 
         run = execute_run(do_request_run(la, alice, enqueue=False).pk)
@@ -130,13 +130,20 @@ def test_a_forged_webhook_is_refused_and_stores_nothing(webhook, gateway, carla)
     assert gateway.sent == []
 
 
-def test_a_stranger_gets_one_neutral_reply_and_nothing_is_stored(webhook, gateway, carla):
+def test_a_stranger_gets_one_neutral_reply_and_only_a_keyed_hash_is_kept(webhook, gateway, carla):
+    from sinfronteras.sms.models import SmsSeen
+    from sinfronteras.sms.numbers import sender_hash
+
     add_number(carla, CARLA)
-    before = dump_database()
     assert gateway.receive(STRANGER_E164, "COMIDA 3") == [200]
     assert gateway.receive(STRANGER_E164, "AYUDA") == [200]
+    assert gateway.sent == []  # the webhook sent nothing: the worker answers
+    run_worker()
     assert gateway.texts_to(STRANGER_E164) == ["Número equivocado. / Wrong number."]
-    assert dump_database() == before
+    stranger = SmsSeen.objects.get(kind="stranger")
+    assert stranger.key == sender_hash(STRANGER_E164)
+    for needle in (STRANGER_E164, "3105550123", "COMIDA", "AYUDA"):
+        assert needle not in dump_database()
     assert "Wrong" not in "".join(gateway.texts_to(CARLA_E164))
 
 
@@ -165,4 +172,5 @@ def test_the_same_event_sent_twice_is_handled_once(live_server, gateway, webhook
         with urllib.request.urlopen(request, timeout=30) as response:
             answers.append(response.read())
     assert answers == [b"ok", b"seen"]
+    run_worker()
     assert Need.objects.filter(posted_by=carla).count() == 1

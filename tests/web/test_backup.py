@@ -41,8 +41,13 @@ def made(tmp_path_factory):
     return folder, env
 
 
-def an_empty_install(folder, name):
-    return production_env(folder / name, 1, DATABASE_URL="", CACHE_BACKEND="memory")
+def an_empty_install(folder, name, seal_keys_of=None):
+    """A new install; with ``seal_keys_of``, holding the seal keys of that install, as an
+    operator brings them (kept apart from the backups) to the machine that restores."""
+    env = production_env(folder / name, 1, DATABASE_URL="", CACHE_BACKEND="memory")
+    if seal_keys_of is not None:
+        env["SEAL_KEY_FILE"] = seal_keys_of["SEAL_KEY_FILE"]
+    return env
 
 
 @pytest.mark.slow
@@ -53,8 +58,8 @@ def test_a_backup_restores_every_table_row_by_row_into_an_empty_database(made):
     assert b"sinfronteras" not in backup and b"luz" not in backup
     assert (folder / "backup.age").stat().st_mode & 0o077 == 0
     target = folder / "restored"
-    done = sinfronteras({**an_empty_install(folder, "restored"), "BACKUP_PASSPHRASE": PASSPHRASE},
-                        "restore", str(folder / "backup.age"))
+    done = sinfronteras({**an_empty_install(folder, "restored", env),
+                         "BACKUP_PASSPHRASE": PASSPHRASE}, "restore", str(folder / "backup.age"))
     assert done.returncode == 0, done.stderr
     before = tables(folder / "data" / "sinfronteras.sqlite3")
     after = tables(target / "data" / "sinfronteras.sqlite3")
@@ -88,7 +93,7 @@ def test_a_wrong_key_is_refused_in_one_line_with_status_2(made, tmp_path):
 def test_a_database_in_use_is_refused_unless_forced(made, tmp_path, tmp_path_factory):
     folder, env = made
     demo_database(tmp_path_factory, tmp_path / "used" / "data")
-    used = {**an_empty_install(tmp_path, "used"), "BACKUP_PASSPHRASE": PASSPHRASE}
+    used = {**an_empty_install(tmp_path, "used", env), "BACKUP_PASSPHRASE": PASSPHRASE}
     with sqlite3.connect(tmp_path / "used" / "data" / "sinfronteras.sqlite3") as db:
         db.execute("UPDATE members_member SET display_name = 'changed'")
     done = sinfronteras(used, "restore", str(folder / "backup.age"))

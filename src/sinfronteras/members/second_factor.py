@@ -60,10 +60,67 @@ class CodeForm(forms.Form):
         allowed, _detail = device.verify_is_allowed()
         if not allowed:
             raise forms.ValidationError(_("Too many wrong codes. Wait a minute and try again."))
-        if not device.verify_token(code):
+        if not (verify_totp(device, code) if TOTP_CODE.fullmatch(code) else device.verify_token(code)):
             raise forms.ValidationError(wrong)
         self.verified_device = device
         return code
+
+
+#: Steps of 30 s a code may be away from the real clock, around it and around the phone's
+#: measured drift; and the most that measured drift may be. A code is good once, so each
+#: login takes a step: with the window always anchored on the real clock (never on the
+#: last code's step, as django-otp's sync does), quick logins in a row never walk the
+#: window away from the phone, and a phone whose clock drifts is followed up to 90 s.
+TOLERANCE = 1
+MAX_DRIFT = 2
+
+
+def _offsets(device) -> list[int]:
+    drift = max(-MAX_DRIFT, min(MAX_DRIFT, device.drift))
+    around = set(range(-TOLERANCE, TOLERANCE + 1)) | set(range(drift - TOLERANCE, drift + TOLERANCE + 1))
+    return sorted(around, key=lambda offset: (abs(offset), offset))
+
+
+def _clock(device, now=None):
+    import time
+
+    from django_otp.oath import TOTP
+
+    clock = TOTP(device.bin_key, device.step, device.t0, device.digits, 0)
+    clock.time = time.time() if now is None else now
+    return clock
+
+
+def verify_totp(device, code: str, now=None) -> bool:
+    """Check an authenticator's code against the real clock (drift corrected, never
+    accumulated); a code is good once. Counts a wrong code against the device."""
+    clock = _clock(device, now)
+    real = clock.t()
+    for offset in _offsets(device):
+        if real + offset <= device.last_t:
+            continue  # used already (or older than a code used)
+        clock.drift = offset
+        if f"{clock.token():0{device.digits}d}" == code:
+            device.last_t, device.drift = real + offset, offset  # measured, not added
+            device.throttle_reset(commit=False)
+            device.set_last_used_timestamp(commit=False)
+            device.save()
+            return True
+    device.throttle_increment(commit=True)
+    return False
+
+
+def next_code(device, now=None) -> str | None:
+    """A code the server accepts now, not yet used, of this step or a later one (so that it
+    is still good when the clock turns); ``None`` when every such code is used: wait for
+    the next step. For the demo's ``democode`` and the tests."""
+    clock = _clock(device, now)
+    real = clock.t()
+    for offset in sorted(o for o in _offsets(device) if o >= 0):
+        if real + offset > device.last_t:
+            clock.drift = offset
+            return f"{clock.token():0{device.digits}d}"
+    return None
 
 
 def _device(member, *, confirmed):

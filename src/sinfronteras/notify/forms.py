@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .events import KINDS
@@ -39,7 +38,11 @@ class SubscriptionForm(forms.Form):
     auth = forms.RegexField(r"^[A-Za-z0-9_-]{16,40}=*$", max_length=60)
 
     def clean_endpoint(self):
+        from .endpoints import RefusedEndpoint, check_endpoint
+
         endpoint = self.cleaned_data["endpoint"]
-        if settings.HTTPS and not endpoint.startswith("https://"):
-            raise forms.ValidationError(_("A push service address starts with https://."))
+        try:
+            check_endpoint(endpoint)
+        except RefusedEndpoint:  # one answer whatever the reason: it says nothing of other hosts
+            raise forms.ValidationError(_("This is not a push service address.")) from None
         return endpoint

@@ -133,15 +133,31 @@ class PushChannel(Channel):
         subscriptions = list(subscriptions)
         if not subscriptions:
             raise Gone("no device of this member receives push notes")
+        from requests import Session, TooManyRedirects
+
+        from .endpoints import RefusedEndpoint, check_endpoint
+
         vapid = Vapid02(vapid_key())
         payload = json.dumps(note.as_dict(), ensure_ascii=False)
+        session = Session()
+        session.max_redirects = 0  # a push service answers; it never sends us elsewhere
+        session.trust_env = False
         sent, gone, refused, again = 0, 0, 0, []
         for subscription in subscriptions:
             try:
+                check_endpoint(subscription.endpoint)  # again now: names can change what they resolve to
+            except RefusedEndpoint:
+                subscription.delete()
+                gone += 1
+                continue
+            try:
                 webpush(subscription.info(), payload, vapid_private_key=vapid,
                         vapid_claims={"sub": subject()}, ttl=PUSH_TTL, timeout=10,
-                        headers={"Urgency": "high" if note.kind == "alert_raised" else "normal"})
+                        headers={"Urgency": "high" if note.kind == "alert_raised" else "normal"},
+                        requests_session=session)
                 sent += 1
+            except TooManyRedirects:
+                refused += 1
             except WebPushException as failure:
                 status = getattr(failure.response, "status_code", None)
                 if status in GONE:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .forms import PreferenceForm, SubscriptionForm
 from .models import PushSubscription, preference_of
-from .services import do_subscribe
+from .services import EndpointTaken, do_subscribe
 
 
 @login_required
@@ -37,7 +37,12 @@ def subscribe(request):
     if not form.is_valid():
         return JsonResponse({"detail": _("This device's subscription could not be read."),
                              "fields": sorted(form.errors)}, status=400)
-    do_subscribe(request.user, **form.cleaned_data)
+    try:
+        do_subscribe(request.user, **form.cleaned_data)
+    except EndpointTaken:
+        return JsonResponse({"detail": _("This device already gets another member's "
+                                         "notifications. They can turn them off on their "
+                                         "account page, on this device.")}, status=409)
     return JsonResponse({"devices": request.user.push_subscriptions.count()}, status=201)
 
 

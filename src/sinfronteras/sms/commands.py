@@ -34,6 +34,9 @@ URGENT = {"URGENTE", "URGENT"}
 ALERT_HOURS = 12
 MAX_TASKS_LISTED = 8
 NUMBER = re.compile(r"^\d{1,9}(?:[.,]\d{1,3})?$")
+#: A minus before a number ("FOOD -5", "FOOD - 5", a typographic minus or dash): the
+#: amount would read as 5 once the sign is dropped with the other punctuation.
+NEGATIVE = re.compile(r"(?:^|[\s(:])[-\u2212\u2013\u2014]\s*\d")
 
 
 def plain(text: str) -> str:
@@ -56,6 +59,8 @@ def reply_to(member, text: str, event_id: str = "") -> str:
         words = plain(text).split()
         if not words:
             return help_text()
+        if NEGATIVE.search(text):
+            return _("Numbers here are above 0: write e.g. FOOD 5, or TASKS, or YES 12.")
         first, rest = words[0], words[1:]
         if first in TASKS and not rest:
             return _list_tasks(member)

@@ -1,22 +1,29 @@
-"""An inbound SMS, once its webhook is verified: find the member by the keyed hash of
-the sender, do what it asks, queue the reply for the worker.
+"""An inbound SMS, once its webhook is verified and queued: in the worker, find the member
+by the keyed hash of the sender, do what it asks, queue the reply.
 
-An unknown sender gets one neutral reply a day that says nothing about the collective,
-and nothing about them is stored: the only trace is a cache entry, under the keyed
-hash, that expires after a day (so an auto-responder cannot start a loop).
+A code texted back confirms the number a member typed (``numbers.do_confirm_claim``).
+An unknown sender gets one neutral reply a day that says nothing about the collective;
+the only trace is a row under the keyed hash of their number that expires after a day
+(``SmsSeen``), so an auto-responder cannot start a loop.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from datetime import timedelta
 
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils import translation
 
 from sinfronteras.plans.sealing import seal
 
-from .commands import reply_to
+from .commands import plain, reply_to
 from .gateway import GatewayError
-from .numbers import BadNumber, member_for_sender, normalize, sender_hash
+from .models import SmsSeen
+from .numbers import BadNumber, do_confirm_claim, member_for_sender, normalize, sender_hash
 
 logger = logging.getLogger(__name__)
 
@@ -24,29 +31,65 @@ logger = logging.getLogger(__name__)
 NEUTRAL = "Número equivocado. / Wrong number."
 #: The longest SMS text read (a few concatenated parts).
 MAX_TEXT = 480
+#: A stranger gets one neutral reply in this long.
+STRANGER_SECONDS = 24 * 3600
+
+
+def once(kind: str, key: str, seconds: int) -> bool:
+    """True the first time ``(kind, key)`` is seen in ``seconds``; False while it is on record.
+
+    A row with a unique constraint and an expiry: it holds across processes and never
+    forgets early, whatever else arrives in between.
+    """
+    now = timezone.now()
+    until = now + timedelta(seconds=seconds)
+    SmsSeen.objects.filter(expires_at__lte=now - timedelta(minutes=5)).delete()
+    if SmsSeen.objects.filter(kind=kind, key=key, expires_at__lte=now).update(expires_at=until):
+        return True  # on record once, but expired
+    try:
+        with transaction.atomic():
+            SmsSeen.objects.create(kind=kind, key=key, expires_at=until)
+    except IntegrityError:
+        return False
+    return True
+
+
+def event_key(event_id: str) -> str:
+    return hashlib.sha256(f"sms-event:{event_id}".encode()).hexdigest()
 
 
 def do_receive(gateway, inbound: dict) -> str:
-    """Handle one verified ``sms:received``; says what happened ("member", "unknown")."""
+    """Handle one verified ``sms:received`` (in the worker); says what happened."""
     from .jobs import deliver_reply
 
-    member = member_for_sender(inbound["sender"])
+    try:
+        number = normalize(inbound["sender"])
+    except BadNumber:
+        return "ignored"  # a short code or a service: nobody to answer
+    text = inbound["text"][:MAX_TEXT]
+    confirmed, was_code = do_confirm_claim(number, plain(text))
+    if confirmed is not None:
+        with translation.override(confirmed.language or "en"):
+            reply = _("This number is confirmed: our SMS come here now. Text HELP for what "
+                      "you can text.")
+        deliver_reply.enqueue(confirmed.pk, seal(reply).decode())
+        return "confirmed"
+    member = member_for_sender(number)
     if member is None:
-        _answer_a_stranger(gateway, inbound["sender"])
+        _answer_a_stranger(gateway, number, was_code)
         return "unknown"
-    text = reply_to(member, inbound["text"][:MAX_TEXT], inbound.get("id", ""))
-    deliver_reply.enqueue(member.pk, seal(text).decode())
+    reply = reply_to(member, text, inbound.get("id", ""))
+    deliver_reply.enqueue(member.pk, seal(reply).decode())
     return "member"
 
 
-def _answer_a_stranger(gateway, sender: str) -> None:
-    try:
-        number = normalize(sender)
-    except BadNumber:
-        return  # a short code or a service: nobody to answer
-    if not cache.add(f"sms-stranger:{sender_hash(number)}", 1, timeout=24 * 3600):
+def _answer_a_stranger(gateway, number: str, was_code: bool) -> None:
+    if not once(SmsSeen.STRANGER, sender_hash(number), STRANGER_SECONDS):
         return
+    text = NEUTRAL
+    if was_code:  # someone typed this number on the site: say the code did not match
+        text = "Código incorrecto: pide otro en la web. / Wrong code: ask for another on the site."
     try:
-        gateway.send(number, NEUTRAL)
+        gateway.send(number, text)
     except GatewayError as error:
         logger.warning("sms: a neutral reply was not sent: %s", error)

@@ -66,3 +66,54 @@ def send_sms_notification(member_id: int, kind: str, attempt: int = 0) -> str:
         return "sent" if channel.deliver(member, note_of(kind)) else "skipped"
     except GatewayError:
         return _again(send_sms_notification, attempt, member_id, kind)
+
+
+@task()
+def receive_sms(sealed_event: str) -> str:
+    """Handle one verified inbound SMS (the webhook only checks and queues it): find its
+    member, do what it asks, queue the reply; or answer a stranger once a day."""
+    import json
+
+    from sinfronteras.plans.sealing import Unreadable, unseal
+
+    from .gateway import configured_gateway
+    from .inbound import do_receive
+
+    gateway = configured_gateway()
+    if gateway is None:
+        return "off"
+    try:
+        inbound = json.loads(unseal(sealed_event.encode()))
+    except Unreadable:
+        return "unreadable"
+    return do_receive(gateway, inbound)
+
+
+@task()
+def send_number_code(claim_id: int, sealed_code: str, attempt: int = 0) -> str:
+    """Send the confirmation code to a number a member typed (in the member's language)."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from sinfronteras.plans.sealing import Unreadable, unseal
+
+    from .gateway import GatewayError, configured_gateway
+    from .models import SmsClaim
+
+    claim = SmsClaim.objects.select_related("member").filter(
+        pk=claim_id, expires_at__gt=timezone.now()).first()
+    gateway = configured_gateway()
+    if claim is None or gateway is None:
+        return "gone"
+    try:
+        number, code = unseal(claim.ciphertext), unseal(sealed_code.encode())
+    except Unreadable:
+        return "unreadable"
+    with translation.override(claim.member.language or "en"):
+        text = _("Your code: %(code)s. To confirm this number, text it back to the number this "
+                 "SMS comes from. Not you? Ignore this SMS.") % {"code": code}
+    try:
+        gateway.send(number, text)
+    except GatewayError:
+        return _again(send_number_code, attempt, claim_id, sealed_code)
+    return "sent"

@@ -11,16 +11,30 @@ import hashlib
 import hmac
 import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinfronteras.plans.sealing import Unreadable, seal, unseal
 from sinfronteras.web.keyfiles import make_once
 
-from .models import SmsNumber
+from .models import SmsClaim, SmsNumber
+
+#: How long a code sent to a typed number can be texted back.
+CODE_MINUTES = 30
+#: Wrong codes texted from a number before its claim is dropped.
+CODE_ATTEMPTS = 5
+#: What a texted code looks like: six digits, alone or after CODE / CODIGO.
+CODE_TEXT = re.compile(r"^(?:(?:CODE|CODIGO)\s*)?(\d{6})$")
+
+
+class TooManyCodes(Exception):
+    """The member asked for today's last confirmation code already."""
 
 
 class BadNumber(ValueError):
@@ -106,9 +120,76 @@ def number_of(member) -> str | None:
         return None
 
 
+def _code_hash(code: str) -> str:
+    return hmac.new(_hash_key(), f"code:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def do_claim_number(member, text: str, notify: bool) -> SmsClaim | None:
+    """Start making a typed number the member's: a code goes to it (by the worker).
+
+    The answer is the same whether the number is free or someone else's, so the page
+    tells nobody who is a member. Returns the claim, or ``None`` when the number is the
+    member's already (only the choice of notifications changes). ``BadNumber`` says how
+    to write the number; ``TooManyCodes`` that today's codes are spent.
+    """
+    from .jobs import send_number_code
+    from .models import SmsKind
+    from .outbox import take_one
+
+    number = normalize(text)
+    digest = sender_hash(number)
+    if SmsNumber.objects.filter(member=member, sender_hash=digest).update(notify=notify):
+        SmsClaim.objects.filter(member=member).delete()
+        return None
+    if not take_one(member, SmsKind.CODE):
+        raise TooManyCodes
+    code = f"{secrets.randbelow(10 ** 6):06d}"
+    with transaction.atomic():
+        claim, _created = SmsClaim.objects.update_or_create(member=member, defaults={
+            "ciphertext": seal(number), "sender_hash": digest, "ending": number[-2:],
+            "notify": notify, "code_hash": _code_hash(code), "attempts": 0,
+            "expires_at": timezone.now() + timedelta(minutes=CODE_MINUTES)})
+        send_number_code.enqueue(claim.pk, seal(code).decode())
+    return claim
+
+
+def pending_claim(member) -> SmsClaim | None:
+    return SmsClaim.objects.filter(member=member, expires_at__gt=timezone.now()).first()
+
+
+def do_confirm_claim(number: str, text: str):
+    """A phone texted what may be a code: the member whose claim it confirms, else ``None``.
+
+    ``number`` is the sender in E.164 form. A right code makes the number that member's
+    (taken from whoever had it: the phone's holder decides); a wrong one counts against
+    every claim of that number, dropped after ``CODE_ATTEMPTS``. Returns ``(member, seen)``:
+    ``seen`` is True when the text was a code for a claim of this number, right or wrong.
+    """
+    match = CODE_TEXT.match(text)
+    digest = sender_hash(number)
+    claims = SmsClaim.objects.filter(sender_hash=digest, expires_at__gt=timezone.now())
+    if match is None or not claims.exists():
+        return None, False
+    wanted = _code_hash(match.group(1))
+    with transaction.atomic():
+        claim = claims.select_for_update().filter(code_hash=wanted).select_related("member").first()
+        if claim is None or not claim.member.is_active:
+            claims.update(attempts=F("attempts") + 1)
+            SmsClaim.objects.filter(sender_hash=digest, attempts__gte=CODE_ATTEMPTS).delete()
+            return None, True
+        SmsNumber.objects.filter(sender_hash=digest).exclude(member=claim.member).delete()
+        SmsNumber.objects.update_or_create(member=claim.member, defaults={
+            "ciphertext": seal(number), "sender_hash": digest, "ending": claim.ending,
+            "notify": claim.notify})
+        member = claim.member
+        SmsClaim.objects.filter(sender_hash=digest).delete()  # every claim of this number
+    return member, True
+
+
 @transaction.atomic
 def do_set_number(member, text: str, notify: bool) -> SmsNumber:
-    """Seal the member's number (replacing theirs); ``BadNumber`` says what to fix."""
+    """Seal a number proven to be the member's (replacing theirs); ``BadNumber`` says what
+    to fix. The page never calls this directly: a number is proven by ``do_confirm_claim``."""
     number = normalize(text)
     digest = sender_hash(number)
     if SmsNumber.objects.filter(sender_hash=digest).exclude(member=member).exists():
@@ -128,5 +209,7 @@ def do_set_notify(member, notify: bool) -> int:
 
 
 def do_remove_number(member) -> bool:
-    """The member takes their number back; True if there was one."""
+    """The member takes their number back (and any number waiting for its code); True if
+    there was one."""
+    SmsClaim.objects.filter(member=member).delete()
     return SmsNumber.objects.filter(member=member).delete()[0] > 0

@@ -1,5 +1,5 @@
 """Sending one SMS to a member, within their daily limits. Called by the worker's jobs
-(``jobs.py``) and by the webhook only for the one neutral reply to an unknown sender."""
+(``jobs.py``) only: the webhook sends nothing itself."""
 
 from __future__ import annotations
 
@@ -15,7 +15,13 @@ from .models import SmsDay, SmsKind
 from .numbers import number_of
 
 
+#: Confirmation codes a member may ask for a day (each goes to a number they typed).
+CODES_PER_DAY = 5
+
+
 def _limit(kind: str) -> int:
+    if kind == SmsKind.CODE:
+        return CODES_PER_DAY
     return settings.SMS_NOTES_PER_DAY if kind == SmsKind.NOTE else settings.SMS_REPLIES_PER_DAY
 
 

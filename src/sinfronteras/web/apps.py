@@ -11,3 +11,4 @@ class WebConfig(AppConfig):
         from .converters import IdConverter
 
         register_converter(IdConverter, "id")
+        from . import checks  # noqa: F401  (registers the start-up checks)

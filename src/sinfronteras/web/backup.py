@@ -6,6 +6,13 @@ The sealing keys are never in a backup (they are not in the database): sealed ad
 travel as ciphertext and open again only with the keys kept apart (``SEAL_KEYS`` /
 ``SEAL_KEY_FILE``). A backup is encrypted to age public keys (``age1...``; the private key
 stays off the server) or to a passphrase.
+
+A backup holds nothing that logs anyone in: no session, no API token (not even its hash),
+no invitation not yet used; second-factor secrets (authenticator keys, recovery codes)
+travel sealed with the seal keys, so the backup's passphrase alone does not give them.
+Restore says who must log in again, make new tokens, or set up their second factor again.
+It also keeps the highest id each table ever gave (``sequences``), so that a restored
+database never gives an old id to something new (a link to task 50 stays task 50's).
 """
 
 from __future__ import annotations
@@ -27,6 +34,11 @@ from django.utils import timezone
 
 FORMAT = "sinfronteras-backup"
 VERSION = 1
+#: Tables left out: what they hold logs someone in (``_left_out`` lists who).
+CREDENTIALS = {"sessions.session", "members.apitoken"}
+#: Fields sealed with the seal keys in a backup: second-factor secrets.
+SEALED_FIELDS = {"otp_totp.totpdevice": "key", "otp_static.statictoken": "token"}
+SEALED_PREFIX = "sealed:"
 #: Rows Django makes by itself on migrate: their presence does not make a database "in use".
 BOOKKEEPING = {"contenttypes.contenttype", "auth.permission"}
 
@@ -117,19 +129,136 @@ def _models():
     return models + through
 
 
+def _rows(model, using):
+    """The rows a backup keeps: no credentials, no invitation that still lets someone in."""
+    rows = model._base_manager.using(using).order_by(model._meta.pk.name)
+    if model._meta.label_lower == "members.invite":
+        rows = rows.filter(used_at__isnull=False)
+    return rows
+
+
+def _left_out(using) -> dict:
+    """Who a restore logs out, by what of theirs the backup leaves out."""
+    from django.contrib.sessions.models import Session
+
+    from sinfronteras.members.models import ApiToken, Invite, Member
+
+    now = timezone.now()
+    with_session = set()
+    for session in Session.objects.using(using).filter(expire_date__gt=now).iterator():
+        member_id = session.get_decoded().get("_auth_user_id")
+        if member_id is not None:
+            with_session.add(str(member_id))
+    names = dict(Member.objects.using(using).values_list("pk", "username"))
+    tokens = ApiToken.objects.using(using).live(now).values_list("member__username", flat=True)
+    return {"sessions": sorted(names[int(pk)] for pk in with_session if pk.isdigit()
+                               and int(pk) in names),
+            "api_tokens": sorted(set(tokens)),
+            "invites": Invite.objects.using(using).usable(now).count()}
+
+
+def _seal_secrets(objects: list[dict]) -> None:
+    from sinfronteras.plans.sealing import seal
+
+    for obj in objects:
+        field = SEALED_FIELDS.get(obj["model"])
+        if field and obj["fields"].get(field):
+            obj["fields"][field] = SEALED_PREFIX + seal(obj["fields"][field]).decode()
+
+
+def _unseal_secrets(objects: list[dict]) -> tuple[list[dict], list]:
+    """The objects with their second-factor secrets opened; those no seal key opens are left
+    out (with their recovery codes), and their members' ids returned."""
+    from sinfronteras.plans.sealing import Unreadable, unseal
+
+    kept, lost_members, lost_devices = [], set(), set()
+    for obj in objects:
+        field = SEALED_FIELDS.get(obj["model"])
+        value = obj["fields"].get(field) if field else None
+        if isinstance(value, str) and value.startswith(SEALED_PREFIX):
+            try:
+                obj["fields"][field] = unseal(value[len(SEALED_PREFIX):].encode())
+            except Unreadable:
+                if obj["model"] == "otp_totp.totpdevice":
+                    lost_members.add(obj["fields"]["user"])
+                else:
+                    lost_devices.add(obj["fields"]["device"])
+                continue
+        kept.append(obj)
+    static = {obj["pk"]: obj["fields"]["user"] for obj in kept
+              if obj["model"] == "otp_static.staticdevice"}
+    lost_members |= {static[d] for d in lost_devices if d in static}
+    return kept, sorted(lost_members)
+
+
+def _sequences(using) -> dict[str, int]:
+    """The highest id each table has ever given, whether or not that row still exists."""
+    connection = connections[using]
+    found = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, seq FROM sqlite_sequence")
+            return {name: int(seq) for name, seq in cursor.fetchall()}
+        if connection.vendor != "postgresql":
+            return {}
+        for model in _models():
+            pk = model._meta.pk
+            if pk.get_internal_type() not in ("AutoField", "BigAutoField", "SmallAutoField"):
+                continue
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, pk.column])
+            sequence = cursor.fetchone()[0]
+            if sequence:
+                cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+                last, called = cursor.fetchone()
+                if called:
+                    found[model._meta.db_table] = int(last)
+    return found
+
+
+def _set_sequences(sequences: dict[str, int], using) -> None:
+    """Never give an id lower than the highest the backed-up database had given."""
+    connection = connections[using]
+    tables = {model._meta.db_table: model for model in _models()}
+    with connection.cursor() as cursor:
+        for table, highest in sequences.items():
+            model = tables.get(table)
+            if model is None or not isinstance(highest, int) or highest < 1:
+                continue
+            if connection.vendor == "sqlite":
+                cursor.execute("UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s",
+                               [highest, table])
+                if cursor.rowcount == 0:
+                    cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
+                                   [table, highest])
+            elif connection.vendor == "postgresql":
+                column = model._meta.pk.column
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+                sequence = cursor.fetchone()[0]
+                if sequence:
+                    quoted = connection.ops.quote_name(table)
+                    cursor.execute(f"SELECT setval(%s, GREATEST(%s, (SELECT COALESCE(MAX("
+                                   f"{connection.ops.quote_name(column)}), 0) FROM {quoted})))",
+                                   [sequence, highest])
+
+
 def dump(using: str = DEFAULT_DB_ALIAS) -> bytes:
-    """The whole database as the backup's plain (unencrypted) bytes."""
+    """The whole database as the backup's plain (unencrypted) bytes, less what logs anyone in."""
     from django.core import serializers
 
     objects = []
     with transaction.atomic(using=using):  # one consistent snapshot (PostgreSQL, SQLite)
         for model in _models():
-            rows = model._base_manager.using(using).order_by(model._meta.pk.name)
+            if model._meta.label_lower in CREDENTIALS:
+                continue
             kept = [field.name for field in model._meta.fields if not field.primary_key]  # no m2m
-            objects += serializers.serialize("python", rows.iterator(), fields=kept)
+            objects += serializers.serialize("python", _rows(model, using).iterator(), fields=kept)
         migrations = applied_migrations(using)
+        left_out = _left_out(using)
+        sequences = _sequences(using)
+    _seal_secrets(objects)
     document = {"format": FORMAT, "version": VERSION, "made": timezone.now().isoformat(),
-                "migrations": migrations, "objects": objects}
+                "migrations": migrations, "objects": objects, "left_out": left_out,
+                "sequences": sequences}
     return gzip.compress(json.dumps(document, cls=ExactEncoder, separators=(",", ":")).encode(),
                          mtime=0)
 
@@ -212,9 +341,34 @@ def _migrate_to(migrations: list[list[str]], using: str) -> None:
     executor.migrate(targets)
 
 
+@dataclass(frozen=True)
+class Restored:
+    """What a restore did, and who must do what again (usernames)."""
+
+    rows: int
+    sessions: tuple[str, ...] = ()
+    api_tokens: tuple[str, ...] = ()
+    invites: int = 0
+    second_factor: tuple[str, ...] = ()
+
+    def sentences(self) -> list[str]:
+        said = ["Everyone must log in again: a backup holds no session."]
+        if self.sessions:
+            said.append(f"Logged in when the backup was made: {', '.join(self.sessions)}.")
+        if self.api_tokens:
+            said.append(f"Must make new API tokens: {', '.join(self.api_tokens)}.")
+        if self.invites:
+            said.append(f"Invitations not yet used, to send again: {self.invites}.")
+        if self.second_factor:
+            said.append("No seal key here opens their second factor, so they set it up again "
+                        f"at their next login: {', '.join(self.second_factor)}.")
+        return said
+
+
 def do_restore(path: Path, key: Key, *, force: bool = False,
-               using: str = DEFAULT_DB_ALIAS) -> int:
-    """Check and restore a backup; rows restored. Refuses a database in use unless forced."""
+               using: str = DEFAULT_DB_ALIAS) -> Restored:
+    """Check and restore a backup; what was restored and who must log in again. Refuses a
+    database in use unless forced."""
     try:
         sealed = Path(path).read_bytes()
     except OSError as problem:
@@ -224,13 +378,22 @@ def do_restore(path: Path, key: Key, *, force: bool = False,
     if in_use and not force:
         raise BackupError(f"the database is not empty ({in_use} rows): restore into an empty "
                           "database, or pass --force to replace everything in it")
+    objects, lost = _unseal_secrets(document["objects"])
     _migrate_to(document["migrations"], using)
     try:
         with transaction.atomic(using=using):  # all of it, or nothing changed
             call_command("flush", database=using, interactive=False, verbosity=0,
                          inhibit_post_migrate=True)
-            _load_objects(document["objects"], using)
+            _load_objects(objects, using)
+            _set_sequences(document.get("sequences") or {}, using)
     except (DeserializationError, IntegrityError, ValueError) as problem:
         raise BackupError(f"the backup does not load: {str(problem).splitlines()[0]}") from None
     call_command("migrate", database=using, interactive=False, verbosity=0)
-    return len(document["objects"])
+    from sinfronteras.members.models import Member
+
+    left_out = document.get("left_out") or {}
+    names = dict(Member.objects.using(using).filter(pk__in=lost).values_list("pk", "username"))
+    return Restored(rows=len(objects), sessions=tuple(left_out.get("sessions", ())),
+                    api_tokens=tuple(left_out.get("api_tokens", ())),
+                    invites=int(left_out.get("invites", 0)),
+                    second_factor=tuple(sorted(names.values())))

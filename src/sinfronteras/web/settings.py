@@ -309,6 +309,19 @@ SMS_GATEWAY_PASSWORD = env_str("SMS_GATEWAY_PASSWORD", "")
 SMS_WEBHOOK_KEY = env_str("SMS_WEBHOOK_KEY", "")
 #: A webhook signed longer ago than this (or this far ahead) is refused as stale.
 SMS_WEBHOOK_MAX_AGE = env_int("SMS_WEBHOOK_MAX_AGE", 300, minimum=10)
+#: The demo's simulated phone (`make demo`): a page of the site plays the gateway phone, and
+#: the site posts to it and is posted to by it with the same API, signatures and worker as
+#: a real gateway. Never in production: `check --deploy` fails while it is on.
+SMS_DEMO_PHONE = env_bool("SMS_DEMO_PHONE", False)
+if SMS_DEMO_PHONE and not SMS_GATEWAY_URL:
+    import hashlib as _hashlib
+
+    def _demo_secret(what: str) -> str:  # the same in the web process and the worker
+        return _hashlib.sha256(f"{SECRET_KEY}:demo-phone:{what}".encode()).hexdigest()[:32]
+
+    SMS_GATEWAY_URL = f"{SITE_URL}/demo/phone/gateway/message"
+    SMS_GATEWAY_USER, SMS_GATEWAY_PASSWORD = "demo-phone", _demo_secret("password")
+    SMS_WEBHOOK_KEY = _demo_secret("webhook")
 if SMS_GATEWAY_URL:
     if not SMS_GATEWAY_URL.startswith(("http://", "https://")):
         raise ImproperlyConfigured(f"SMS_GATEWAY_URL={SMS_GATEWAY_URL!r} is not a web address: "
@@ -329,12 +342,20 @@ if not (SMS_COUNTRY_CODE.isdigit() and 1 <= len(SMS_COUNTRY_CODE) <= 3):
 # Members' numbers are recognized by a keyed hash (HMAC-SHA256): the key comes from
 # SMS_HASH_KEY or a key file, never the database. Changing it: `sinfronteras rehashsms`.
 SMS_HASH_KEY = env_str("SMS_HASH_KEY", "")
-SMS_HASH_KEY_FILE = env_str("SMS_HASH_KEY_FILE", str(DATA_DIR / "sms-hash.key"))
+# In production the key file is not beside the database, as the seal keys: a copy of
+# DATA_DIR must not carry what tests a phone number for membership offline.
+SMS_HASH_KEY_FILE = env_str("SMS_HASH_KEY_FILE", "/etc/sinfronteras/sms-hash.key" if HTTPS
+                            else str(DATA_DIR / "sms-hash.key"))
 if SMS_HASH_KEY and len(SMS_HASH_KEY) < 16:
     raise ImproperlyConfigured("SMS_HASH_KEY is too short: use at least 16 random characters.")
-if HTTPS and SMS_GATEWAY_URL and not SMS_HASH_KEY and not Path(SMS_HASH_KEY_FILE).exists():
-    raise ImproperlyConfigured("Set SMS_HASH_KEY or SMS_HASH_KEY_FILE: members' numbers are "
-                               "recognized with it.")
+if HTTPS and SMS_GATEWAY_URL and not SMS_HASH_KEY:
+    if not Path(SMS_HASH_KEY_FILE).exists():
+        raise ImproperlyConfigured("Set SMS_HASH_KEY or SMS_HASH_KEY_FILE: members' numbers are "
+                                   "recognized with it.")
+    if Path(SMS_HASH_KEY_FILE).resolve().is_relative_to(DATA_DIR.resolve()):
+        raise ImproperlyConfigured(
+            f"SMS_HASH_KEY_FILE={SMS_HASH_KEY_FILE} is inside DATA_DIR={DATA_DIR}: keep the SMS "
+            "hash key out of the folder with the database, e.g. /etc/sinfronteras/sms-hash.key.")
 #: Notifications by SMS a member gets a day at most (the rest wait for the site).
 SMS_NOTES_PER_DAY = env_int("SMS_NOTES_PER_DAY", 10, minimum=0)
 #: Replies to a member's texts a day at most (a guard against auto-responder loops).
@@ -351,3 +372,14 @@ VAPID_SUBJECT = env_str("VAPID_SUBJECT", SITE_URL if SITE_URL.startswith("https:
                         else "mailto:push@localhost")
 if not (VAPID_SUBJECT.startswith("mailto:") or VAPID_SUBJECT.startswith("https://")):
     raise ImproperlyConfigured("VAPID_SUBJECT must start with mailto: or https://.")
+
+# Push goes to browsers' push services only (notify/endpoints.py): https, port 443, a host
+# below one of these domains, resolving to public addresses. "*" allows any public host.
+PUSH_SERVICES = env_list("PUSH_SERVICES", [
+    "fcm.googleapis.com", "android.googleapis.com",  # Chrome, Edge on Android, Brave...
+    "push.services.mozilla.com",  # Firefox (updates.push.services.mozilla.com)
+    "push.apple.com",  # Safari (web.push.apple.com)
+    "notify.windows.com",  # Edge on Windows (*.notify.windows.com)
+])
+#: Only for the tests' push service on 127.0.0.1: `check --deploy` fails while it is on.
+PUSH_LOOPBACK_FOR_TESTS = env_bool("PUSH_LOOPBACK_FOR_TESTS", False)

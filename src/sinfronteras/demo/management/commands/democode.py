@@ -15,15 +15,19 @@ class Command(BaseCommand):
         parser.add_argument("username", nargs="?", default="ana")
 
     def handle(self, *args, username, **options):
-        from django_otp.oath import TOTP
+        import time
+
         from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from sinfronteras.members.second_factor import next_code
 
         device = TOTPDevice.objects.filter(user__username=username, user__collective__slug=SLUG,
                                            confirmed=True).first()
         if device is None:
             raise CommandError(f"{username!r} is not a coordinator of the demo collective.",
                                returncode=2)
-        clock = TOTP(device.bin_key, device.step, device.t0, device.digits)
-        # A code works once: after one was used in this step, give the next step's.
-        clock.drift = max(0, device.last_t + 1 - clock.t())
-        self.stdout.write(f"{clock.token():0{device.digits}d}")
+        # A code works once: when every code the server accepts now is used, wait for the
+        # next step rather than print one it would refuse.
+        while (code := next_code(device)) is None:
+            time.sleep(device.step - time.time() % device.step + 0.05)
+        self.stdout.write(code)

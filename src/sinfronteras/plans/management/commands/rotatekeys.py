@@ -7,7 +7,7 @@ from django.db import transaction
 from sinfronteras.assembly.models import SealedChoice
 from sinfronteras.plans.models import SealedAddress, SealedPickup, TaskMessage
 from sinfronteras.plans.sealing import Unreadable, reseal
-from sinfronteras.sms.models import SmsNumber
+from sinfronteras.sms.models import SmsClaim, SmsNumber
 
 
 class Command(BaseCommand):
@@ -20,7 +20,8 @@ class Command(BaseCommand):
                            *SealedPickup.objects.select_for_update(),
                            *TaskMessage.objects.select_for_update(),
                            *SmsNumber.objects.select_for_update(),
-                           *SealedChoice.objects.select_for_update()]
+                           *SealedChoice.objects.select_for_update(),
+                           *SmsClaim.objects.select_for_update()]  # numbers waiting for their code
             for sealed in sealed_rows:
                 try:
                     sealed.ciphertext = reseal(sealed.ciphertext)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from sinfronteras.plans.sealing import Unreadable, unseal
-from sinfronteras.sms.models import SmsNumber
+from sinfronteras.sms.models import SmsClaim, SmsNumber
 from sinfronteras.sms.numbers import sender_hash
 
 
@@ -29,4 +29,7 @@ class Command(BaseCommand):
                 SmsNumber.objects.filter(pk=row.pk).update(sender_hash=f"~{row.pk}")
             for row in rows:
                 SmsNumber.objects.filter(pk=row.pk).update(sender_hash=row.sender_hash)
+            # A number still waiting for its code was hashed with the old key (and its code
+            # too): the member asks for a new code.
+            SmsClaim.objects.all().delete()
         self.stdout.write(f"Hashed {len(rows)} SMS numbers again with the current key.")

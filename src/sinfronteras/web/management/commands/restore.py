@@ -35,7 +35,9 @@ class Command(BaseCommand):
                     raise BackupError(f"{identity} holds no age secret key (AGE-SECRET-KEY-...)")
             key = Key(identities=identities,
                       passphrase="" if identities else passphrase(passphrase_file))
-            rows = do_restore(file, key, force=force)
+            restored = do_restore(file, key, force=force)
         except BackupError as problem:
             raise CommandError(f"{file}: {problem}", returncode=2) from None
-        self.stdout.write(f"Restored {file}: {rows} rows.")
+        self.stdout.write(f"Restored {file}: {restored.rows} rows.")
+        for sentence in restored.sentences():
+            self.stdout.write(sentence)
