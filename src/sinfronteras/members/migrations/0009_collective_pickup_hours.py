@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0007_join_horizon_with_quorum_and_tokens'),
+        ('members', '0008_organisations_and_carrier_bounds'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0004_merge_left_out_with_pickups'),
+        ('plans', '0005_task_dropped_reason_and_paused_by'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assembly', '0008_change_of_quorum_or_horizon'),
+        ('assembly', '0009_sealed_choices_and_project_needs'),
     ]
 
     operations = [
