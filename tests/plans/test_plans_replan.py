@@ -219,3 +219,13 @@ def test_the_task_page_still_renders_after_a_replan_with_its_messages(
     assert f'<span id="task-state">{state}' in html
     listed = client.get(reverse("plans:tasks")).content.decode()
     assert f'id="task-{task.pk}"' in listed and 'id="dropped"' not in listed
+
+
+def test_a_carry_keeps_its_carrier_when_a_nearer_one_offers_after_it_was_proposed(
+        la, alice, carry, volunteer, carrier_of):
+    need, task, driver = carry
+    carrier_of(volunteer("Echo Park"), 5, radius_km=20)  # beside the giver
+    plan_now(la, alice)
+    task.refresh_from_db()
+    assert (task.state, task.carrier_id) == ("proposed", driver.pk)
+    assert Task.objects.filter(need=need).count() == 1

@@ -124,17 +124,14 @@ def assign_carriers(carries: list[Carry], carriers: list, hours_left: dict, defa
     by_pk = {offer.pk: offer for offer in carriers}
     held = dict(live or {})
     limits = (most_each, held, reach_bound)
-    # A replan keeps its word: a carry already proposed goes to the same carrier if it still can.
-    for carry in sorted(carries, key=lambda c: (c.tier, -c.hours, c.key)):
-        if carry.before in by_pk:
-            _try(carry, by_pk[carry.before], hours_left, default_radius, tz, limits)
     unassigned = []
-    for carry in sorted(carries, key=lambda c: (c.tier, -c.hours, c.key)):
-        if carry.carrier_offer_id is not None:
-            continue
+    # Tier by tier; within a tier, a replan keeps its word first: a carry already proposed
+    # asks the same carrier before any other, and before the carries nobody was told about.
+    for carry in sorted(carries, key=lambda c: (c.tier, c.before is None, -c.hours, c.key)):
         preferred = sorted(share.get(carry.key, {}).items(), key=lambda kv: (-kv[1], kv[0]))
         others = sorted((km_between(o.area, carry.pickup), pk) for pk, o in by_pk.items())
-        order = [pk for pk, _ in preferred] + [pk for _, pk in others]
+        order = ([carry.before] if carry.before in by_pk else []) + [pk for pk, _ in preferred] + [
+            pk for _, pk in others]
         if not any(_try(carry, by_pk[pk], hours_left, default_radius, tz, limits)
                for pk in dict.fromkeys(order)):
             unassigned.append(carry)
