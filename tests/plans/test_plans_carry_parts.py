@@ -431,3 +431,17 @@ def test_a_run_leaves_a_watch_for_when_it_would_be_stale(la, alice, settings):
     assert watch.args_kwargs["args"] == [run.pk]
     assert watch.run_after > timezone.now() + timedelta(seconds=100)
     assert watch.task.func(run.pk) == "over"  # a finished run needs no watch
+
+
+def test_the_members_give_givers_two_days_for_a_pickup_point_by_decision(la, alice, bob, carla):
+    from assembly_helpers import end_window, propose
+    from sinfronteras.assembly.services import do_close, do_vote
+
+    assert la.pickup_hours == 24  # the default
+    proposal = propose(alice, kind="majority", change="pickup_hours", change_value="48")
+    for member in (alice, bob, carla):
+        do_vote(member, proposal, {"answer": "yes"})
+    assert do_close(end_window(proposal)).passed
+    la.refresh_from_db()
+    assert la.pickup_hours == 48
+    assert Event.objects.get(action="settings.changed").data["setting"] == "pickup_hours"
