@@ -273,9 +273,9 @@ def test_an_untimed_delivery_has_no_clock_and_says_a_time_is_agreed_in_the_messa
     offer_of(bob, ["food"], 5)
     task = Task.objects.get(run=plan_now(la, alice), need=need)
     with translation.override("en"):
-        assert window_text(task) == "By Monday 14 December (no time set yet)"
+        assert window_text(task) == "By Monday 14 December, no time set yet"
     with translation.override("es"):
-        assert window_text(task) == "Hasta el lunes 14 de diciembre (aún sin hora fijada)"
+        assert window_text(task) == "Hasta el lunes 14 de diciembre, aún sin hora fijada"
     html = page(client, carla, "plans:task", task.pk)
     assert "23:59" not in html and "the carrier writes in the messages below" in html
     html = page(client, bob, "plans:task", task.pk)  # bob hands it over himself
@@ -330,6 +330,11 @@ def test_a_declined_carrier_no_longer_reads_the_messages(carry, bob, client):
     assert "msgprobe" not in response.content.decode()
     with pytest.raises(lifecycle.TaskRefused):
         do_post_message(driver, task, "still here?")
+    from sinfronteras.plans.models import TaskSeen
+
+    assert TaskSeen.objects.filter(task=task).exists()  # bob wrote, so bob had read it
+    do_housekeeping()
+    assert not TaskSeen.objects.filter(task=task).exists()  # the task ended: gone with its messages
 
 
 # --- a need's card --------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def window_text(task) -> str:
     the end of a day is a deadline, not a time to be home)."""
     start, end = task.window_start, task.window_end
     if not task.timed:
-        return _("By %(day)s (no time set yet)") % {"day": day_text(end)}
+        return _("By %(day)s, no time set yet") % {"day": day_text(end)}
     if timezone.localtime(start).date() == timezone.localtime(end).date():
         return _("%(day)s, %(start)s–%(end)s") % {"day": day_text(start), "start": clock(start),
                                                   "end": clock(end)}

@@ -123,7 +123,11 @@ def _destroy_pickups(now) -> int:
 
 
 def _delete_messages_of_ended_tasks() -> int:
-    """A task's messages last while it may still be carried out."""
+    """A task's messages last while it may still be carried out (and so do the times its
+    people last looked at them)."""
+    from .models import TaskSeen
+
+    TaskSeen.objects.exclude(task__state__in=LIVE).delete()
     return TaskMessage.objects.exclude(task__state__in=LIVE).delete()[0]
 
 
