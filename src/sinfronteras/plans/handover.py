@@ -159,7 +159,8 @@ def mark_givers_part(tasks, member) -> list:
     from .models import SealedPickup
 
     tasks = list(tasks)
-    offers = {t.offer_id for t in tasks if t.kind == TaskKind.CARRY and t.offer.posted_by_id == member.pk}
+    offers = {t.offer_id for t in tasks
+              if t.kind == TaskKind.CARRY and t.offer.posted_by_id == member.pk}
     sealed = set(SealedPickup.objects.filter(offer_id__in=offers).values_list("offer_id", flat=True)
                  ) if offers else set()
     asked = set()

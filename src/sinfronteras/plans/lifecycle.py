@@ -141,7 +141,8 @@ def do_done(member, task: Task) -> Task:
                                   window_start__lte=now).update(state=TaskState.DONE, done_at=now)
     if not changed:
         task.refresh_from_db()
-        if task.state == TaskState.ACCEPTED and task.carrier_id == member.pk and too_early(task, now):
+        mine = task.state == TaskState.ACCEPTED and task.carrier_id == member.pk
+        if mine and too_early(task, now):
             raise TaskRefused(_("Not yet: the delivery's window has not started.") + " "
                               + done_from_text(task))
         raise TaskRefused(_("Only the carrier of an accepted task can mark it done."))
