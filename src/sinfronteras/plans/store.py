@@ -13,7 +13,7 @@ from sinfronteras.audit.models import record
 from sinfronteras.members.models import Collective
 from sinfronteras.sharing.models import Need, NeedStatus, Offer
 
-from .models import Allocation, NeedOutcome, PlanRun, RunStatus, Task, TaskKind, TaskState
+from .models import Allocation, NeedOutcome, PlanRun, RunStatus, Task, TaskState
 from .problem import whole
 
 LIVE_UNACCEPTED = (TaskState.OPEN, TaskState.PROPOSED)
@@ -103,7 +103,7 @@ def store(run: PlanRun, outcome) -> None:
     from sinfronteras.notify.hooks import carries_planned, tasks_proposed
 
     tasks_proposed(Task.objects.filter(run=run, state=TaskState.PROPOSED).values_list("carrier_id", flat=True))
-    carries_planned(Task.objects.filter(run=run, kind=TaskKind.CARRY).values_list(
+    carries_planned(Task.objects.filter(run=run, kind="carry").values_list(
         "offer__posted_by_id", flat=True))
 
 
