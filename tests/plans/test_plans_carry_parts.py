@@ -43,6 +43,13 @@ def seal_key(settings):
     settings.SEAL_KEYS = [Fernet.generate_key().decode()]
 
 
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A page read in Spanish leaves this thread's language Spanish: give English back."""
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def wednesday():
     with time_machine.travel(WEDNESDAY, tick=False) as traveller:
@@ -130,6 +137,10 @@ def test_the_giver_of_a_carry_finds_it_on_my_tasks_and_is_told(carry, bob, clien
     assert "A carrier picks it up and takes it to the person in need in Boyle Heights." in mine
     assert "Saturday 12 December, 11:00–12:00" in mine  # the carrier's window
     assert "You have not given a pickup point yet" in mine and 'name="address"' in mine
+    # 24 hours after the plan (Wednesday 09:00), or the carry goes back to the plan
+    assert "Give one by Thursday 10 December at 09:00, or the carry goes back" in mine
+    assert "a más tardar el jueves 10 de diciembre a las 09:00" in page(
+        client, bob, "plans:task", task.pk, language="es")
     assert "Carla" not in mine and driver.display_name not in mine  # roles, never names
 
 

@@ -107,6 +107,17 @@ def sealed_places(task, pickup_set: bool) -> dict:
     return {"opens": opens, "missing": missing}
 
 
+def pickup_deadline_text(task) -> str:
+    """Until when the giver may give the pickup point (``Collective.pickup_hours`` after
+    the plan), after which the carry goes back to the plan."""
+    from datetime import timedelta
+
+    planned = task.run.finished_at or task.run.created_at
+    hours = task.need.collective.pickup_hours
+    return _("Give one by %(when)s, or the carry goes back to the plan.") % {
+        "when": moment_text(planned + timedelta(hours=hours))}
+
+
 def giver_sentence(task) -> str:
     """For the giver of a carry: who takes it to whom, by role only."""
     return _("A carrier picks it up and takes it to the person in need in %(area)s.") % {
@@ -139,6 +150,8 @@ def describe(task, member) -> dict:
         else "",
         "asks_pickup": (role == "giver" and needs_pickup_point(task) and not pickup_set
                         and task.state in LIVE),
+        "pickup_deadline": pickup_deadline_text(task) if role == "giver" and needs_pickup_point(
+            task) and not pickup_set and task.state in LIVE else "",
         "when": window_text(task),
         "presence": presence_text(task),
         "pickup_area": "" if role == "receiver" else offer.area.name,
@@ -173,6 +186,7 @@ def mark_givers_part(tasks, member) -> list:
                             and task.state in LIVE and not asked)  # one form a page
         if task.asks_pickup:
             asked.add(task.offer_id)
+            task.pickup_deadline = pickup_deadline_text(task)
     return tasks
 
 

@@ -172,7 +172,8 @@ def my_tasks(member):
         state__in=[*LIVE_STATES, TaskState.DONE]))
     return (Task.objects.filter(Q(carrier=member) | gives)
             .exclude(state=TaskState.SUPERSEDED)
-            .select_related("need__resource", "need__area", "offer__area").distinct())
+            .select_related("need__resource", "need__area", "offer__area", "run",
+                            "need__collective").distinct())
 
 
 def waiting_for(member) -> int:
