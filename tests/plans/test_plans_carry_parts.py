@@ -43,6 +43,13 @@ def seal_key(settings):
     settings.SEAL_KEYS = [Fernet.generate_key().decode()]
 
 
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A page read in Spanish leaves this thread's language Spanish: give English back."""
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def wednesday():
     with time_machine.travel(WEDNESDAY, tick=False) as traveller:
@@ -130,6 +137,10 @@ def test_the_giver_of_a_carry_finds_it_on_my_tasks_and_is_told(carry, bob, clien
     assert "A carrier picks it up and takes it to the person in need in Boyle Heights." in mine
     assert "Saturday 12 December, 11:00–12:00" in mine  # the carrier's window
     assert "You have not given a pickup point yet" in mine and 'name="address"' in mine
+    # 24 hours after the plan (Wednesday 09:00), or the carry goes back to the plan
+    assert "Give one by Thursday 10 December at 09:00, or the carry goes back" in mine
+    assert "a más tardar el jueves 10 de diciembre a las 09:00" in page(
+        client, bob, "plans:task", task.pk, language="es")
     assert "Carla" not in mine and driver.display_name not in mine  # roles, never names
 
 
@@ -273,9 +284,9 @@ def test_an_untimed_delivery_has_no_clock_and_says_a_time_is_agreed_in_the_messa
     offer_of(bob, ["food"], 5)
     task = Task.objects.get(run=plan_now(la, alice), need=need)
     with translation.override("en"):
-        assert window_text(task) == "By Monday 14 December (no time set yet)"
+        assert window_text(task) == "By Monday 14 December, no time set yet"
     with translation.override("es"):
-        assert window_text(task) == "Hasta el lunes 14 de diciembre (aún sin hora fijada)"
+        assert window_text(task) == "Hasta el lunes 14 de diciembre, aún sin hora fijada"
     html = page(client, carla, "plans:task", task.pk)
     assert "23:59" not in html and "the carrier writes in the messages below" in html
     html = page(client, bob, "plans:task", task.pk)  # bob hands it over himself
@@ -330,6 +341,11 @@ def test_a_declined_carrier_no_longer_reads_the_messages(carry, bob, client):
     assert "msgprobe" not in response.content.decode()
     with pytest.raises(lifecycle.TaskRefused):
         do_post_message(driver, task, "still here?")
+    from sinfronteras.plans.models import TaskSeen
+
+    assert TaskSeen.objects.filter(task=task).exists()  # bob wrote, so bob had read it
+    do_housekeeping()
+    assert not TaskSeen.objects.filter(task=task).exists()  # the task ended: gone with its messages
 
 
 # --- a need's card --------------------------------------------------------------------------
@@ -431,3 +447,17 @@ def test_a_run_leaves_a_watch_for_when_it_would_be_stale(la, alice, settings):
     assert watch.args_kwargs["args"] == [run.pk]
     assert watch.run_after > timezone.now() + timedelta(seconds=100)
     assert watch.task.func(run.pk) == "over"  # a finished run needs no watch
+
+
+def test_the_members_give_givers_two_days_for_a_pickup_point_by_decision(la, alice, bob, carla):
+    from assembly_helpers import end_window, propose
+    from sinfronteras.assembly.services import do_close, do_vote
+
+    assert la.pickup_hours == 24  # the default
+    proposal = propose(alice, kind="majority", change="pickup_hours", change_value="48")
+    for member in (alice, bob, carla):
+        do_vote(member, proposal, {"answer": "yes"})
+    assert do_close(end_window(proposal)).passed
+    la.refresh_from_db()
+    assert la.pickup_hours == 48
+    assert Event.objects.get(action="settings.changed").data["setting"] == "pickup_hours"

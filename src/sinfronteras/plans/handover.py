@@ -43,7 +43,7 @@ def window_text(task) -> str:
     the end of a day is a deadline, not a time to be home)."""
     start, end = task.window_start, task.window_end
     if not task.timed:
-        return _("By %(day)s (no time set yet)") % {"day": day_text(end)}
+        return _("By %(day)s, no time set yet") % {"day": day_text(end)}
     if timezone.localtime(start).date() == timezone.localtime(end).date():
         return _("%(day)s, %(start)s–%(end)s") % {"day": day_text(start), "start": clock(start),
                                                   "end": clock(end)}
@@ -109,6 +109,17 @@ def sealed_places(task, pickup_set: bool) -> dict:
     return {"opens": opens, "missing": missing}
 
 
+def pickup_deadline_text(task) -> str:
+    """Until when the giver may give the pickup point (``Collective.pickup_hours`` after
+    the plan), after which the carry goes back to the plan."""
+    from datetime import timedelta
+
+    planned = task.run.finished_at or task.run.created_at
+    hours = task.need.collective.pickup_hours
+    return _("Give one by %(when)s, or the carry goes back to the plan.") % {
+        "when": moment_text(planned + timedelta(hours=hours))}
+
+
 def giver_sentence(task) -> str:
     """For the giver of a carry: who takes it to whom, by role only."""
     return _("A carrier picks it up and takes it to the person in need in %(area)s.") % {
@@ -145,6 +156,8 @@ def describe(task, member) -> dict:
         else "",
         "asks_pickup": (role == "giver" and needs_pickup_point(task) and not pickup_set
                         and task.state in LIVE),
+        "pickup_deadline": pickup_deadline_text(task) if role == "giver" and needs_pickup_point(
+            task) and not pickup_set and task.state in LIVE else "",
         "when": window_text(task),
         "presence": presence_text(task),
         "pickup_area": "" if role == "receiver" else offer.area.name,
@@ -166,7 +179,8 @@ def mark_givers_part(tasks, member) -> list:
     from .models import SealedPickup
 
     tasks = list(tasks)
-    offers = {t.offer_id for t in tasks if t.kind == TaskKind.CARRY and t.offer.posted_by_id == member.pk}
+    offers = {t.offer_id for t in tasks
+              if t.kind == TaskKind.CARRY and t.offer.posted_by_id == member.pk}
     sealed = set(SealedPickup.objects.filter(offer_id__in=offers).values_list("offer_id", flat=True)
                  ) if offers else set()
     asked = set()
@@ -179,6 +193,7 @@ def mark_givers_part(tasks, member) -> list:
                             and task.state in LIVE and not asked)  # one form a page
         if task.asks_pickup:
             asked.add(task.offer_id)
+            task.pickup_deadline = pickup_deadline_text(task)
     return tasks
 
 

@@ -125,7 +125,11 @@ def _destroy_pickups(now) -> int:
 
 def _delete_messages_of_ended_tasks() -> int:
     """A task's messages last while it may still be carried out (a task an alert paused
-    may: lifting the alert gives it back, messages and all)."""
+    may: lifting the alert gives it back, messages and all), and so do the times its people
+    last looked at them."""
+    from .models import TaskSeen
+
+    TaskSeen.objects.exclude(task__state__in=LIVE).exclude(task__paused_by__isnull=False).delete()
     return (TaskMessage.objects.exclude(task__state__in=LIVE)
             .exclude(task__paused_by__isnull=False).delete()[0])
 

@@ -141,7 +141,8 @@ def do_done(member, task: Task) -> Task:
                                   window_start__lte=now).update(state=TaskState.DONE, done_at=now)
     if not changed:
         task.refresh_from_db()
-        if task.state == TaskState.ACCEPTED and task.carrier_id == member.pk and too_early(task, now):
+        mine = task.state == TaskState.ACCEPTED and task.carrier_id == member.pk
+        if mine and too_early(task, now):
             raise TaskRefused(_("Not yet: the delivery's window has not started.") + " "
                               + done_from_text(task))
         raise TaskRefused(_("Only the carrier of an accepted task can mark it done."))
@@ -171,7 +172,8 @@ def my_tasks(member):
         state__in=[*LIVE_STATES, TaskState.DONE]))
     return (Task.objects.filter(Q(carrier=member) | gives)
             .exclude(state=TaskState.SUPERSEDED)
-            .select_related("need__resource", "need__area", "offer__area").distinct())
+            .select_related("need__resource", "need__area", "offer__area", "run",
+                            "need__collective").distinct())
 
 
 def waiting_for(member) -> int:

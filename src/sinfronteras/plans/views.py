@@ -186,7 +186,8 @@ def task_message(request, pk):
 @require_POST
 def task_action(request, pk, action):
     task = lifecycle.access_task(request.user, pk)
-    if action == "done" and lifecycle.too_early(task):  # refused before asking
+    if (action == "done" and task.carrier_id == request.user.pk  # refused before asking
+            and task.state == TaskState.ACCEPTED and lifecycle.too_early(task)):
         messages.error(request, _("Not yet: the delivery's window has not started.") + " "
                        + lifecycle.done_from_text(task))
         return redirect("plans:task", pk=task.pk)
