@@ -59,7 +59,7 @@ def timed(fn, *args, **kw):
 
 def reference_file(path: Path, rule: str):
     """pabutools on the same file: greedy by welfare (votes or points), or Equal Shares add1."""
-    from pabutools.election import Additive_Cardinal_Sat, Cost_Sat, parse_pabulib
+    from pabutools.election import Cost_Sat, parse_pabulib
     from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
 
     instance, profile = parse_pabulib(str(path))
@@ -68,10 +68,10 @@ def reference_file(path: Path, rule: str):
         out = method_of_equal_shares(instance, profile, sat_class=Cost_Sat, voter_budget_increment=1)
     elif rule in ("greedy", "greedy-threshold", "greedy-no-skip") and vote_type in ("approval", "choose-1"):
         out = greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat)
-    elif rule == "greedy" and vote_type in ("cumulative", "scoring"):
-        out = greedy_utilitarian_welfare(instance, profile, sat_class=Additive_Cardinal_Sat)
     else:
-        return None  # no pabutools rule of that name (ordinal points, thresholds, no-skip, comparison)
+        # No pabutools rule of that name: greedy by points (its welfare greedy ranks points per
+        # unit of cost), thresholds, no-skip, the add1 comparison.
+        return None
     return {p.name for p in out}
 
 
