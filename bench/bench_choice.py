@@ -114,7 +114,8 @@ def process_cpu(path: Path, rule: str) -> tuple[float, int]:
 
 def ranked_rows(args, rows) -> None:
     city = city_ranked_election(args.candidates, args.voters, seed=2009)
-    inputs = [(name, read_preflib(DATA / "preflib" / name)) for name in ("burlington_2009_mayor.toi", "aspen_2009_mayor.toi")]
+    inputs = [(name, read_preflib(DATA / "preflib" / name))
+              for name in ("burlington_2009_mayor.toi", "aspen_2009_mayor.toi")]
     inputs.append((f"generated city: {args.candidates} candidates x {args.voters} ballots", city))
     for name, profile in inputs:
         for rule, fn in (("schulze", schulze), ("ranked-pairs", ranked_pairs), ("irv", instant_runoff)):
@@ -133,8 +134,8 @@ def budget_rows(args, rows) -> None:
         result, ours = timed(BY_RULE.get(rule, greedy), budget)
         ref, ref_t = (None, None) if args.no_reference else timed(reference_file, path, rule)
         published = {p.id for p in budget.projects if p.selected}
-        rows.append((path.name, f"{rule} ({budget.vote_type})", result.winners, ours, ref_t if ref is not None else None,
-                     ref, published or None))
+        rows.append((path.name, f"{rule} ({budget.vote_type})", result.winners, ours,
+                     ref_t if ref is not None else None, ref, published or None))
     generated = generated_budget(2500, 25)
     for rule, fn in (("mes-add1", equal_shares_add1), ("greedy", greedy)):
         result, ours = timed(fn, generated)
