@@ -23,8 +23,8 @@ from sinfronteras.planning.solve import in_steps, scale_quantities
 def shared_offers(seed: int, needs: int, offers: int, resources: int, radius_km=(0.6, 1.2)) -> Problem:
     """Needs of a few resources around a town; each offer reaches the needs within its radius."""
     rng = random.Random(seed)
-    places = [{"id": f"p{k}", "lat": round(34.0 + rng.uniform(0, 0.04), 5), "lon": round(-118.3 + rng.uniform(0, 0.04), 5)}
-              for k in range(max(8, needs // 6))]
+    places = [{"id": f"p{k}", "lat": round(34.0 + rng.uniform(0, 0.04), 5),
+               "lon": round(-118.3 + rng.uniform(0, 0.04), 5)} for k in range(max(8, needs // 6))]
     res = [{"id": f"r{k}", "unit": "packs", "basic": True, "step": 1} for k in range(resources)]
     doc = {
         "version": 1,

@@ -16,7 +16,7 @@ from .model import (
     Round,
     ScoreProfile,
 )
-from .budget import equal_shares_add1, greedy
+from .budget import equal_shares_add1, equal_shares_add1_comparison, greedy
 from .pabulib import parse_pabulib, read_pabulib, write_pabulib
 from .preflib import parse_preflib, read_preflib, write_preflib
 from .ranked import instant_runoff, pairwise_counts, ranked_pairs, schulze, single_transferable_vote
@@ -35,6 +35,7 @@ __all__ = [
     "approval",
     "consent",
     "equal_shares_add1",
+    "equal_shares_add1_comparison",
     "greedy",
     "majority",
     "parse_pabulib",

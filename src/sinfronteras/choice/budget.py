@@ -377,7 +377,8 @@ def greedy(budget: Budget, *, seats: int = 1, tie_break=None, skip: bool | None 
         if support[c] < threshold:
             rounds.append(Round(len(rounds) + 1, tally, note=f"below the threshold of {exact(threshold)}"))
         elif stopped:
-            rounds.append(Round(len(rounds) + 1, tally, note="not reached: the count stopped at a project that did not fit"))
+            note = "not reached: the count stopped at a project that did not fit"
+            rounds.append(Round(len(rounds) + 1, tally, note=note))
         elif cost <= room:
             room -= cost
             winners.append(names[c])
@@ -385,7 +386,7 @@ def greedy(budget: Budget, *, seats: int = 1, tie_break=None, skip: bool | None 
         else:
             rounds.append(Round(len(rounds) + 1, tally, note=f"does not fit: {exact(room)} left"))
             stopped = not skip
+    variant = ("greedy" if skip else "greedy-no-skip") + (f", threshold {exact(threshold)}" if threshold else "")
     details = {"spent": exact(budget.limit - room), "limit": exact(budget.limit),
-               "ranked_by": "points" if by_points else "voters",
-               "variant": ("greedy" if skip else "greedy-no-skip") + (f", threshold {exact(threshold)}" if threshold else "")}
+               "ranked_by": "points" if by_points else "voters", "variant": variant}
     return Result("greedy", tuple(winners), (), tuple(rounds), details)

@@ -190,14 +190,16 @@ def parse_pabulib(text: str) -> Budget:
     limit = _number(meta["budget"], meta_line["budget"], "budget")
     vote_type = meta.get("vote_type", "approval")
     if vote_type not in VOTE_TYPES:
-        raise BallotFileError(meta_line["vote_type"], f"unknown vote_type {vote_type!r} (expected one of {', '.join(VOTE_TYPES)})")
+        raise BallotFileError(meta_line["vote_type"],
+                              f"unknown vote_type {vote_type!r} (expected one of {', '.join(VOTE_TYPES)})")
     projects = _projects(projects_s)
     index = {p.id: k for k, p in enumerate(projects)}
     faults = _Faults()
     approvals, ids, points = _votes(votes_s, index, vote_type, meta, faults)
     for key, real in (("num_projects", len(projects)), ("num_votes", len(approvals))):
         if str(meta.get(key, "")).strip().isdigit() and int(meta[key]) != real:
-            faults.add(key, f"line {meta_line[key]}: META {key} is {meta[key]} but the file holds {real}; counted what it holds")
+            faults.add(key, f"line {meta_line[key]}: META {key} is {meta[key]} but the file holds {real}; "
+                       "counted what it holds")
     return Budget(tuple(projects), limit, approvals, ids, points, meta, faults.out())
 
 
