@@ -83,3 +83,13 @@ def test_an_endpoint_another_member_has_is_refused_never_moved(client, bob, carl
     client.force_login(bob)  # bob's own device again: kept, keys refreshed
     assert client.post(PUSH, {"endpoint": device.endpoint, **KEYS}).status_code == 201
     assert PushSubscription.objects.get().member == bob
+
+
+def test_a_push_service_whose_name_does_not_resolve_now_is_tried_later_not_dropped(bob):
+    from sinfronteras.notify.jobs import deliver
+    from sinfronteras.notify.models import PushSubscription
+
+    PushSubscription.objects.create(
+        member=bob, endpoint="https://no-such-host.invalid.push.services.mozilla.com/wpush/v2/x", **KEYS)
+    assert deliver.call(bob.pk, "task_proposed", "/tasks/", "push") == "retry"
+    assert PushSubscription.objects.filter(member=bob).exists()

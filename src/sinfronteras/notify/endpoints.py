@@ -27,6 +27,10 @@ class RefusedEndpoint(ValueError):
     """Not the address of a push service this server will post to."""
 
 
+class Unresolved(RefusedEndpoint):
+    """The name does not resolve now (refused at subscription; tried later at delivery)."""
+
+
 def is_public(address: str) -> bool:
     """Whether an IP address is on the public internet.
 
@@ -80,7 +84,7 @@ def check_endpoint(url: str) -> None:
     try:
         found = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError):
-        raise RefusedEndpoint("does not resolve") from None
+        raise Unresolved("does not resolve") from None
     addresses = {info[4][0] for info in found}
     if not addresses or not all(is_public(address) for address in addresses):
         raise RefusedEndpoint("resolves to an address that is not public")

@@ -135,7 +135,7 @@ class PushChannel(Channel):
             raise Gone("no device of this member receives push notes")
         from requests import Session, TooManyRedirects
 
-        from .endpoints import RefusedEndpoint, check_endpoint
+        from .endpoints import RefusedEndpoint, Unresolved, check_endpoint
 
         vapid = Vapid02(vapid_key())
         payload = json.dumps(note.as_dict(), ensure_ascii=False)
@@ -146,6 +146,9 @@ class PushChannel(Channel):
         for subscription in subscriptions:
             try:
                 check_endpoint(subscription.endpoint)  # again now: names can change what they resolve to
+            except Unresolved:  # DNS down for now: like a push service that does not answer
+                again.append(subscription.pk)
+                continue
             except RefusedEndpoint:
                 subscription.delete()
                 gone += 1

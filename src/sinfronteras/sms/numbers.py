@@ -158,12 +158,14 @@ def pending_claim(member) -> SmsClaim | None:
 
 
 def do_confirm_claim(number: str, text: str):
-    """A phone texted what may be a code: the member whose claim it confirms, else ``None``.
+    """A phone texted what may be a code: ``(member, seen)``.
 
-    ``number`` is the sender in E.164 form. A right code makes the number that member's
-    (taken from whoever had it: the phone's holder decides); a wrong one counts against
-    every claim of that number, dropped after ``CODE_ATTEMPTS``. Returns ``(member, seen)``:
-    ``seen`` is True when the text was a code for a claim of this number, right or wrong.
+    ``member`` is the one whose claim the code confirms, else ``None``; ``seen`` is True
+    when the text was a code for a claim of this number, right or wrong. ``number`` is
+    the sender in E.164 form, ``text`` the SMS as ``commands.plain`` writes it. A right
+    code makes the number that member's (taken from whoever had it: the phone's holder
+    decides); a wrong one counts against every claim of that number, dropped after
+    ``CODE_ATTEMPTS``.
     """
     match = CODE_TEXT.match(text)
     digest = sender_hash(number)

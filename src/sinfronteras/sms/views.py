@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -83,8 +84,9 @@ def webhook(request):
     # The gateway retries an event it thinks was lost: handle each event once (a row with
     # a unique key and an expiry; with no id, the signature itself is the key).
     key = event_key(inbound["id"] or request.headers.get("X-Signature", ""))
-    if not once(SmsSeen.EVENT, key, 2 * settings.SMS_WEBHOOK_MAX_AGE + 60):
-        return HttpResponse("seen", content_type="text/plain")
-    # Nothing slow here, for members and strangers alike: the worker does the rest.
-    receive_sms.enqueue(seal(json.dumps({k: inbound[k] for k in ("id", "sender", "text")})).decode())
+    with transaction.atomic():  # seen and queued together, or neither (the gateway retries)
+        if not once(SmsSeen.EVENT, key, 2 * settings.SMS_WEBHOOK_MAX_AGE + 60):
+            return HttpResponse("seen", content_type="text/plain")
+        # Nothing slow here, for members and strangers alike: the worker does the rest.
+        receive_sms.enqueue(seal(json.dumps({k: inbound[k] for k in ("id", "sender", "text")})).decode())
     return HttpResponse("ok", content_type="text/plain")

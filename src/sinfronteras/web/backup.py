@@ -29,6 +29,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db.models import Max
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
@@ -208,9 +209,9 @@ def _sequences(using) -> dict[str, int]:
             cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, pk.column])
             sequence = cursor.fetchone()[0]
             if sequence:
-                cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
-                last, called = cursor.fetchone()
-                if called:
+                cursor.execute("SELECT pg_sequence_last_value(%s::regclass)", [sequence])
+                last = cursor.fetchone()[0]  # None: the sequence never gave an id
+                if last is not None:
                     found[model._meta.db_table] = int(last)
     return found
 
@@ -235,10 +236,8 @@ def _set_sequences(sequences: dict[str, int], using) -> None:
                 cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
                 sequence = cursor.fetchone()[0]
                 if sequence:
-                    quoted = connection.ops.quote_name(table)
-                    cursor.execute(f"SELECT setval(%s, GREATEST(%s, (SELECT COALESCE(MAX("
-                                   f"{connection.ops.quote_name(column)}), 0) FROM {quoted})))",
-                                   [sequence, highest])
+                    present = model._base_manager.using(using).aggregate(top=Max("pk"))["top"] or 0
+                    cursor.execute("SELECT setval(%s, %s)", [sequence, max(highest, present)])
 
 
 def dump(using: str = DEFAULT_DB_ALIAS) -> bytes:
