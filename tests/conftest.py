@@ -70,6 +70,18 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def site_language():
+    """A page rendered in Spanish leaves Spanish active in the thread: each test starts, and
+    ends, in the site's own language, whatever the test before it read."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def password_hash(django_db_setup, django_db_blocker):
     from django.contrib.auth.hashers import make_password
