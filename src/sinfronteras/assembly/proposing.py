@@ -474,7 +474,8 @@ CHOOSER = (
     ("budget", _("Share a budget among projects"),
      _("Money, hours or goods, shared by the projects the members support.")),
     ("setting", _("Change a setting"),
-     _("What counts as a basic need, how long records are kept, an offer's default reach, the quorum.")),
+     _("What counts as a basic need, how long records are kept, an offer's default reach, the quorum, "
+       "how long a vote stays open, what one carrier can take on.")),
     ("role", _("Change a member's role, or remove a member"),
      _("Make a member a coordinator, a coordinator a member again, or remove a member.")),
 )
