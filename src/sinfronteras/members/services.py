@@ -190,6 +190,23 @@ def do_change_role(collective, member, role: str, *, decision_ref: int) -> None:
            data={"member": member.display_name, "member_id": member.pk, "old": old, "new": role})
 
 
+@transaction.atomic
+def do_mark_organisation(collective, member, organisation: bool, *, decision_ref: int) -> None:
+    """Apply a passed decision that marks an account as an organisation's (it no longer
+    votes or counts in the quorum) or as a person's again. A coordinator stays a person."""
+    from sinfronteras.audit.models import record
+
+    _refuse_one_who_left(collective, member)
+    if organisation and member.role == Role.COORDINATOR:
+        raise ValueError("A coordinator is a person: make them a member first.")
+    old = member.is_organisation
+    member.is_organisation = bool(organisation)
+    member.save(update_fields=["is_organisation"])
+    record(collective, "member.organisation", decision_ref=decision_ref,
+           data={"member": member.display_name, "member_id": member.pk, "old": old,
+                 "new": member.is_organisation})
+
+
 def decisions_in_force(collective) -> list[int]:
     """The decisions that shape the next plan, in order.
 
