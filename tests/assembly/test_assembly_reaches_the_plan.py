@@ -186,3 +186,16 @@ def test_the_members_mark_an_account_as_an_organisation_by_a_decision(client, al
     again = proposal_data(kind="majority", change="organisation", subject=str(carla.pk))
     page = client.post(reverse("assembly:propose_kind", args=["role"]), again).content.decode()
     assert "is an organisation already" in page
+
+
+def test_a_projects_need_stays_the_collectives_when_the_coordinator_who_posted_it_leaves(
+        alice, bob, carla, la, password_hash):
+    from sinfronteras.members.services import do_leave
+
+    second = make_member(la, "second", "Koreatown", password_hash=password_hash, role="coordinator")
+    passed_budget(carla, [alice, bob, carla], la)
+    need = Need.objects.get()
+    assert need.posted_by == alice
+    do_leave(alice)
+    need.refresh_from_db()
+    assert need.status == NeedStatus.OPEN and need.posted_by == second and need.project_link.label

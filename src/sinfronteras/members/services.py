@@ -320,10 +320,21 @@ def _release_everything(member) -> None:
 
     retire(Task.objects.filter(carrier=member, state__in=[TaskState.PROPOSED, TaskState.ACCEPTED]),
            TaskState.DECLINED)
+    _hand_over_the_collectives_needs(member)
     for need in member.needs.open():
         do_withdraw_need(need)
     for offer in member.offers.active():
         do_withdraw_offer(offer)
+
+
+def _hand_over_the_collectives_needs(member) -> None:
+    """A budget's projects are the collective's (``assembly.ProjectNeed``), posted in its name
+    by a coordinator: when that person leaves, another active coordinator answers for them."""
+    heir = (Member.objects.filter(collective_id=member.collective_id, role=Role.COORDINATOR,
+                                  is_active=True, is_organisation=False)
+            .exclude(pk=member.pk).order_by("pk").first())
+    if heir is not None:
+        member.needs.open().filter(project_link__isnull=False).update(posted_by=heir)
 
 
 def _forget_in_the_log(member) -> None:
@@ -331,7 +342,8 @@ def _forget_in_the_log(member) -> None:
     from sinfronteras.audit.models import Event
 
     for event in Event.objects.filter(collective_id=member.collective_id,
-                                      action__in=["role.changed", "member.removed"],
+                                      action__in=["role.changed", "member.removed",
+                                                  "member.organisation"],
                                       data__member_id=member.pk):
         event.data = {k: v for k, v in event.data.items() if k != "member_id"} | {"member": "-"}
         event.save(update_fields=["data"])
