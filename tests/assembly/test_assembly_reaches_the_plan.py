@@ -101,6 +101,10 @@ def test_an_organisation_reads_on_its_page_and_on_a_ballot_that_it_does_not_vote
         assert 'id="organisation-no-vote"' in page and 'class="ballot"' not in page
     response = client.post(reverse("assembly:proposal", args=[proposal.pk]), {"answer": "yes"}, follow=True)
     assert "no vota" in response.content.decode() and not proposal.participations.exists()
+    listing = client.get(reverse("assembly:proposals")).content.decode()
+    assert 'id="organisation-no-vote"' in listing and reverse("assembly:propose") not in listing
+    refused = client.get(reverse("assembly:propose_kind", args=["consent"]), follow=True).content.decode()
+    assert "no vota" in refused and 'id="id_title"' not in refused
 
 
 def test_the_demo_pantries_are_organisations_and_need_no_votes(db):

@@ -130,6 +130,9 @@ def test_decisions_that_reach_the_plan_read_right_on_a_phone(live_server, chromi
     phone.goto(f"{base}/decisions/{public.pk}/")
     assert words["org"] in phone.locator("#organisation-no-vote").inner_text()
     check(phone, shoot, "organisation-ballot")
+    phone.goto(f"{base}/decisions/")
+    assert words["org"] in phone.locator("#organisation-no-vote").inner_text()
+    check(phone, shoot, "organisation-proposals")
 
     # The coordinator sees the account far above the rest.
     carrying = Resource.objects.create(collective=la, key="carrying", name_en="Carrying",
