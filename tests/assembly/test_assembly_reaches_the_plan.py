@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from assembly_helpers import end_window, proposal_data, propose, propose_url, vote_all
 from conftest import make_member
+from sinfronteras.assembly.models import Proposal
 from sinfronteras.assembly.services import VoteRefused, active_members, do_close, do_vote
 from sinfronteras.plans.models import SealedAddress, Task
 from sinfronteras.plans.runs import do_request_run, execute_run
@@ -100,6 +101,10 @@ def test_an_organisation_reads_on_its_page_and_on_a_ballot_that_it_does_not_vote
         assert 'id="organisation-no-vote"' in page and 'class="ballot"' not in page
     response = client.post(reverse("assembly:proposal", args=[proposal.pk]), {"answer": "yes"}, follow=True)
     assert "no vota" in response.content.decode() and not proposal.participations.exists()
+    listing = client.get(reverse("assembly:proposals")).content.decode()
+    assert 'id="organisation-no-vote"' in listing and reverse("assembly:propose") not in listing
+    refused = client.get(reverse("assembly:propose_kind", args=["consent"]), follow=True).content.decode()
+    assert "no vota" in refused and 'id="id_title"' not in refused
 
 
 def test_the_demo_pantries_are_organisations_and_need_no_votes(db):
@@ -170,3 +175,31 @@ def test_open_ballots_tell_namesakes_apart_and_the_author_line_has_one_full_stop
     voters = page.split("<h2>Open ballots</h2>")[1].split("</ul>")[0]
     assert voters.count("Jordan O. · ") == 2 and "Echo Park: yes" in voters and "Koreatown: yes" in voters
     assert "Proposed by Nadia C. ·" in page and "C.." not in page
+
+
+def test_the_members_mark_an_account_as_an_organisation_by_a_decision(client, alice, bob, carla, la):
+    data = proposal_data(kind="majority", title="The pantry's account is an organisation's",
+                         change="organisation", subject=str(carla.pk), quorum="25")
+    client.force_login(bob)
+    assert client.post(reverse("assembly:propose_kind", args=["role"]), data).status_code == 302
+    proposal = Proposal.objects.get(change="organisation")
+    vote_all(proposal, [(alice, {"answer": "yes"}), (bob, {"answer": "yes"})])
+    assert do_close(end_window(proposal)).applied_at
+    carla.refresh_from_db()
+    assert carla.is_organisation and active_members(la.pk) == 2
+    again = proposal_data(kind="majority", change="organisation", subject=str(carla.pk))
+    page = client.post(reverse("assembly:propose_kind", args=["role"]), again).content.decode()
+    assert "is an organisation already" in page
+
+
+def test_a_projects_need_stays_the_collectives_when_the_coordinator_who_posted_it_leaves(
+        alice, bob, carla, la, password_hash):
+    from sinfronteras.members.services import do_leave
+
+    second = make_member(la, "second", "Koreatown", password_hash=password_hash, role="coordinator")
+    passed_budget(carla, [alice, bob, carla], la)
+    need = Need.objects.get()
+    assert need.posted_by == alice
+    do_leave(alice)
+    need.refresh_from_db()
+    assert need.status == NeedStatus.OPEN and need.posted_by == second and need.project_link.label

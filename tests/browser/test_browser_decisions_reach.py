@@ -17,6 +17,8 @@ from assembly_helpers import end_window, propose, rank, vote_all
 from conftest import make_member
 from sinfronteras.assembly.services import do_close
 from sinfronteras.members.models import Member
+from sinfronteras.plans.models import Task
+from sinfronteras.plans.runs import do_request_run, execute_run
 from sinfronteras.sharing.models import Offer, Resource
 
 from .conftest import fits_the_phone, log_in
@@ -108,6 +110,16 @@ def test_decisions_that_reach_the_plan_read_right_on_a_phone(live_server, chromi
     assert words["project"] in phone.locator("#project-needs").inner_text()
     check(phone, shoot, "budget-projects")
 
+    # Its task tells the giver the public place, never "a sealed address".
+    gift = Offer.objects.create(collective=la, posted_by=bob, quantity=Decimal(6), area=bob.area,
+                                radius_km=Decimal(30))
+    gift.resources.set([childcare])
+    execute_run(do_request_run(la, enqueue=False).pk)
+    task = Task.objects.get(offer=gift)
+    phone.goto(f"{base}/tasks/{task.pk}/")
+    assert "Boyle Heights library, room 2" in phone.locator("#task-dropoff").inner_text()
+    check(phone, shoot, "project-task")
+
     # An organisation reads that it does not vote.
     pantry = make_member(la, "pantry", "Echo Park", password_hash=password_hash, language=lang)
     Member.objects.filter(pk=pantry.pk).update(is_organisation=True)
@@ -118,6 +130,9 @@ def test_decisions_that_reach_the_plan_read_right_on_a_phone(live_server, chromi
     phone.goto(f"{base}/decisions/{public.pk}/")
     assert words["org"] in phone.locator("#organisation-no-vote").inner_text()
     check(phone, shoot, "organisation-ballot")
+    phone.goto(f"{base}/decisions/")
+    assert words["org"] in phone.locator("#organisation-no-vote").inner_text()
+    check(phone, shoot, "organisation-proposals")
 
     # The coordinator sees the account far above the rest.
     carrying = Resource.objects.create(collective=la, key="carrying", name_en="Carrying",

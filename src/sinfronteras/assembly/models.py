@@ -68,6 +68,8 @@ class Change(models.TextChoices):
     COORDINATOR = "coordinator", _("make a member a coordinator")
     MEMBER = "member", _("make a coordinator a member again")
     REMOVE = "remove", _("remove a member from the collective")
+    ORGANISATION = "organisation", _("mark an account as an organisation's: it does not vote")
+    PERSON = "person", _("mark an account as a person's again")
     # -- How long a vote stays open, and what one carrier can take on.
     MIN_VOTING = "min_voting_hours", _("how many hours a proposal stays open at least")
     LIVE_ADDRESSES = "carrier_live_addresses", _("how many live addresses one carrier sees at most")
@@ -77,7 +79,7 @@ class Change(models.TextChoices):
 
 
 #: Changes that name the member they are about.
-ROLE_CHANGES = (Change.COORDINATOR, Change.MEMBER, Change.REMOVE)
+ROLE_CHANGES = (Change.COORDINATOR, Change.MEMBER, Change.REMOVE, Change.ORGANISATION, Change.PERSON)
 #: Changes of a setting of the plan or of how the collective decides.
 SETTING_CHANGES = (Change.BASIC, Change.NOT_BASIC, Change.RETENTION, Change.RADIUS, Change.QUORUM,
                    Change.HORIZON, Change.MIN_VOTING, Change.LIVE_ADDRESSES, Change.CARRY_HOURS,

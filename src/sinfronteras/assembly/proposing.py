@@ -271,6 +271,12 @@ class ProposeForm(forms.ModelForm):
         elif change == Change.COORDINATOR and subject.role == Role.COORDINATOR:
             self.add_error("subject", _("%(name)s is a coordinator already.")
                            % {"name": subject.display_name})
+        elif change == Change.ORGANISATION and (subject.is_organisation or subject.role == Role.COORDINATOR):
+            self.add_error("subject", _("%(name)s is an organisation already, or a coordinator (a "
+                                        "person).") % {"name": subject.display_name})
+        elif change == Change.PERSON and not subject.is_organisation:
+            self.add_error("subject", _("%(name)s is not marked as an organisation.")
+                           % {"name": subject.display_name})
         elif change == Change.MEMBER and subject.role != Role.COORDINATOR:
             self.add_error("subject", _("%(name)s is not a coordinator.")
                            % {"name": subject.display_name})
@@ -476,9 +482,11 @@ CHOOSER = (
     ("budget", _("Share a budget among projects"),
      _("Money, hours or goods, shared by the projects the members support.")),
     ("setting", _("Change a setting"),
-     _("What counts as a basic need, how long records are kept, an offer's default reach, the quorum.")),
+     _("What counts as a basic need, how long records are kept, an offer's default reach, the quorum, "
+       "how long a vote stays open, what one carrier can take on.")),
     ("role", _("Change a member's role, or remove a member"),
-     _("Make a member a coordinator, a coordinator a member again, or remove a member.")),
+     _("Make a member a coordinator, a coordinator a member again, remove a member, or mark an "
+       "organisation's account.")),
 )
 
 

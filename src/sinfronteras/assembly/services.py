@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from sinfronteras.audit.models import record
 from sinfronteras.members.models import Member, Role
-from sinfronteras.members.services import do_change_role, do_change_setting, do_remove_member
+from sinfronteras.members.services import (do_change_role, do_change_setting, do_mark_organisation,
+                                           do_remove_member)
 from sinfronteras.sharing.models import Need
 
 from . import counting
@@ -313,6 +314,9 @@ def do_apply_decision(decision) -> Decision:
     elif effect == Change.RADIUS:
         do_change_setting(collective, "default_radius_km", proposal.change_value,
                           decision_ref=decision.pk)
+    elif effect in (Change.ORGANISATION, Change.PERSON):
+        do_mark_organisation(collective, proposal.subject, effect == Change.ORGANISATION,
+                             decision_ref=decision.pk)
     elif effect == Change.REMOVE:
         do_remove_member(collective, proposal.subject, decision_ref=decision.pk)
     elif effect in ROLE_CHANGES:

@@ -24,6 +24,7 @@ LABELS = {
     "member.break": _("a member took a break"),
     "member.left": _("a member left and was erased"),
     "member.removed": _("a member was removed by decision"),
+    "member.organisation": _("an account was marked as an organisation's, or a person's, by decision"),
     "need.edited": _("a coordinator edited someone's need"),
     "need.withdrawn": _("a coordinator withdrew someone's need"),
     "offer.edited": _("a coordinator edited someone's offer"),

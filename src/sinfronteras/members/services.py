@@ -191,6 +191,23 @@ def do_change_role(collective, member, role: str, *, decision_ref: int) -> None:
            data={"member": member.display_name, "member_id": member.pk, "old": old, "new": role})
 
 
+@transaction.atomic
+def do_mark_organisation(collective, member, organisation: bool, *, decision_ref: int) -> None:
+    """Apply a passed decision that marks an account as an organisation's (it no longer
+    votes or counts in the quorum) or as a person's again. A coordinator stays a person."""
+    from sinfronteras.audit.models import record
+
+    _refuse_one_who_left(collective, member)
+    if organisation and member.role == Role.COORDINATOR:
+        raise ValueError("A coordinator is a person: make them a member first.")
+    old = member.is_organisation
+    member.is_organisation = bool(organisation)
+    member.save(update_fields=["is_organisation"])
+    record(collective, "member.organisation", decision_ref=decision_ref,
+           data={"member": member.display_name, "member_id": member.pk, "old": old,
+                 "new": member.is_organisation})
+
+
 def decisions_in_force(collective) -> list[int]:
     """The decisions that shape the next plan, in order.
 
@@ -304,10 +321,21 @@ def _release_everything(member) -> None:
 
     retire(Task.objects.filter(carrier=member, state__in=[TaskState.PROPOSED, TaskState.ACCEPTED]),
            TaskState.DECLINED)
+    _hand_over_the_collectives_needs(member)
     for need in member.needs.open():
         do_withdraw_need(need)
     for offer in member.offers.active():
         do_withdraw_offer(offer)
+
+
+def _hand_over_the_collectives_needs(member) -> None:
+    """A budget's projects are the collective's (``assembly.ProjectNeed``), posted in its name
+    by a coordinator: when that person leaves, another active coordinator answers for them."""
+    heir = (Member.objects.filter(collective_id=member.collective_id, role=Role.COORDINATOR,
+                                  is_active=True, is_organisation=False)
+            .exclude(pk=member.pk).order_by("pk").first())
+    if heir is not None:
+        member.needs.open().filter(project_link__isnull=False).update(posted_by=heir)
 
 
 def _forget_in_the_log(member) -> None:
@@ -315,7 +343,8 @@ def _forget_in_the_log(member) -> None:
     from sinfronteras.audit.models import Event
 
     for event in Event.objects.filter(collective_id=member.collective_id,
-                                      action__in=["role.changed", "member.removed"],
+                                      action__in=["role.changed", "member.removed",
+                                                  "member.organisation"],
                                       data__member_id=member.pk):
         event.data = {k: v for k, v in event.data.items() if k != "member_id"} | {"member": "-"}
         event.save(update_fields=["data"])
