@@ -135,10 +135,10 @@ def test_the_giver_of_a_carry_finds_it_on_my_tasks_and_is_told(carry, bob, clien
     mine = card(html, f"task-{task.pk}")
     assert "Echo Park → Boyle Heights" in mine
     assert "A carrier picks it up and takes it to the person in need in Boyle Heights." in mine
-    assert "Saturday 12 December, 11:00–12:00" in mine  # the carrier's window
+    assert "Saturday, December 12, 11:00 AM–12:00 PM" in mine  # the carrier's window
     assert "You have not given a pickup point yet" in mine and 'name="address"' in mine
     # 24 hours after the plan (Wednesday 09:00), or the carry goes back to the plan
-    assert "Give one by Thursday 10 December at 09:00, or the carry goes back" in mine
+    assert "Give one by Thursday, December 10 at 9:00 AM, or the carry goes back" in mine
     assert "a más tardar el jueves 10 de diciembre a las 09:00" in page(
         client, bob, "plans:task", task.pk, language="es")
     assert "Carla" not in mine and driver.display_name not in mine  # roles, never names
@@ -180,7 +180,7 @@ def test_a_giver_at_a_public_place_is_not_asked_for_a_pickup_point(carry, bob, c
     assert "Picked up at Iglesia San Juan, side door." in mine and 'name="address"' not in mine
     html = page(client, driver, "plans:task", task.pk)
     assert "The giver has not given a pickup point yet." not in html
-    assert "The delivery address shows here from Saturday 12 December at 11:00" in html
+    assert "The delivery address shows here from Saturday, December 12 at 11:00 AM" in html
 
 
 def test_a_carry_whose_giver_gives_no_pickup_point_in_time_goes_back_to_the_plan(
@@ -233,13 +233,13 @@ def test_the_pickup_hours_are_changed_only_by_a_whole_number_of_hours_from_1_to_
 
     assert errors("48") == []
     for wrong in ("0", "169", "1.5"):
-        assert errors(wrong) == ["Give a whole number of hours from 1 to 168."]
+        assert errors(wrong) == ["Give a whole number from 1 to 168."]
 
 
 # --- the carrier ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("language, opens, missing", [
-    ("en", "The pickup point and the delivery address show here from Saturday 12 December at 11:00",
+    ("en", "The pickup point and the delivery address show here from Saturday, December 12 at 11:00 AM",
      "The giver has not given a pickup point yet."),
     ("es", "se muestran aquí desde el sábado 12 de diciembre a las 11:00",
      "Quien da aún no ha dado un punto de recogida."),
@@ -260,8 +260,8 @@ def test_mark_done_is_not_offered_and_is_refused_before_the_window(carry, client
     lifecycle.do_accept(driver, task)
     html = page(client, driver, "plans:task", task.pk)
     assert "Mark done" not in html
-    assert "You can mark it done from Saturday 12 December at 11:00" in html
-    with pytest.raises(lifecycle.TaskRefused, match="from Saturday 12 December at 11:00"):
+    assert "You can mark it done from Saturday, December 12 at 11:00 AM" in html
+    with pytest.raises(lifecycle.TaskRefused, match="from Saturday, December 12 at 11:00 AM"):
         lifecycle.do_done(driver, task)
     response = client.post(reverse("plans:task_action", args=[task.pk, "done"]), {"confirm": "yes"},
                            follow=True)
@@ -284,7 +284,7 @@ def test_an_untimed_delivery_has_no_clock_and_says_a_time_is_agreed_in_the_messa
     offer_of(bob, ["food"], 5)
     task = Task.objects.get(run=plan_now(la, alice), need=need)
     with translation.override("en"):
-        assert window_text(task) == "By Monday 14 December, no time set yet"
+        assert window_text(task) == "By Monday, December 14, no time set yet"
     with translation.override("es"):
         assert window_text(task) == "Hasta el lunes 14 de diciembre, aún sin hora fijada"
     html = page(client, carla, "plans:task", task.pk)

@@ -13,7 +13,7 @@ from leaks import capture_every_log, dump_database
 from sms_fixtures import CARLA, CARLA_E164, add_number, gateway, run_worker  # noqa: F401
 
 PAGE = "/account/sms/"
-CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+CSRF_TOKEN = re.compile(r'name="(?:csrfmiddlewaretoken|once)" value="[^"]+"')  # and the one-time key
 
 
 def sent_code(gateway, number) -> str:

@@ -7,6 +7,7 @@ words. A key without a label here shows as it is, so a new event is never hidden
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 LABELS = {
     "action.created": _("an action was planned"),
@@ -64,6 +65,10 @@ DATA_LABELS = {
     "need": _("need"), "offer": _("offer"), "name": _("name"), "unit": _("unit"),
     "winners": _("chosen"), "needs": _("needs"), "projects": _("projects"), "members": _("members"),
     "left_out": _("left out"), "left": _("left"), "days": _("days"), "basic": _("basic"),
+    # What a replan kept of the deliveries people were told about, and what lifting an alert
+    # gave back (a context: plain "kept" and "dropped" mean other things elsewhere).
+    "kept": pgettext_lazy("audit", "kept"), "dropped": pgettext_lazy("audit", "dropped"),
+    "tasks_back": pgettext_lazy("audit", "deliveries given back"),
 }
 
 
