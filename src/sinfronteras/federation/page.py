@@ -13,6 +13,8 @@ from collections import defaultdict
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+from django.utils.translation import pgettext_lazy
+
 from sinfronteras.plans.report import TIER_NAMES
 
 from .models import Peer, PeerState, Round, RoundState, Transfer, TransferState
@@ -22,6 +24,29 @@ from .services import FederationError, local_peer
 CROSSING = (TransferState.OFFERED, TransferState.ACCEPTED, TransferState.RECEIVED)
 IN_PROGRESS = (TransferState.OFFERED, TransferState.ACCEPTED)
 LAST_ROUNDS = 5
+
+#: The states of a round, a member in a round and a transfer, in the page's words (with a
+#: context: "planned" or "accepted" read otherwise on the plans' pages).
+ROUND_WORDS = {
+    "collecting": pgettext_lazy("federation round", "collecting digests"),
+    "planned": pgettext_lazy("federation round", "planned"),
+    "applied": pgettext_lazy("federation round", "applied"),
+    "refused": pgettext_lazy("federation round", "refused"),
+    "left_out": pgettext_lazy("federation round", "left out"),
+}
+MEMBER_WORDS = {
+    "asked": pgettext_lazy("federation round member", "asked"),
+    "planned": pgettext_lazy("federation round member", "planned"),
+    "left_out": pgettext_lazy("federation round member", "left out"),
+    "refused": pgettext_lazy("federation round member", "refused"),
+}
+TRANSFER_WORDS = {
+    "offered": pgettext_lazy("federation transfer", "offered"),
+    "accepted": pgettext_lazy("federation transfer", "accepted"),
+    "declined": pgettext_lazy("federation transfer", "declined"),
+    "expired": pgettext_lazy("federation transfer", "expired"),
+    "received": pgettext_lazy("federation transfer", "received"),
+}
 
 
 def host(server: str) -> str:
@@ -106,7 +131,8 @@ def in_progress(me: Peer, resources: Resources) -> list[dict]:
         out = t.giver_id == me.pk
         rows.append({"transfer": t, "out": out, "other": t.taker if out else t.giver,
                      "name": resources.name(t.resource), "resource": resources.unit(t.resource),
-                     "tier": tiers.get(t.round_id, {}).get(t.need_key) or 0})
+                     "tier": tiers.get(t.round_id, {}).get(t.need_key) or 0,
+                     "state": TRANSFER_WORDS.get(t.state, t.state)})
     return rows
 
 
@@ -114,9 +140,9 @@ def rounds(me: Peer) -> list[dict]:
     """This collective's last rounds: when, started here or not, state and why, and its members."""
     out = []
     for r in Round.objects.filter(peer=me).prefetch_related("members__peer")[:LAST_ROUNDS]:
-        members = [{"name": m.peer.name or m.peer.slug, "state": m.state, "label": m.get_state_display(),
+        members = [{"name": m.peer.name or m.peer.slug, "state": m.state, "label": MEMBER_WORDS.get(m.state, m.state),
                     "reason": m.reason} for m in r.members.all()]
-        out.append({"round": r, "applied": r.state == RoundState.APPLIED,
+        out.append({"round": r, "applied": r.state == RoundState.APPLIED, "state": ROUND_WORDS.get(r.state, r.state),
                     "left_out": [m for m in members if m["state"] != "planned"], "members": members})
     return out
 
