@@ -37,3 +37,13 @@ def test_across_the_border_tijuana_is_federated_and_food_crosses_in_its_first_ro
     assert {(t.giver.collective, t.taker.collective) for t in crossing} == {(la, tijuana)}
     again = do_load_across_border(households=40, volunteers=12)
     assert not again.created and again.round is None and Round.objects.count() == 2
+
+
+def test_the_demo_code_serves_tijuanas_coordinator_too(db, capsys):
+    from django.core.management import call_command
+
+    do_load_demo(households=5, volunteers=5)
+    do_load_across_border(households=5, volunteers=5)
+    call_command("democode", "rosa")
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 6 and code.isdigit()
