@@ -47,8 +47,10 @@ def actor(request, slug: str):
     peer = _local(slug)
     if peer is None:
         return JsonResponse({"error": "no such actor"}, status=404)
-    doc = {"@context": wire.CONTEXT, "type": "Group", "inbox": f"{peer.actor.rsplit('/', 1)[0]}/inbox",
-           **member_document(peer)}
+    if not request.is_secure() and not plain_http_allowed(request.get_host().rsplit(":", 1)[0]):
+        return JsonResponse({"error": "use https"}, status=403)
+    doc = {"@context": wire.CONTEXT, **member_document(peer), "type": "Group",
+           "inbox": f"{peer.actor.rsplit('/', 1)[0]}/inbox"}
     return HttpResponse(wire.canonical(doc), content_type=wire.MEDIA_TYPE)
 
 
@@ -107,12 +109,17 @@ def _authenticate(request, url: str, body: bytes, document: dict) -> Peer | None
         found = {}
 
         def find(key_id: str) -> str:
-            peer, public = find_key(key_id)
+            try:
+                peer, public = find_key(key_id)
+            except signing.SignatureRefused as exc:
+                found["refused"] = exc  # the library may wrap it: keep its status (401, 403)
+                raise
             found["peer"] = peer
             return public
 
         signing.verify_request("POST", url, headers, body, find)
     except signing.SignatureRefused as exc:
+        exc = found.get("refused", exc) if document.get("type") != "Join" else exc
         raise Refusal(exc.status, str(exc)) from exc
     except KeyError as exc:
         raise Refusal(401, "unknown key") from exc

@@ -103,12 +103,13 @@ def proposals(digest: dict, author: str) -> list[dict]:
     return items
 
 
-def digest_object(digest: dict, author: str, round_uid: str) -> dict:
+def digest_object(digest: dict, author: str, round_uid: str, members: int | None = None) -> dict:
     """The ``Digest`` object that carries a digest on the wire; ``sf:body`` keeps the digest
     exactly as the planner reads it, the proposals say the same in Valueflows."""
     return {"type": "Digest", "id": f"{round_uid}/digest/{hashlib.sha256(author.encode()).hexdigest()[:16]}",
             "attributedTo": author, "round": round_uid,
-            "items": proposals(digest, author), "content": digest}
+            "items": proposals(digest, author), "content": digest,
+            **({"memberCount": members} if members is not None else {})}
 
 
 def digest_from_object(obj: dict) -> dict:
