@@ -6,6 +6,7 @@ Every form exits 2 with one line on bad input; ``--json`` prints JSON to standar
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,6 +14,12 @@ from django.core.management.base import BaseCommand, CommandError
 from sinfronteras.members.models import Collective
 
 ACTIONS = ("create", "invite", "join", "status", "round", "qr")
+
+
+def _usage(message: str):
+    """A command line argparse cannot read: one line, exit 2 (no usage dump)."""
+    sys.stderr.write(f"sinfronteras federation: {message.splitlines()[0]}\n")
+    sys.exit(2)
 
 
 def _refuse(message: str):
@@ -24,7 +31,7 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = _refuse  # one line, exit 2, no usage dump
+        parser.error = _usage  # one line, exit 2, no usage dump
         return parser
 
     def add_arguments(self, parser):
