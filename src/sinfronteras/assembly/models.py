@@ -67,10 +67,17 @@ class Change(models.TextChoices):
     COORDINATOR = "coordinator", _("make a member a coordinator")
     MEMBER = "member", _("make a coordinator a member again")
     REMOVE = "remove", _("remove a member from the collective")
+    # Federation (issue 18): applied by the system when passed, written in the audit log.
+    FED_JOIN = "federation_join", _("join a federation with an invitation code")
+    FED_LEAVE = "federation_leave", _("leave the federation")
+    FED_SUSPEND = "federation_suspend", _("suspend a member collective of the federation")
+    FED_RESUME = "federation_resume", _("end the suspension of a member collective")
 
 
 #: Changes that name the member they are about.
 ROLE_CHANGES = (Change.COORDINATOR, Change.MEMBER, Change.REMOVE)
+#: Changes of the collective's federation (``sinfronteras.federation.decisions``).
+FEDERATION_CHANGES = (Change.FED_JOIN, Change.FED_LEAVE, Change.FED_SUSPEND, Change.FED_RESUME)
 #: Changes of a setting of the plan or of how the collective decides.
 SETTING_CHANGES = (Change.BASIC, Change.NOT_BASIC, Change.RETENTION, Change.RADIUS, Change.QUORUM,
                    Change.HORIZON)
@@ -126,6 +133,11 @@ class Proposal(models.Model):
     #: The member a change of role (or a removal) is about.
     subject = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                 related_name="+", verbose_name=_("member"))
+    #: A federation change: the invitation code to join with, or the member collective
+    #: (a federation peer) to suspend or resume.
+    federation_code = models.CharField(_("invitation code"), max_length=2000, blank=True)
+    peer = models.ForeignKey("federation.Peer", models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("member collective"))
     budget = models.DecimalField(_("budget"), max_digits=12, decimal_places=3, null=True, blank=True,
                                  validators=[MinValueValidator(Decimal("0.001"))])
     created_at = models.DateTimeField(default=timezone.now)
@@ -159,6 +171,20 @@ class Proposal(models.Model):
     @property
     def results_visible(self) -> bool:
         return not self.is_open or not self.hide_results
+
+    @property
+    def invitation(self) -> str:
+        """A join proposal's invitation as members read it: the federation and its server (never
+        the code's one-time token)."""
+        from urllib.parse import urlsplit
+
+        from sinfronteras.federation.services import FederationError, parse_code
+
+        try:
+            data = parse_code(self.federation_code)
+        except FederationError:
+            return ""
+        return f"{data['n']} ({urlsplit(data['s']).netloc or data['s']})"
 
     @property
     def has_options(self) -> bool:

@@ -21,8 +21,8 @@ from sinfronteras.members.services import do_change_role, do_change_setting, do_
 from sinfronteras.sharing.models import Need
 
 from . import counting
-from .models import (ROLE_CHANGES, Ballot, Change, Decision, Kind, Option, Participation, Proposal,
-                     Status)
+from .models import (FEDERATION_CHANGES, ROLE_CHANGES, Ballot, Change, Decision, Kind, Option, Participation,
+                     Proposal, Status)
 
 
 class VoteRefused(Exception):
@@ -255,6 +255,10 @@ def do_apply_decision(decision) -> Decision:
     elif effect == Change.RADIUS:
         do_change_setting(collective, "default_radius_km", proposal.change_value,
                           decision_ref=decision.pk)
+    elif effect in FEDERATION_CHANGES:
+        from sinfronteras.federation.decisions import apply_federation_change
+
+        apply_federation_change(proposal, decision.pk)
     elif effect == Change.REMOVE:
         do_remove_member(collective, proposal.subject, decision_ref=decision.pk)
     elif effect in ROLE_CHANGES:

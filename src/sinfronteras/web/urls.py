@@ -39,6 +39,7 @@ urlpatterns = [
     path("audit/", audit_views.audit_log, name="audit"),
     path("api/", api.urls),
     path("federation/", include("sinfronteras.federation.protocol_urls")),
+    path("", include("sinfronteras.federation.urls")),
     path("", include("sinfronteras.notify.urls")),
 ]
 
