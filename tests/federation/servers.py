@@ -42,6 +42,7 @@ class Relay:
                 continue
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+                upstream.settimeout(None)  # a slow answer is relayed, however long it takes
             except OSError:
                 client.close()
                 continue

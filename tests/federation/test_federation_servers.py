@@ -387,6 +387,21 @@ def test_a_plan_that_invents_a_need_is_refused_and_nothing_applied(federated, se
     assert _runs_and_transfers(tj) == before
 
 
+def test_a_rotated_key_is_learnt_by_every_member_before_it_signs(federated):
+    la, tj, sd = federated["la"], federated["tj"], federated["sd"]
+    old = (tj.folder / "keys" / "federation" / "tj.ed25519").read_text().splitlines()[0]
+    tj.json("federation", "rotate-key", "--collective", "tj")
+    assert (tj.folder / "keys" / "federation" / "tj.ed25519").read_text().splitlines()[1] == old
+    report = la.json("federation", "round", "--now", "--collective", "la")
+    assert {m["collective"]: m["state"] for m in report["members"]} == {
+        "la": "planned", "tj": "planned", "sd": "planned"}
+    # The new key signed Tijuana's answers, and San Diego learnt it too.
+    with __import__("sqlite3").connect(f"file:{sd.database}?mode=ro", uri=True) as db:
+        live = db.execute("select count(*) from federation_peerkey k join federation_peer p on k.peer_id = p.id "
+                          "where p.slug = 'tj' and k.retired_at is null").fetchone()[0]
+    assert live == 2
+
+
 # --- faults -----------------------------------------------------------------------------------
 
 def test_a_digest_over_the_bounds_is_refused_whole_and_the_rest_is_planned(federated):
@@ -429,3 +444,18 @@ def test_a_peer_that_is_down_is_left_out_and_the_rest_is_planned(federated):
     assert states["sd"].startswith("left out: ")
     last = tj.json("federation", "status", "--collective", "tj")["last_round"]
     assert last["id"] == report["round"] and last["applied"] and last["digest"] == report["digest"]
+
+
+def test_a_collective_that_leaves_is_forgotten_by_every_member(federated):
+    la, tj, sd = federated["la"], federated["tj"], federated["sd"]
+    assert la.count("federation_receiveddigest") > 0
+    sd.shell("from sinfronteras.members.models import Collective\n"
+             "from sinfronteras.federation.decisions import do_leave\n"
+             "do_leave(Collective.objects.get(slug='sd'))")
+    for member in (la, tj):
+        status = member.json("federation", "status", "--collective", member.name)
+        assert {m["collective"]: m["state"] for m in status["members"]}["sd"] == "left"
+        with __import__("sqlite3").connect(f"file:{member.database}?mode=ro", uri=True) as db:
+            kept = db.execute("select count(*) from federation_receiveddigest d join federation_peer p "
+                              "on d.peer_id = p.id where p.slug = 'sd'").fetchone()[0]
+        assert kept == 0, member.name

@@ -156,7 +156,7 @@ def _remember(document: dict, sender: Peer | None) -> None:
 def handle(target: Peer, sender: Peer | None, document: dict) -> dict:
     """Carry out an authenticated activity addressed to ``target``; its answer (a document)."""
     from . import rounds
-    from .services import do_accept_join, upsert_member
+    from .services import do_accept_join, peer_left, update_member, upsert_member
 
     if target.actor not in (document.get("to") or []):
         raise Refusal(400, "the activity is not addressed to this actor")
@@ -168,6 +168,12 @@ def handle(target: Peer, sender: Peer | None, document: dict) -> dict:
             return do_accept_join(target, document)
         if kind == "Add" and isinstance(obj, dict) and obj.get("type") == "Member":
             upsert_member(target.federation, obj)
+            return {"type": "Accept", "actor": target.actor, "object": document["id"]}
+        if kind == "Update" and isinstance(obj, dict) and obj.get("type") == "Member":
+            update_member(sender, obj)
+            return {"type": "Accept", "actor": target.actor, "object": document["id"]}
+        if kind == "Leave" and obj == target.federation.uid:
+            peer_left(sender)
             return {"type": "Accept", "actor": target.actor, "object": document["id"]}
         if kind == "Create" and isinstance(obj, dict) and obj.get("type") == "RoundCall":
             return rounds.answer_call(target, sender, document)
