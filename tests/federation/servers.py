@@ -29,6 +29,10 @@ class Relay:
         self.captured = bytearray()
         self.lock = threading.Lock()
         self.down = False
+        #: Connections still let through (None: all); when none is left, ``on_exhausted`` runs
+        #: (e.g. kills the server) and the relay is down.
+        self.budget = None
+        self.on_exhausted = None
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self):
@@ -37,6 +41,12 @@ class Relay:
                 client, _ = self.listener.accept()
             except OSError:
                 return
+            if self.budget is not None:
+                if self.budget == 0 and not self.down:
+                    self.down = True
+                    if self.on_exhausted is not None:
+                        self.on_exhausted()
+                self.budget = max(0, self.budget - 1)
             if self.down:
                 client.close()
                 continue

@@ -432,6 +432,31 @@ Need.objects.bulk_create([Need(collective=sam.collective, posted_by=sam, resourc
                  "Need.objects.filter(quantity=1000000).delete()")
 
 
+def test_a_peer_killed_after_planning_and_before_applying_applies_nothing_and_is_reconciled_next(federated):
+    la, tj, sd = federated["la"], federated["tj"], federated["sd"]
+    runs = sd.count("plans_planrun")
+    sd.relay.budget = 1  # its digest goes out; when the plan comes, the server is killed
+    sd.relay.on_exhausted = sd.stop
+    try:
+        report = la.json("federation", "round", "--now", "--collective", "la")
+    finally:
+        sd.relay.budget, sd.relay.on_exhausted, sd.relay.down = None, None, False
+        sd.start()
+    states = {m["collective"]: m["state"] for m in report["members"]}
+    assert states["la"] == states["tj"] == "planned" and states["sd"].startswith("left out: ")
+    assert sd.count("plans_planrun") == runs  # nothing applied there
+    last = sd.json("federation", "status", "--collective", "sd")["last_round"]
+    assert last["id"] == report["round"] and not last["applied"]
+    # The next round reconciles: every member applies it, and what the half-applied round
+    # offered across to San Diego is released on the other side.
+    again = la.json("federation", "round", "--now", "--collective", "la")
+    assert [m["state"] for m in again["members"]] == ["planned"] * 3
+    with __import__("sqlite3").connect(f"file:{tj.database}?mode=ro", uri=True) as db:
+        stale = db.execute("select count(*) from federation_transfer t join federation_round r on t.round_id = r.id "
+                           "where r.uid = ? and t.state = 'offered'", (report["round"],)).fetchone()[0]
+    assert stale == 0
+
+
 def test_a_peer_that_is_down_is_left_out_and_the_rest_is_planned(federated):
     la, tj, sd = federated["la"], federated["tj"], federated["sd"]
     sd.stop()
