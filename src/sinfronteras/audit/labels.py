@@ -55,6 +55,7 @@ LABELS.update({
     "federation.left": _("the collective left its federation by decision"),
     "federation.peer_suspended": _("a member collective of the federation was suspended by decision"),
     "federation.peer_resumed": _("a member collective's suspension ended by decision"),
+    "federation.key_rotated": _("the collective's federation key was replaced; its peers were told"),
 })
 
 

@@ -86,6 +86,9 @@ def do_leave(collective, *, decision_ref=None) -> None:
     """Leave the federation: this collective's member record ends, what it holds of the
     federation's digests and plans is deleted, its transfers not yet accepted end."""
     me = local_peer(collective)
+    from .services import announce_leave
+
+    announce_leave(me)  # the other servers delete what they hold of its digests
     rounds = Round.objects.filter(peer=me)
     digests = ReceivedDigest.objects.filter(round__in=rounds).delete()[0]
     rounds.update(union_plan=None, local_digest=None, local_problem=None)

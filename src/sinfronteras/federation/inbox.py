@@ -47,8 +47,10 @@ def actor(request, slug: str):
     peer = _local(slug)
     if peer is None:
         return JsonResponse({"error": "no such actor"}, status=404)
-    doc = {"@context": wire.CONTEXT, "type": "Group", "inbox": f"{peer.actor.rsplit('/', 1)[0]}/inbox",
-           **member_document(peer)}
+    if not request.is_secure() and not plain_http_allowed(request.get_host().rsplit(":", 1)[0]):
+        return JsonResponse({"error": "use https"}, status=403)
+    doc = {"@context": wire.CONTEXT, **member_document(peer), "type": "Group",
+           "inbox": f"{peer.actor.rsplit('/', 1)[0]}/inbox"}
     return HttpResponse(wire.canonical(doc), content_type=wire.MEDIA_TYPE)
 
 
@@ -107,12 +109,17 @@ def _authenticate(request, url: str, body: bytes, document: dict) -> Peer | None
         found = {}
 
         def find(key_id: str) -> str:
-            peer, public = find_key(key_id)
+            try:
+                peer, public = find_key(key_id)
+            except signing.SignatureRefused as exc:
+                found["refused"] = exc  # the library may wrap it: keep its status (401, 403)
+                raise
             found["peer"] = peer
             return public
 
         signing.verify_request("POST", url, headers, body, find)
     except signing.SignatureRefused as exc:
+        exc = found.get("refused", exc) if document.get("type") != "Join" else exc
         raise Refusal(exc.status, str(exc)) from exc
     except KeyError as exc:
         raise Refusal(401, "unknown key") from exc
@@ -149,7 +156,7 @@ def _remember(document: dict, sender: Peer | None) -> None:
 def handle(target: Peer, sender: Peer | None, document: dict) -> dict:
     """Carry out an authenticated activity addressed to ``target``; its answer (a document)."""
     from . import rounds
-    from .services import do_accept_join, upsert_member
+    from .services import do_accept_join, peer_left, update_member, upsert_member
 
     if target.actor not in (document.get("to") or []):
         raise Refusal(400, "the activity is not addressed to this actor")
@@ -161,6 +168,12 @@ def handle(target: Peer, sender: Peer | None, document: dict) -> dict:
             return do_accept_join(target, document)
         if kind == "Add" and isinstance(obj, dict) and obj.get("type") == "Member":
             upsert_member(target.federation, obj)
+            return {"type": "Accept", "actor": target.actor, "object": document["id"]}
+        if kind == "Update" and isinstance(obj, dict) and obj.get("type") == "Member":
+            update_member(sender, obj)
+            return {"type": "Accept", "actor": target.actor, "object": document["id"]}
+        if kind == "Leave" and obj == target.federation.uid:
+            peer_left(sender)
             return {"type": "Accept", "actor": target.actor, "object": document["id"]}
         if kind == "Create" and isinstance(obj, dict) and obj.get("type") == "RoundCall":
             return rounds.answer_call(target, sender, document)

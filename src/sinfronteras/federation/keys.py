@@ -79,15 +79,38 @@ def signing_key(slug: str) -> KeyPair:
     return key_pairs(slug)[0]
 
 
-def rotate(slug: str) -> KeyPair:
-    """Put a new key first; the older ones stay published until ``retire``."""
+#: Keys a collective keeps published after a rotation: the new one and the one before it.
+KEPT_KEYS = 2
+
+
+def _rewrite(slug: str, lines: list[bytes]) -> None:
     path = key_path(slug)
-    old = path.read_bytes() if path.exists() else b""
     tmp = path.with_suffix(".new")
     tmp.unlink(missing_ok=True)
-    make_once(tmp, _new_line() + old)
+    make_once(tmp, b"".join(lines))
     tmp.replace(path)
+
+
+def add_next(slug: str) -> KeyPair:
+    """A new key, published (last) but not yet signing: peers learn it from a message signed
+    by the current key, then :func:`promote` makes it the one that signs."""
+    key_pairs(slug)
+    lines = [line + b"\n" for line in key_path(slug).read_bytes().splitlines() if line.strip()]
+    _rewrite(slug, lines + [_new_line()])
+    return key_pairs(slug)[-1]
+
+
+def promote(slug: str) -> KeyPair:
+    """The last key signs from now on; the one before it stays published, older ones go."""
+    lines = [line + b"\n" for line in key_path(slug).read_bytes().splitlines() if line.strip()]
+    _rewrite(slug, ([lines[-1]] + lines[:-1])[:KEPT_KEYS])
     return key_pairs(slug)[0]
+
+
+def rotate(slug: str) -> KeyPair:
+    """A new signing key at once (peers that have not learnt it refuse it until they do)."""
+    add_next(slug)
+    return promote(slug)
 
 
 def verify(public: str, signature: bytes, data: bytes) -> bool:

@@ -78,7 +78,8 @@ def signed_digest(peer: Peer, round_uid: str) -> tuple[dict, dict]:
     from sinfronteras.planning.federation import digest
 
     snap, problem = local_problem(peer.collective)
-    obj = wire.digest_object(digest(problem, label(peer)), peer.actor, round_uid)
+    members = peer.collective.members.filter(is_active=True).count()
+    obj = wire.digest_object(digest(problem, label(peer)), peer.actor, round_uid, members=members)
     pair = keys.signing_key(peer.slug)
     return wire.sign_object(obj, signing.key_id(peer.actor, pair), pair), problem.to_json()
 
@@ -126,7 +127,10 @@ def check_digest(federation, obj, round_uid: str, author: Peer | None = None) ->
         raise FederationError(f"the digest of {author.slug} is refused: {exc}") from exc
     if digest.get("collective") != label(author):
         raise FederationError(f"the digest of {author.slug} names another collective")
-    if reasons := bounds_check(digest):
+    members = obj.get("memberCount")
+    if not (isinstance(members, int) and not isinstance(members, bool) and members >= 1):
+        members = None  # a digest that says no size is bounded as the largest collective
+    if reasons := bounds_check(digest, members=members):
         raise FederationError(f"the digest of {author.slug} is over the bounds: {reasons[0]}")
     return digest
 

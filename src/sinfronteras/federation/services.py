@@ -282,3 +282,50 @@ def do_join_locally(peer: Peer, collective) -> Peer:
     record(collective, "federation.joined", data={"federation": peer.federation.name})
     announce(peer, newcomer)
     return newcomer
+
+
+def do_rotate_key(peer: Peer) -> str:
+    """A new key pair for ``peer``'s collective: every remote member learns it (an ``Update``
+    signed by the current key) before it signs. Returns the new key's fingerprint."""
+    from .delivery import activity_id, deliver_many
+
+    new = keys.add_next(peer.slug)
+    others = list(peer.federation.peers.filter(state=PeerState.ACTIVE, collective__isnull=True))
+    document = member_document(peer)
+    outcomes = deliver_many(peer, others, lambda target: wire.activity(
+        "Update", peer.actor, [target.actor], document, activity_id(peer, "update")),
+        timeout=settings.FEDERATION_DEADLINE_SECONDS)
+    keys.promote(peer.slug)
+    if peer.collective_id:
+        record(peer.collective, "federation.key_rotated",
+               data={"key": new.fingerprint, "told": sum(1 for o in outcomes if o.answer is not None),
+                     "not_told": sum(1 for o in outcomes if o.answer is None)})
+    return new.fingerprint
+
+
+def update_member(sender: Peer, doc) -> None:
+    """A member's own ``Update``: its new keys are learnt, keys it no longer publishes retired."""
+    info = _checked_member(doc)
+    if info["actor"] != sender.actor:
+        raise FederationError("a member updates only itself")
+    upsert_member(sender.federation, doc)
+    PeerKey.objects.filter(peer=sender, retired_at__isnull=True).exclude(
+        key_id__in=[key_id for key_id, _ in info["keys"]]).update(retired_at=timezone.now())
+
+
+def announce_leave(peer: Peer) -> None:
+    """Tell every remote member that ``peer``'s collective leaves (they delete its digests)."""
+    from .delivery import activity_id, deliver_many
+
+    others = list(peer.federation.peers.filter(state=PeerState.ACTIVE, collective__isnull=True))
+    deliver_many(peer, others, lambda target: wire.activity(
+        "Leave", peer.actor, [target.actor], peer.federation.uid, activity_id(peer, "leave")),
+        timeout=settings.FEDERATION_DEADLINE_SECONDS)
+
+
+def peer_left(sender: Peer) -> None:
+    """A remote member left: it is marked so, and what this server holds of its digests goes."""
+    from .models import ReceivedDigest
+
+    ReceivedDigest.objects.filter(peer=sender).delete()
+    Peer.objects.filter(pk=sender.pk).update(state=PeerState.LEFT)

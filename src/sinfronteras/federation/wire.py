@@ -103,20 +103,21 @@ def proposals(digest: dict, author: str) -> list[dict]:
     return items
 
 
-def digest_object(digest: dict, author: str, round_uid: str) -> dict:
-    """The ``Digest`` object that carries a digest on the wire; ``sf:body`` keeps the digest
+def digest_object(digest: dict, author: str, round_uid: str, members: int | None = None) -> dict:
+    """The ``Digest`` object that carries a digest on the wire; ``digest`` keeps it
     exactly as the planner reads it, the proposals say the same in Valueflows."""
     return {"type": "Digest", "id": f"{round_uid}/digest/{hashlib.sha256(author.encode()).hexdigest()[:16]}",
             "attributedTo": author, "round": round_uid,
-            "items": proposals(digest, author), "content": digest}
+            "items": proposals(digest, author), "digest": digest,
+            **({"memberCount": members} if members is not None else {})}
 
 
 def digest_from_object(obj: dict) -> dict:
     """The digest a ``Digest`` object carries, checked against its proposals (both must say
     the same totals, or the object is refused)."""
-    if not isinstance(obj, dict) or obj.get("type") != "Digest" or not isinstance(obj.get("content"), dict):
+    if not isinstance(obj, dict) or obj.get("type") != "Digest" or not isinstance(obj.get("digest"), dict):
         raise WireError("not a Digest object")
-    digest = obj["content"]
+    digest = obj["digest"]
     try:
         again = proposals(digest, obj.get("attributedTo", ""))
     except (KeyError, TypeError, IndexError, ValueError) as exc:

@@ -366,7 +366,7 @@ if HTTPS and FEDERATION_ALLOW_HTTP:
 FEDERATION_URL = env_str("FEDERATION_URL", SITE_URL).rstrip("/")
 # Peers reach the inbox over plain HTTP only on loopback (the proxy speaks TLS elsewhere):
 # the inbox itself refuses plain HTTP from anywhere else, so no redirect is needed there.
-SECURE_REDIRECT_EXEMPT = [r"^federation/[-\w]+/inbox$"]
+SECURE_REDIRECT_EXEMPT = [r"^federation/[-\w]+/(inbox|actor)$"]
 #: How long a round waits for a peer's answer before leaving it out (seconds).
 FEDERATION_DEADLINE_SECONDS = env_int("FEDERATION_DEADLINE_SECONDS", 120, minimum=1)
 #: The largest federation request or answer body accepted (bytes).

@@ -6,13 +6,20 @@ Every form exits 2 with one line on bad input; ``--json`` prints JSON to standar
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from sinfronteras.members.models import Collective
 
-ACTIONS = ("create", "invite", "join", "status", "round", "qr")
+ACTIONS = ("create", "invite", "join", "status", "round", "qr", "rotate-key")
+
+
+def _usage(message: str):
+    """A command line argparse cannot read: one line, exit 2 (no usage dump)."""
+    sys.stderr.write(f"sinfronteras federation: {message.splitlines()[0]}\n")
+    sys.exit(2)
 
 
 def _refuse(message: str):
@@ -24,7 +31,7 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = _refuse  # one line, exit 2, no usage dump
+        parser.error = _usage  # one line, exit 2, no usage dump
         return parser
 
     def add_arguments(self, parser):
@@ -44,7 +51,7 @@ class Command(BaseCommand):
 
         target = self.collective(collective)
         try:
-            result = getattr(self, f"do_{action}")(target, value, now=now, output=output, deadline=deadline)
+            result = getattr(self, f"do_{action.replace('-', '_')}")(target, value, now=now, output=output, deadline=deadline)
         except FederationError as exc:
             _refuse(f"federation {action}: {exc}")
         self.show(result, as_json=json)
@@ -96,6 +103,11 @@ class Command(BaseCommand):
         code = value or do_invite(local_peer(collective))
         return {"invite": code, "svg": segno.make(code, error="m").svg_inline(scale=4)}
 
+    def do_rotate_key(self, collective, value, **_):
+        from sinfronteras.federation.services import do_rotate_key, local_peer
+
+        return {"key": do_rotate_key(local_peer(collective))}
+
     def do_join(self, collective, code, **_):
         from sinfronteras.federation.services import do_join
         from sinfronteras.federation.status import federation_status
@@ -121,7 +133,8 @@ class Command(BaseCommand):
         if output:
             write_round(Path(output), report)
         return {"round": report["round"], "members": [
-            {"collective": m["collective"], "server": m["server"], "state": m["state"]}
+            {"collective": m["collective"], "server": m["server"], "state": m["state"],
+             "bytes_sent": m["bytes_sent"], "bytes_received": m["bytes_received"]}
             for m in report["members"]], "digest": report["digest"]}
 
 
