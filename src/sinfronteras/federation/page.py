@@ -118,7 +118,32 @@ def shares(me: Peer, peers: list[Peer]) -> list[dict]:
         fractions = [by_peer.get(pk, Decimal(0)) / sum(by_peer.values()) for by_peer in book.values()]
         return float(sum(fractions) / len(fractions))
 
-    return [{"peer": p, "gave": part(given, p.pk), "took": part(taken, p.pk)} for p in peers if p.pk != me.pk]
+    counts = federation_counts(me, peers)
+    return [{"peer": p, "gave": part(given, p.pk), "took": part(taken, p.pk),
+             "gave_times": counts[p.pk][0], "took_times": counts[p.pk][1]} for p in peers if p.pk != me.pk]
+
+
+#: Applied rounds whose union plans count toward "across the federation".
+COUNTED_ROUNDS = 10
+
+
+def federation_counts(me: Peer, peers: list[Peer]) -> dict[int, list[int]]:
+    """Per member: how many times, in the last applied rounds' union plans, one of its offer
+    totals gave to another collective and one of its need totals took from another. Across the
+    whole federation (not only with this collective), so a member that only takes shows."""
+    from sinfronteras.planning.federation import owner
+
+    from .rounds import label
+
+    by_label = {label(p): p.pk for p in peers}
+    counts = {p.pk: [0, 0] for p in peers}
+    for r in Round.objects.filter(peer=me, state=RoundState.APPLIED).exclude(union_plan=None)[:COUNTED_ROUNDS]:
+        for row in (r.union_plan or {}).get("allocations", []):
+            giver, taker = by_label.get(owner(str(row.get("offer", "")))), by_label.get(owner(str(row.get("need", ""))))
+            if giver is not None and taker is not None and giver != taker:
+                counts[giver][0] += 1
+                counts[taker][1] += 1
+    return counts
 
 
 def in_progress(me: Peer, resources: Resources) -> list[dict]:
