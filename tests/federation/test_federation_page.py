@@ -174,3 +174,28 @@ def test_the_propose_form_for_a_federation_says_what_to_fix(client, la, alice, b
     assert proposal.federation_code == code
     text = client.get(reverse("assembly:proposal", args=[proposal.pk])).content.decode()
     assert "Sin Fronteras (127.0.0.1:8000)" in text and code not in text
+
+
+def test_plan_export_of_a_federated_run_gives_each_need_what_came_from_the_other_collective(
+        tmp_path, la, bob, federated_round):
+    import json
+
+    from django.core.management import call_command
+
+    call_command("plan-export", "--collective", la.slug, "-o", str(tmp_path))
+    problem = json.loads((tmp_path / "problem.json").read_text())
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    need = la.needs.get()
+    assert [n["id"] for n in problem["needs"]] == [str(need.pk)] and problem["offers"] == []
+    assert [(n["id"], n["met"]) for n in plan["needs"]] == [(str(need.pk), 5.0)]
+    assert plan["allocations"] == []  # it all came from Oakland: a transfer, not an own offer
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_plan_page_says_the_collective_plans_with_its_federation(client, bob, federated_round, language):
+    bob.language = language
+    bob.save()
+    client.force_login(bob)
+    text = client.get(reverse("plans:plan"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    words = {"en": "plans together with the federation Sin Fronteras", "es": "planea junto con la federación Sin Fronteras"}
+    assert words[language] in text and reverse("federation:page") in text
