@@ -100,8 +100,9 @@ class Tolerances:
     cost_decimals : int
         Distances are costed in units of ``10**-cost_decimals`` km.
     need_abs, offer_spare : ndarray
-        Per need: what counts as nothing met (a later tier's need with less
-        took nothing); per offer: what counts as nothing left.
+        Per need: what counts as nothing (a later tier's need that got less took
+        nothing; a need that lacks less lacks nothing); per offer: what counts as
+        nothing left.
     need_frac : ndarray
         Per need: how far its fraction may be from its exact leximin share (one
         step for a resource with a step, one unit otherwise, and the rounding
@@ -285,7 +286,7 @@ def certificate(problem: Problem, plan) -> dict:
     levels = {}
     for t in (1, 2, 3, 4):
         tier_t = r.a.need_tier == t
-        unmet = tier_t & (r.frac < 1 - r.tol.need_frac)
+        unmet = tier_t & _short(r)
         if not unmet.any():
             continue
         start = np.where(unmet, r.frac + r.tol.need_frac, np.inf)
@@ -304,6 +305,11 @@ def certificate(problem: Problem, plan) -> dict:
             "needs": {needs[i].id: float(v[i]) for i in np.flatnonzero((r.got > 0) & (v != 0))},
         },
     }
+
+
+def _short(r: _Read) -> np.ndarray:
+    """Needs that lack more than nothing (half a step, or a quantity unit): each could take more."""
+    return r.a.need_quantity - r.got > r.tol.need_abs
 
 
 def _propagate(n_o: int, n_n: int, arcs, moved: np.ndarray, start: np.ndarray):
@@ -446,7 +452,7 @@ def _verify_levels(problem: Problem, r: _Read, levels: Any) -> list[str]:
             continue
         lo, ln, bad = _labels(problem, levels.get(str(t)), f"levels.{t}")
         reasons += bad
-        unmet = tier_t & (r.frac < 1 - tol.need_frac)
+        unmet = tier_t & _short(r)
         # Sources of more: offers with something left, later tiers' needs that got something,
         # this tier's needs (at their fraction). None may reach an unmet need across its cut.
         cut = []
@@ -475,7 +481,7 @@ def _verify_levels(problem: Problem, r: _Read, levels: Any) -> list[str]:
 def _exchange(t: int, problem: Problem, r: _Read, j: int, lo, ln) -> str:
     """Say which need below its share the need ``j`` (too high for its level) could give to."""
     tol = r.tol
-    target = (r.a.need_tier == t) & (r.frac < 1 - tol.need_frac) & (r.frac + tol.need_frac <= ln[j] + EPS)
+    target = (r.a.need_tier == t) & _short(r) & (r.frac + tol.need_frac <= ln[j] + EPS)
     cand = np.flatnonzero(target)
     if not len(cand):
         return f"tier {t}: need {problem.needs[j].id} (fraction {r.frac[j]:.6g}) is in the cut of level {ln[j]:.6g}"
