@@ -344,9 +344,11 @@ def apply_plan(target: Peer, round_: Round, union, plan_doc: dict):
         PlanRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now(),
                                                  error=str(exc)[:300])
         raise
-    from .transfers import record_transfers
+    from .transfers import offer_transfers, record_transfers
 
-    record_transfers(target, round_, share.transfers)
+    given = record_transfers(target, round_, share.transfers)
+    if given:  # offered to their takers once this round is stored here
+        transaction.on_commit(lambda: offer_transfers(target, given))
     return run
 
 
