@@ -52,7 +52,7 @@ def record_transfers(target: Peer, round_: Round, transfers) -> list[Transfer]:
         row, created = Transfer.objects.get_or_create(
             round=round_, uid=transfer_uid(round_.uid, transfer),
             defaults={"giver": giver, "taker": taker, "offer_key": transfer.offer, "need_key": transfer.need,
-                      "resource": transfer.resource or "",
+                      "resource": transfer.resource or "", "unit": transfer.unit[:40],
                       "quantity": Decimal(str(round(transfer.quantity, 3)))})
         if giver.pk == target.pk:
             place = _public_place(target, transfer)
@@ -68,7 +68,7 @@ def agreement(row: Transfer) -> dict:
     return {"type": "Agreement", "id": row.uid, "round": row.uid.split("/transfers/")[0],
             "stipulates": [{"type": "Commitment", "action": "transfer", "provider": row.giver.actor,
                             "receiver": row.taker.actor, "resourceConformsTo": row.resource,
-                            "resourceQuantity": {"hasNumericalValue": unit_value},
+                            "resourceQuantity": {"hasUnit": row.unit, "hasNumericalValue": unit_value},
                             "atLocation": {"type": "Place", "name": row.place_name}}]}
 
 
@@ -111,6 +111,7 @@ def answer_offer(target: Peer, sender: Peer, document: dict) -> dict:
     row, created = Transfer.objects.get_or_create(round=round_, uid=uid, defaults={
         "giver": sender, "taker": target, "offer_key": offer_key, "need_key": need_key,
         "resource": str(terms.get("resourceConformsTo") or "")[:300], "quantity": quantity,
+        "unit": str((terms.get("resourceQuantity") or {}).get("hasUnit") or "")[:40],
         "place_name": place, "state": state})
     if not created:
         Transfer.objects.filter(pk=row.pk).update(place_name=place, state=state, updated_at=timezone.now())
