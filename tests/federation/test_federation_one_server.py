@@ -109,3 +109,18 @@ def test_a_transfer_without_a_public_place_is_declined_on_both_sides_and_one_wit
     rows = Transfer.objects.filter(round__uid=report["round"])
     assert rows.count() == 2  # one half on each side
     assert {(t.state, t.place_name) for t in rows} == {("accepted", "Fruitvale pantry, front door")}
+
+
+def test_members_take_turns_to_start_a_round_and_the_next_one_steps_in_when_the_first_is_silent(
+        la, oakland, settings):
+    from datetime import timedelta
+
+    settings.FEDERATION_ROUND_HOURS = 6
+    federation, code = services.do_create_federation("Sin Fronteras", la)
+    services.do_join(code, oakland)
+    first, second = sorted(Peer.objects.filter(federation=federation), key=rounds.label)
+    since = max(first.joined_at, second.joined_at)
+    assert not rounds.round_due(first, since + timedelta(hours=5))
+    assert rounds.round_due(first, since + timedelta(hours=7))
+    assert not rounds.round_due(second, since + timedelta(hours=7))
+    assert rounds.round_due(second, since + timedelta(hours=13))
