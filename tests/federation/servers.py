@@ -106,7 +106,8 @@ for n in spec["needs"]:
     ids["needs"].append(need.pk)
 for o in spec["offers"]:
     offer = Offer.objects.create(collective=c, posted_by=people[o["by"]], quantity=Decimal(str(o["quantity"])),
-                                 area=areas[o["area"]], radius_km=o.get("radius_km"))
+                                 area=areas[o["area"]], radius_km=o.get("radius_km"),
+                                 public_place=o.get("public_place", ""))
     offer.resources.set([res[k] for k in o["resources"]])
     ids["offers"].append(offer.pk)
 print(json.dumps(ids))

@@ -91,3 +91,36 @@ def test_a_plan_that_gives_a_need_less_than_it_could_get_is_refused_and_nothing_
     assert "not proved optimal" in theirs.reason or "infeasible" in theirs.reason or theirs.reason
     assert not Transfer.objects.filter(round=theirs).exists()
     assert report["members"][1]["state"].startswith("left out: ")
+
+
+def test_a_transfer_without_a_public_place_is_declined_on_both_sides_and_one_with_it_accepted(
+        la, oakland, shared_food, bob, dmitri, need_of, offer_of, django_capture_on_commit_callbacks):
+    offer = offer_of(dmitri, ["food"], 8)
+    need_of(bob, "food", 5)
+    _federation, code = services.do_create_federation("Sin Fronteras", la)
+    services.do_join(code, oakland)
+    with django_capture_on_commit_callbacks(execute=True):  # as after a real commit
+        report = rounds.do_round(la, timeout=10)
+    assert set(Transfer.objects.filter(round__uid=report["round"]).values_list("state", flat=True)) == {"declined"}
+    offer.public_place = "Fruitvale pantry, front door"
+    offer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = rounds.do_round(la, timeout=10)
+    rows = Transfer.objects.filter(round__uid=report["round"])
+    assert rows.count() == 2  # one half on each side
+    assert {(t.state, t.place_name) for t in rows} == {("accepted", "Fruitvale pantry, front door")}
+
+
+def test_members_take_turns_to_start_a_round_and_the_next_one_steps_in_when_the_first_is_silent(
+        la, oakland, settings):
+    from datetime import timedelta
+
+    settings.FEDERATION_ROUND_HOURS = 6
+    federation, code = services.do_create_federation("Sin Fronteras", la)
+    services.do_join(code, oakland)
+    first, second = sorted(Peer.objects.filter(federation=federation), key=rounds.label)
+    since = max(first.joined_at, second.joined_at)
+    assert not rounds.round_due(first, since + timedelta(hours=5))
+    assert rounds.round_due(first, since + timedelta(hours=7))
+    assert not rounds.round_due(second, since + timedelta(hours=7))
+    assert rounds.round_due(second, since + timedelta(hours=13))

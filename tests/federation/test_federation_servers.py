@@ -26,6 +26,7 @@ RICE = "http://www.wikidata.org/entity/Q5090"
 DIAPERS = "http://www.wikidata.org/entity/Q180970"
 RESOURCES = [{"key": "food", "unit": "kg", "basic": True, "uri": RICE},
              {"key": "diapers", "unit": "packs", "basic": True, "uri": DIAPERS, "step": 1}]
+PANTRY = "Comedor Comunitario Zona Centro"
 CANARY_NAME = "Quetzalli Canarywren"
 CANARY_AREA = "Colonia Zyxwcanary"
 CANARY_ADDRESS = "Calle Canario 7731 interior 4"
@@ -53,7 +54,7 @@ TJ = {"name": "Tijuana Sin Fronteras", "slug": "tj", "resources": RESOURCES,
                 {"by": "rosa", "resource": "diapers", "quantity": 2, "area": "Zona Centro"}],
       "offers": [{"by": "rosa", "resources": ["diapers"], "quantity": 8, "area": "Zona Centro"},
                  {"by": "rosa", "resources": ["food"], "quantity": 20, "area": "Zona Centro",
-                  "radius_km": 300}]}
+                  "radius_km": 300, "public_place": PANTRY}]}
 SD = {"name": "San Diego Sin Fronteras", "slug": "sd", "resources": RESOURCES,
       "areas": [{"name": "City Heights", "lat": 32.75, "lon": -117.1}],
       "members": [{"username": "sam", "display_name": "Sam", "area": "City Heights"},
@@ -157,6 +158,22 @@ def test_every_needs_share_equals_an_lp_over_the_union_of_the_individual_needs_a
         assert abs(met - share) <= (step or 0.002), (member.name, need, met, share)
         crossed += met > 0
     assert crossed >= 4  # the union moved things: this is not every collective alone
+
+
+def test_a_transfer_is_offered_at_the_givers_public_place_and_accepted_on_both_sides(federated, first_round):
+    report, _out = first_round
+    query = ("select g.slug, k.slug, t.place_name, t.state, t.quantity from federation_transfer t "
+             "join federation_round r on t.round_id = r.id join federation_peer g on t.giver_id = g.id "
+             "join federation_peer k on t.taker_id = k.id where r.uid = ? and g.slug = 'tj' "
+             "and t.resource = ? order by k.slug")
+    seen = {}
+    for member in federated.values():
+        with __import__("sqlite3").connect(f"file:{member.database}?mode=ro", uri=True) as db:
+            seen[member.name] = db.execute(query, (report["round"], RICE)).fetchall()
+    given = seen["tj"]
+    assert given and all(row[2] == PANTRY and row[3] == "accepted" for row in given)
+    for taker in {row[1] for row in given}:
+        assert [r for r in given if r[1] == taker] == [r for r in seen[taker] if r[1] == taker]
 
 
 def test_the_round_writes_the_union_it_planned_and_its_plan(first_round):

@@ -95,3 +95,25 @@ def test_a_digest_signed_by_its_author_verifies_and_an_altered_one_does_not():
     obj["digest"]["a"] = 2
     with pytest.raises(wire.WireError, match="does not match"):
         wire.check_object(obj, pair.public)
+
+
+def test_a_transfer_offer_expands_to_a_valueflows_agreement_at_a_public_place():
+    from types import SimpleNamespace
+
+    from sinfronteras.federation.transfers import agreement
+
+    row = SimpleNamespace(uid=f"{LA}/rounds/r1/transfers/la-1:offer:0/tj-2:need:3", unit="kg",
+                          quantity=__import__("decimal").Decimal("12.500"), resource=RICE,
+                          place_name="Comedor Comunitario", giver=SimpleNamespace(actor=LA),
+                          taker=SimpleNamespace(actor=TJ))
+    message = wire.activity("Offer", LA, [TJ], agreement(row), f"{LA}/activities/offer-1")
+    expanded = jsonld.expand(message, {"documentLoader": shipped_only})[0]
+    assert expanded["@type"] == [AS + "Offer"]
+    deal = first(expanded, AS + "object")
+    assert deal["@type"] == [VF + "Agreement"]
+    commitment = first(deal, VF + "stipulates")
+    assert commitment["@type"] == [VF + "Commitment"]
+    assert first(commitment, VF + "provider")["@id"] == LA
+    assert first(commitment, VF + "receiver")["@id"] == TJ
+    assert first(first(commitment, VF + "resourceQuantity"), OM2 + "hasNumericalValue")["@value"] == "12.5"
+    assert first(first(commitment, VF + "atLocation"), AS + "name")["@value"] == "Comedor Comunitario"

@@ -175,6 +175,10 @@ def handle(target: Peer, sender: Peer | None, document: dict) -> dict:
         if kind == "Leave" and obj == target.federation.uid:
             peer_left(sender)
             return {"type": "Accept", "actor": target.actor, "object": document["id"]}
+        if kind == "Offer" and isinstance(obj, dict) and obj.get("type") == "Agreement":
+            from .transfers import answer_offer
+
+            return answer_offer(target, sender, document)
         if kind == "Create" and isinstance(obj, dict) and obj.get("type") == "RoundCall":
             return rounds.answer_call(target, sender, document)
         if kind == "Create" and isinstance(obj, dict) and obj.get("type") == "RoundPlan":

@@ -189,6 +189,7 @@ class Transfer(models.Model):
     need_key = models.CharField(max_length=200)
     resource = models.CharField(max_length=300)
     quantity = models.DecimalField(max_digits=14, decimal_places=3)
+    unit = models.CharField(max_length=40, blank=True)
     #: The public hand-over place (a pantry, a community centre): a name and a coarse point.
     place_name = models.CharField(max_length=100, blank=True)
     place_lat = models.FloatField(null=True, blank=True)

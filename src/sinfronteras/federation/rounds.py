@@ -137,6 +137,19 @@ def check_digest(federation, obj, round_uid: str, author: Peer | None = None) ->
 
 # --- the starter ----------------------------------------------------------------------------
 
+def round_due(me: Peer, now=None) -> bool:
+    """Whether ``me`` should start a round now: the members take turns by their names' order,
+    the first after ``FEDERATION_ROUND_HOURS`` since the last round it saw, the second after twice
+    that (if the first is down), and so on; no coordinator, and never two at once by design."""
+    now = now or timezone.now()
+    every = timedelta(hours=settings.FEDERATION_ROUND_HOURS)
+    order = sorted(label(p) for p in me.federation.peers.filter(state=PeerState.ACTIVE))
+    rank = order.index(label(me)) if label(me) in order else len(order)
+    last = Round.objects.filter(peer=me).order_by("-created_at").first()
+    since = last.created_at if last else me.joined_at
+    return now - since >= every * (1 + rank)
+
+
 def _backing_off(peer: Peer, now) -> str:
     if peer.local or not peer.next_try_at or peer.next_try_at <= now:
         return ""
@@ -344,9 +357,11 @@ def apply_plan(target: Peer, round_: Round, union, plan_doc: dict):
         PlanRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now(),
                                                  error=str(exc)[:300])
         raise
-    from .transfers import record_transfers
+    from .transfers import offer_transfers, record_transfers
 
-    record_transfers(target, round_, share.transfers)
+    given = record_transfers(target, round_, share.transfers)
+    if given:  # offered to their takers once this round is stored here
+        transaction.on_commit(lambda: offer_transfers(target, given))
     return run
 
 

@@ -10,7 +10,10 @@ def federation_status(collective) -> dict:
     me = local_peer(collective)
     federation = me.federation
     members = [{"collective": p.slug, "server": p.server, "name": p.name, "state": p.state,
-                "local": p.local, "last_answered": p.last_answered_at.isoformat() if p.last_answered_at else None}
+                "local": p.local, "last_answered": p.last_answered_at.isoformat() if p.last_answered_at else None,
+                # A member that does not answer is retried with backoff: shown, never silent.
+                "missed_rounds": p.failures,
+                "next_try": p.next_try_at.isoformat() if p.next_try_at else None}
                for p in federation.peers.all()]
     last = Round.objects.filter(peer=me).first()
     round_ = None

@@ -369,5 +369,7 @@ FEDERATION_URL = env_str("FEDERATION_URL", SITE_URL).rstrip("/")
 SECURE_REDIRECT_EXEMPT = [r"^federation/[-\w]+/(inbox|actor)$"]
 #: How long a round waits for a peer's answer before leaving it out (seconds).
 FEDERATION_DEADLINE_SECONDS = env_int("FEDERATION_DEADLINE_SECONDS", 120, minimum=1)
+#: Hours between rounds (`federation round --due`, from cron or a timer, starts one when due).
+FEDERATION_ROUND_HOURS = env_int("FEDERATION_ROUND_HOURS", 6, minimum=1)
 #: The largest federation request or answer body accepted (bytes).
 FEDERATION_MAX_BODY_BYTES = env_int("FEDERATION_MAX_BODY_BYTES", 8_000_000, minimum=10_000)

@@ -40,18 +40,21 @@ class Command(BaseCommand):
         parser.add_argument("--collective", help="Its slug; may be left out when there is one.")
         parser.add_argument("--json", action="store_true", help="Print JSON to standard output.")
         parser.add_argument("--now", action="store_true", help="round: run a round at once, here.")
+        parser.add_argument("--due", action="store_true",
+                            help="round: run one only if this collective's turn has come (cron).")
         parser.add_argument("-o", "--output", help="round: write DIR/problem.json and DIR/plan.json.")
         parser.add_argument("--deadline", type=float,
                             help="round: seconds to wait for each peer (FEDERATION_DEADLINE_SECONDS).")
 
-    def handle(self, *args, action, value, collective, json: bool, now, output, deadline, **options):
+    def handle(self, *args, action, value, collective, json: bool, now, output, deadline, due, **options):
         if action not in ACTIONS:
             _refuse(f"unknown action {action!r}: use one of {', '.join(ACTIONS)}")
         from sinfronteras.federation.services import FederationError
 
         target = self.collective(collective)
         try:
-            result = getattr(self, f"do_{action.replace('-', '_')}")(target, value, now=now, output=output, deadline=deadline)
+            result = getattr(self, f"do_{action.replace('-', '_')}")(target, value, now=now, output=output,
+                                                                   deadline=deadline, due=due)
         except FederationError as exc:
             _refuse(f"federation {action}: {exc}")
         self.show(result, as_json=json)
@@ -122,11 +125,14 @@ class Command(BaseCommand):
 
         return federation_status(collective)
 
-    def do_round(self, collective, value, *, now, output, deadline, **_):
-        from sinfronteras.federation.rounds import do_round
+    def do_round(self, collective, value, *, now, output, deadline, due, **_):
+        from sinfronteras.federation.rounds import do_round, round_due
+        from sinfronteras.federation.services import local_peer
 
-        if not now:
-            _refuse("federation round: add --now (rounds otherwise run on the federation's rhythm)")
+        if now == due:
+            _refuse("federation round: add --now (at once) or --due (when this collective's turn has come)")
+        if due and not round_due(local_peer(collective)):
+            return {"round": None, "members": [], "digest": None, "due": False}
         if deadline is not None and deadline <= 0:
             _refuse("--deadline: give a number of seconds above 0")
         report = do_round(collective, timeout=deadline)
