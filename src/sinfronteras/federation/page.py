@@ -87,6 +87,7 @@ def crossed(me: Peer, resources: Resources) -> list[dict]:
     transfers = list(Transfer.objects.filter(round__peer=me, state__in=CROSSING).select_related("round"))
     tiers = _tiers({t.round for t in transfers})
     totals: dict[tuple, Decimal] = defaultdict(Decimal)
+    units = {t.resource: getattr(t, "unit", "") for t in transfers}
     for t in transfers:
         direction = "out" if t.giver_id == me.pk else "in"
         tier = tiers.get(t.round_id, {}).get(t.need_key) or 0
@@ -94,6 +95,7 @@ def crossed(me: Peer, resources: Resources) -> list[dict]:
     rows = []
     for (direction, uri, tier), quantity in sorted(totals.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1])):
         rows.append({"direction": direction, "name": resources.name(uri), "resource": resources.unit(uri),
+                     "unit": units.get(uri, ""),
                      "tier": tier, "tier_name": TIER_NAMES.get(tier, ""), "quantity": quantity})
     return rows
 
@@ -154,7 +156,7 @@ def in_progress(me: Peer, resources: Resources) -> list[dict]:
     tiers = _tiers({t.round for t in transfers})
     for t in transfers:
         out = t.giver_id == me.pk
-        rows.append({"transfer": t, "out": out, "other": t.taker if out else t.giver,
+        rows.append({"transfer": t, "out": out, "other": t.taker if out else t.giver, "unit": getattr(t, "unit", ""),
                      "name": resources.name(t.resource), "resource": resources.unit(t.resource),
                      "tier": tiers.get(t.round_id, {}).get(t.need_key) or 0,
                      "state": TRANSFER_WORDS.get(t.state, t.state)})
