@@ -20,10 +20,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 RICE = "http://www.wikidata.org/entity/Q5090"
 WORDS = {
     "en": {"page": "Federation", "came": "Came in: 5 kg · Food", "tier": "tier 2: Basic",
-           "gave": "Gave 100% of what came in", "from": "From Oakland Sin Fronteras", "propose": "Propose one",
+           "gave": "Gave 100% of what came in", "from": "From Oakland Sin Fronteras", "place": "Hand-over at Fruitvale community pantry", "propose": "Propose one",
            "open": "Open the vote", "suspended": "suspended"},
     "es": {"page": "Federación", "came": "Entró: 5 kg · Comida", "tier": "nivel 2: Básica",
-           "gave": "Dio el 100", "from": "De Oakland Sin Fronteras", "propose": "Propón una",
+           "gave": "Dio el 100", "from": "De Oakland Sin Fronteras", "place": "Entrega en Fruitvale community pantry", "propose": "Propón una",
            "open": "Abrir la votación", "suspended": "suspendido"},
 }
 
@@ -38,7 +38,7 @@ def key_folder(settings, tmp_path):
 def federated(la, oakland, alice, bob, dmitri, need_of, offer_of):
     for collective in (la, oakland):
         collective.resources.filter(key="food").update(uri=RICE)
-    offer_of(dmitri, ["food"], 8)
+    offer_of(dmitri, ["food"], 8, public_place="Fruitvale community pantry")
     need_of(bob, "food", 5)
     _federation, code = services.do_create_federation("Sin Fronteras", la)
     services.do_join(code, oakland)
@@ -64,7 +64,8 @@ def test_members_read_the_federation_and_suspend_a_collective_by_decision(
 
     log_in(phone, base, "alice")
     phone.goto(f"{base}/federation/")
-    assert words["from"] in phone.locator("#transfers").inner_text() and fits_the_phone(phone)
+    transfers = phone.locator("#transfers").inner_text()
+    assert words["from"] in transfers and words["place"] in transfers and fits_the_phone(phone)
     shoot(phone, "coordinator")
 
     log_in(phone, base, "bob")

@@ -34,7 +34,7 @@ def federated_round(la, oakland, bob, dmitri, need_of, offer_of):
     """Oakland gives LA 5 kg of food (basic: tier 2) in one round."""
     for collective in (la, oakland):
         collective.resources.filter(key="food").update(uri=RICE)
-    offer_of(dmitri, ["food"], 8)
+    offer_of(dmitri, ["food"], 8, public_place="Fruitvale community pantry")
     need_of(bob, "food", 5)
     _federation, code = services.do_create_federation("Sin Fronteras", la)
     services.do_join(code, oakland)
@@ -83,7 +83,7 @@ def test_coordinators_also_see_the_transfers_in_progress(client, alice, federate
     text = page(client, alice)
     transfer = Transfer.objects.get(round__peer__collective=alice.collective)
     assert f'id="transfer-{transfer.pk}"' in text and "From Oakland Sin Fronteras" in text
-    assert "No public hand-over place yet" in text
+    assert "No public hand-over place yet" in text  # the giver names it when it offers the transfer
 
 
 def test_the_page_names_no_member_of_either_collective(client, bob, dmitri, federated_round):
