@@ -174,6 +174,11 @@ def test_the_propose_form_for_a_federation_says_what_to_fix(client, la, alice, b
     assert proposal.federation_code == code
     text = client.get(reverse("assembly:proposal", args=[proposal.pk])).content.decode()
     assert "Sin Fronteras (127.0.0.1:8000)" in text and code not in text
+    before = Proposal.objects.values().get(pk=proposal.pk)
+    edit = reverse("assembly:edit", args=[proposal.pk])
+    assert code in client.get(edit).content.decode()  # only its author edits it, and sees the code
+    assert client.post(edit, {**form, "federation_code": code}).status_code == 302
+    assert Proposal.objects.values().get(pk=proposal.pk) == before, "saved unchanged, nothing changed"
 
 
 def test_plan_export_of_a_federated_run_gives_each_need_what_came_from_the_other_collective(
