@@ -66,11 +66,11 @@ def test_every_member_sees_the_collectives_the_round_and_what_crossed_both_ways(
     assert 'class="crossed-in"' in mine and "Came in: <strong>5 kg · Food</strong>" in mine
     assert "tier 2: Basic" in mine and 'class="crossed-out"' not in mine
     assert "Gave 100% of what came in" in mine
-    assert "Transfers in the federation's last rounds: 1 given, 0 taken." in mine
+    assert "Transfers in the federation's last rounds: given 1, taken 0." in mine
     assert 'id="transfers"' not in mine, "only coordinators see the transfers in progress"
     theirs = page(client, dmitri)
     assert "Went out: <strong>5 kg · Food</strong>" in theirs and "took 100% of what went out" in theirs
-    assert "last rounds: 0 given, 1 taken." in theirs
+    assert "last rounds: given 0, taken 1." in theirs
 
 
 def test_the_page_reads_in_spanish(client, bob, federated_round):
