@@ -35,7 +35,8 @@ REPO = HERE.parent
 # --- a thousand collectives, in one process -------------------------------------------------------
 
 def collectives(n: int, needs: int, offers: int, seed: int):
-    """N city-like problems whose resources share URIs, centred over a region of ~600 km."""
+    """N city-like problems whose resources share URIs, centred over a region of ~900 x 1,100 km
+    (about eight collectives within an offer's longest reach of 50 km)."""
     import dataclasses
 
     import numpy as np
@@ -44,7 +45,7 @@ def collectives(n: int, needs: int, offers: int, seed: int):
 
     rng = np.random.default_rng(seed)
     for k in range(n):
-        lat, lon = 32.0 + rng.uniform(0, 5), -120.0 + rng.uniform(0, 6)
+        lat, lon = 30.0 + rng.uniform(0, 8), -122.0 + rng.uniform(0, 12)
         p = city_problem(needs, seed=seed + k, offers_per_need=offers / needs, centre=(lat, lon),
                          radii_km=(5.0, 10.0, 25.0, 50.0))
         resources = tuple(dataclasses.replace(r, uri=f"https://example.org/resource/{r.id}")
@@ -139,7 +140,7 @@ def servers(args) -> None:
                 out = run_cli(envs[0], "federation", "round", "--now", "--json")
                 wall = time.monotonic() - t0
                 report = json.loads(out)
-                print(json.dumps({"round": attempt + 1, "wall_s": round(wall, 2),
+                print(json.dumps({"round": attempt + 1, "wall_s": round(wall, 2), **report["timings"],
                                   "states": [m["state"] for m in report["members"]],
                                   "bytes": {m["server"].rsplit(":", 1)[-1]: [m.get("bytes_sent"),
                                                                              m.get("bytes_received")]

@@ -48,24 +48,23 @@ def deliver_many(sender: Peer, targets: list[Peer], build, *, timeout: float) ->
     from .inbox import Refusal, handle
 
     outcomes: list[Outcome] = []
-    remote = []
-    for target in targets:
-        document = build(target)
-        if target.local:
-            try:
-                answer = handle(target, sender, document)
-                outcomes.append(Outcome(target, answer, sent=len(wire.canonical(document)),
-                                        received=len(wire.canonical(answer))))
-            except Refusal as refusal:
-                outcomes.append(Outcome(target, error=refusal.reason, refused=True))
-        else:
-            remote.append((target, document, _key_finder(target)))
-    if not remote:
-        return outcomes
-    pool = ThreadPoolExecutor(max_workers=min(16, len(remote)))
+    documents = [(target, build(target)) for target in targets]
+    remote = [(t, doc, _key_finder(t)) for t, doc in documents if not t.local]
+    # Remote members first, in threads that touch no database (their keys are read above),
+    # then the local ones here while the others work.
+    pool = ThreadPoolExecutor(max_workers=max(1, min(16, len(remote))))
     futures = {pool.submit(transport.post, inbox_url(t), doc, actor=sender.actor, slug=sender.slug,
                            timeout=timeout, expect_keys=find): t for t, doc, find in remote}
-    done, _late = wait(futures, timeout=timeout + 1)
+    for target, document in documents:
+        if not target.local:
+            continue
+        try:
+            answer = handle(target, sender, document)
+            outcomes.append(Outcome(target, answer, sent=len(wire.canonical(document)),
+                                    received=len(wire.canonical(answer))))
+        except Refusal as refusal:
+            outcomes.append(Outcome(target, error=refusal.reason, refused=True))
+    done, _late = wait(futures, timeout=timeout + 1) if futures else (set(), set())
     for future, target in futures.items():
         if future not in done:
             outcomes.append(Outcome(target, error=f"no answer within {timeout:g} s"))

@@ -173,6 +173,15 @@ def do_round(collective, *, timeout: float | None = None, plan_hook=None) -> dic
     from .delivery import activity_id, deliver_many
     from .services import local_peer
 
+    import time
+
+    clock = [time.monotonic()]
+    timings = {}
+
+    def lap(name):
+        clock.append(time.monotonic())
+        timings[name] = round(clock[-1] - clock[-2], 2)
+
     timeout = float(timeout or settings.FEDERATION_DEADLINE_SECONDS)
     me = local_peer(collective)
     now = timezone.now()
@@ -207,7 +216,9 @@ def do_round(collective, *, timeout: float | None = None, plan_hook=None) -> dic
             state[peer.pk] = ("planned", "")
         except FederationError as exc:
             state[peer.pk] = ("refused", str(exc))
+    lap("collect_s")
     plan_obj = _plan_object(me, uid, digests, signed, state, plan_hook)
+    lap("plan_and_certify_s")
     results = deliver_many(me, [p for p in members if state.get(p.pk, ("",))[0] == "planned"],
                            lambda t: wire.activity("Create", me.actor, [t.actor], plan_obj,
                                                    activity_id(me, "plan")), timeout=timeout)
@@ -220,7 +231,8 @@ def do_round(collective, *, timeout: float | None = None, plan_hook=None) -> dic
             continue
         why = answer.get("reason") or outcome.error or "it applied another round's digest"
         state[peer.pk] = ("left_out" if outcome.answer is None and not outcome.refused else "refused", why)
-    return _finish(mine, members, state, sizes, plan_obj)
+    lap("verify_and_apply_s")
+    return {**_finish(mine, members, state, sizes, plan_obj), "timings": timings}
 
 
 def _hash(digest: dict) -> str:

@@ -141,7 +141,7 @@ class Command(BaseCommand):
         return {"round": report["round"], "members": [
             {"collective": m["collective"], "server": m["server"], "state": m["state"],
              "bytes_sent": m["bytes_sent"], "bytes_received": m["bytes_received"]}
-            for m in report["members"]], "digest": report["digest"]}
+            for m in report["members"]], "digest": report["digest"], "timings": report["timings"]}
 
 
 def write_round(folder: Path, report: dict) -> None:
