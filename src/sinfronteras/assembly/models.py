@@ -76,10 +76,17 @@ class Change(models.TextChoices):
     CARRY_HOURS = "carrier_hours_week", _("how many hours a week one member can offer for carrying")
     CARRY_REACH = "carrier_reach_km", _("the farthest reach of a carrying offer")
     CARRY_AREAS = "carrier_areas", _("how many areas one member can offer carrying from")
+    # Federation (issue 18): applied by the system when passed, written in the audit log.
+    FED_JOIN = "federation_join", _("join a federation with an invitation code")
+    FED_LEAVE = "federation_leave", _("leave the federation")
+    FED_SUSPEND = "federation_suspend", _("suspend a member collective of the federation")
+    FED_RESUME = "federation_resume", _("end the suspension of a member collective")
 
 
 #: Changes that name the member they are about.
 ROLE_CHANGES = (Change.COORDINATOR, Change.MEMBER, Change.REMOVE, Change.ORGANISATION, Change.PERSON)
+#: Changes of the collective's federation (``sinfronteras.federation.decisions``).
+FEDERATION_CHANGES = (Change.FED_JOIN, Change.FED_LEAVE, Change.FED_SUSPEND, Change.FED_RESUME)
 #: Changes of a setting of the plan or of how the collective decides.
 SETTING_CHANGES = (Change.BASIC, Change.NOT_BASIC, Change.RETENTION, Change.RADIUS, Change.QUORUM,
                    Change.HORIZON, Change.MIN_VOTING, Change.LIVE_ADDRESSES, Change.CARRY_HOURS,
@@ -145,6 +152,11 @@ class Proposal(models.Model):
     #: The member a change of role (or a removal) is about.
     subject = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                 related_name="+", verbose_name=_("member"))
+    #: A federation change: the invitation code to join with, or the member collective
+    #: (a federation peer) to suspend or resume.
+    federation_code = models.CharField(_("invitation code"), max_length=2000, blank=True)
+    peer = models.ForeignKey("federation.Peer", models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("member collective"))
     budget = models.DecimalField(_("budget"), max_digits=12, decimal_places=3, null=True, blank=True,
                                  validators=[MinValueValidator(Decimal("0.001"))])
     created_at = models.DateTimeField(default=timezone.now)
@@ -185,6 +197,20 @@ class Proposal(models.Model):
     def change_is_whole(self) -> bool:
         """A change to a whole-number setting of how long votes stay open or of carrying."""
         return self.change in WHOLE_SETTINGS
+
+    @property
+    def invitation(self) -> str:
+        """A join proposal's invitation as members read it: the federation and its server (never
+        the code's one-time token)."""
+        from urllib.parse import urlsplit
+
+        from sinfronteras.federation.services import FederationError, parse_code
+
+        try:
+            data = parse_code(self.federation_code)
+        except FederationError:
+            return ""
+        return f"{data['n']} ({urlsplit(data['s']).netloc or data['s']})"
 
     @property
     def has_options(self) -> bool:

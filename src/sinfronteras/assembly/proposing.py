@@ -16,6 +16,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sinfronteras.members.models import Area, Member, Role
 from sinfronteras.numbers import WholeField, reader_numbers
@@ -23,8 +24,8 @@ from sinfronteras.sharing.bounds import MAX_HORIZON_DAYS, MIN_HORIZON_DAYS
 from sinfronteras.sharing.models import Resource
 
 from . import picker
-from .models import (BUDGET_RULES, RANKED_RULES, ROLE_CHANGES, SETTING_CHANGES, WHOLE_SETTINGS,
-                     WITH_OPTIONS, YES_NO, Change, Kind, Proposal, Rule)
+from .models import (BUDGET_RULES, FEDERATION_CHANGES, RANKED_RULES, ROLE_CHANGES, SETTING_CHANGES,
+                     WHOLE_SETTINGS, WITH_OPTIONS, YES_NO, Change, Kind, Proposal, Rule)
 
 MAX_OPTIONS = 50
 
@@ -53,7 +54,8 @@ class ProposeForm(forms.ModelForm):
         model = Proposal
         formfield_callback = reader_numbers
         fields = ["title", "body", "kind", "rule", "seats", "options", "resource", "budget",
-                  "change", "change_value", "subject", "quorum", "ballot_mode", "hide_results", "closes_at"]
+                  "change", "change_value", "subject", "federation_code", "peer", "quorum", "ballot_mode",
+                  "hide_results", "closes_at"]
         widgets = {
             "body": forms.Textarea(attrs={"rows": 4}),
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -235,7 +237,7 @@ class ProposeForm(forms.ModelForm):
             if data.get("resource") is None:
                 self.add_error("resource", _("Pick the resource this changes."))
             data["change_value"] = None
-        elif change in ROLE_CHANGES:
+        elif change in ROLE_CHANGES or change in FEDERATION_CHANGES:
             data["change_value"] = None
         elif change == Change.RETENTION:
             if value is None or value != value.to_integral_value() or not 1 <= value <= 365:
@@ -260,6 +262,38 @@ class ProposeForm(forms.ModelForm):
         elif value is not None:
             self.add_error("change_value", _("Nothing changes: leave the value empty."))
         self._clean_subject(change, data)
+        self._clean_federation(change, data)
+
+    #: What to fix, per reason ``federation.decisions.check_proposal`` gives.
+    FEDERATION_ERRORS = {
+        "already": ("change", _("Your collective is in a federation already: propose to leave it first.")),
+        "code": ("federation_code", _("This is not an invitation code: copy the whole code, starting "
+                                      "with sfed1., from the collective that invites you.")),
+        "none": ("change", _("Your collective is in no federation: propose to join one with an "
+                             "invitation code.")),
+        "peer": ("peer", _("Pick another member collective of your federation.")),
+        "suspended": ("peer", _("This collective is suspended already.")),
+        "not_suspended": ("peer", _("This collective is not suspended.")),
+    }
+
+    def _clean_federation(self, change, data):
+        code, peer = (data.get("federation_code") or "").strip(), data.get("peer")
+        if change not in FEDERATION_CHANGES:
+            if code:
+                self.add_error("federation_code", _("Only a proposal to join a federation has a code."))
+            if peer is not None:
+                self.add_error("peer", _("Only a suspension names a member collective."))
+            return
+        from sinfronteras.federation.decisions import check_proposal
+
+        if change != Change.FED_JOIN:
+            code = ""
+        if change not in (Change.FED_SUSPEND, Change.FED_RESUME):
+            peer = None
+        data["federation_code"], data["peer"] = code, peer
+        if (why := check_proposal(self.member.collective, change, code, peer)) is not None:
+            field, message = self.FEDERATION_ERRORS[why]
+            self.add_error(field if field in self.fields else None, message)
 
     def _clean_subject(self, change, data):
         subject = data.get("subject")
@@ -458,7 +492,35 @@ class RoleForm(KindForm):
             return None
 
 
-KINDS = (ConsentForm, MajorityForm, RankedForm, ApprovalForm, ScoreForm, BudgetForm, SettingForm, RoleForm)
+class FederationForm(KindForm):
+    """Join a federation with a code, leave it, suspend a member collective or end a suspension."""
+
+    slug = "federation"
+    used = ("title", "body", "kind", "change", "federation_code", "peer") + TAIL
+    changes = FEDERATION_CHANGES
+    labels = {"peer": _("member collective (to suspend, or to end its suspension)"),
+              "federation_code": _("invitation code (to join)")}
+    helps = {"federation_code": _("The code another collective of the federation gave you, starting "
+                                  "with sfed1. It is used once, when the proposal passes."),
+             "peer": _("Only to suspend a member collective, or to end its suspension.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from sinfronteras.federation.models import Peer, PeerState
+
+        mine = Peer.objects.filter(collective_id=self.member.collective_id).exclude(state=PeerState.LEFT)
+        field = self.fields["peer"]
+        field.queryset = (Peer.objects.filter(federation__in=mine.values("federation"))
+                          .exclude(state=PeerState.LEFT).exclude(pk__in=mine.values("pk")).order_by("name"))
+        suspended = pgettext_lazy("federation member", "suspended")
+        field.label_from_instance = lambda p: (p.name or p.slug) + (f" ({suspended})" if p.state == PeerState.SUSPENDED
+                                                                   else "")
+        field.empty_label = _("none")
+        self.fields["federation_code"].widget = forms.Textarea(attrs={"rows": 3, "autocomplete": "off",
+                                                                       "spellcheck": "false"})
+
+
+KINDS = (ConsentForm, MajorityForm, RankedForm, ApprovalForm, ScoreForm, BudgetForm, SettingForm, RoleForm, FederationForm)
 KIND_FORMS = {form.slug: form for form in KINDS}
 
 
@@ -466,6 +528,8 @@ def form_class_for(proposal):
     """The form a proposal is edited with: its kind's, or the setting's or role's."""
     if proposal.change in ROLE_CHANGES:
         return RoleForm
+    if proposal.change in FEDERATION_CHANGES:
+        return FederationForm
     if proposal.change:
         return SettingForm
     return KIND_FORMS[proposal.kind]
@@ -487,6 +551,9 @@ CHOOSER = (
     ("role", _("Change a member's role, or remove a member"),
      _("Make a member a coordinator, a coordinator a member again, remove a member, or mark an "
        "organisation's account.")),
+    ("federation", _("Join, leave or suspend in a federation"),
+     _("Plan together with other collectives: join a federation with a code, leave it, or suspend a "
+       "member collective.")),
 )
 
 

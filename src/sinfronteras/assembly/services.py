@@ -23,7 +23,7 @@ from sinfronteras.members.services import (do_change_role, do_change_setting, do
 from sinfronteras.sharing.models import Need
 
 from . import counting
-from .models import (ROLE_CHANGES, WHOLE_SETTINGS, Ballot, Change, Decision, Kind, Option,
+from .models import (FEDERATION_CHANGES, ROLE_CHANGES, WHOLE_SETTINGS, Ballot, Change, Decision, Kind, Option,
                      Participation, ProjectNeed, Proposal, SealedChoice, Status)
 
 
@@ -317,6 +317,10 @@ def do_apply_decision(decision) -> Decision:
     elif effect in (Change.ORGANISATION, Change.PERSON):
         do_mark_organisation(collective, proposal.subject, effect == Change.ORGANISATION,
                              decision_ref=decision.pk)
+    elif effect in FEDERATION_CHANGES:
+        from sinfronteras.federation.decisions import apply_federation_change
+
+        apply_federation_change(proposal, decision.pk)
     elif effect == Change.REMOVE:
         do_remove_member(collective, proposal.subject, decision_ref=decision.pk)
     elif effect in ROLE_CHANGES:

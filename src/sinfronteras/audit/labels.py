@@ -47,6 +47,20 @@ LABELS = {
     "settings.changed": _("a planning setting changed by decision"),
 }
 
+# The federation's decisions (issue 18), applied when a proposal passes.
+LABELS.update({
+    "federation.created": _("a federation was created"),
+    "federation.joined": _("the collective joined a federation"),
+    "federation.member_joined": _("a collective joined the federation with this one's invitation"),
+    "federation.round_applied": _("a federation round was applied"),
+    "federation.round_refused": _("a federation round was refused: nothing was applied"),
+    "federation.join_decided": _("the collective joined a federation by decision"),
+    "federation.left": _("the collective left its federation by decision"),
+    "federation.peer_suspended": _("a member collective of the federation was suspended by decision"),
+    "federation.peer_resumed": _("a member collective's suspension ended by decision"),
+    "federation.key_rotated": _("the collective's federation key was replaced; its peers were told"),
+})
+
 
 def label(action: str) -> str:
     return str(LABELS.get(action, action))

@@ -25,12 +25,18 @@ class Resource:
     ``step`` is the smallest amount that can be handed over (1 pack, 0.5 hours,
     0.1 kg); ``None``: any amount. Quantities of a resource with a step are
     whole numbers of steps, and so is everything the plan gives of it.
+
+    ``uri`` names what it is in a shared vocabulary (a Wikidata item, as
+    FEP-0837 suggests), or ``None``. Across collectives, resources with the
+    same ``uri``, unit and step are one resource
+    (:mod:`sinfronteras.planning.federation`); the planner itself ignores it.
     """
 
     id: str
     unit: str
     basic: bool = False
     step: float | None = None
+    uri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -179,6 +185,8 @@ def _resource_json(r: Resource) -> dict:
     d = {"id": r.id, "unit": r.unit, "basic": r.basic}
     if r.step is not None:
         d["step"] = r.step
+    if r.uri is not None:
+        d["uri"] = r.uri
     return d
 
 

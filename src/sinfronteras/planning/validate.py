@@ -80,7 +80,8 @@ def _resources(items: list) -> tuple[Resource, ...]:
     for k, it in enumerate(items):
         e = _entry("resources", k, it)
         step = _number(e, it, "step", positive=True, required=False)
-        out.append(Resource(it["id"], _string(e, it, "unit"), _flag(e, it, "basic"), step))
+        uri = None if it.get("uri") is None else _string(e, it, "uri")
+        out.append(Resource(it["id"], _string(e, it, "unit"), _flag(e, it, "basic"), step, uri))
     return tuple(out)
 
 

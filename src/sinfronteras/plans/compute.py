@@ -83,14 +83,19 @@ def handover_window(need, offer, now, tz):
                         HANDLING_HOURS * 60, tz)
 
 
-def compute(collective, progress=lambda stage, pct: None) -> Outcome:
+def compute(collective, progress=lambda stage, pct: None, solve=None) -> Outcome:
+    """The plan of ``collective``'s needs and offers, as tasks. ``solve(snap, problem)``, when
+    given, returns the plan document instead of the planner (a federation round's share)."""
     now = timezone.now()
     snap = snapshot(collective)
     params, decisions = parameters(collective, snap.paused)
     progress("planning", 10)
     problem = _problem(snap)
-    result = plan(problem, progress=lambda message: progress(f"planning: {message}"[:60], 40))
-    plan_doc = result.to_json()
+    if solve is None:
+        result = plan(problem, progress=lambda message: progress(f"planning: {message}"[:60], 40))
+        plan_doc = result.to_json()
+    else:
+        plan_doc = solve(snap, problem)
     progress("comparing", 75)
     baseline_doc = greedy(problem).to_json()
     baseline = baseline_doc["summary"]

@@ -45,6 +45,11 @@ class PlanRun(models.Model):
     #: Rows the run could not plan and left out, each ``{"kind": "need" or "offer", "id",
     #: "reason", "detail"}`` (reasons in ``screen.REASONS``); the rest was planned.
     left_out = models.JSONField(default=list, blank=True)
+    #: The problem the planner was given and the plan document it (or a federation round's
+    #: share) returned, both format v1, with the run's own ids (``n12``, ``o3``, ``a5``): what
+    #: ``plan-export`` and the plan page's download give any member to check the plan.
+    problem_doc = models.JSONField(default=dict, blank=True)
+    plan_doc = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -86,7 +86,7 @@ def store(run: PlanRun, outcome) -> None:
     PlanRun.objects.filter(pk=run.pk).update(
         status=RunStatus.DONE, finished_at=timezone.now(), progress=100, stage="done",
         summary=outcome.summary, parameters=outcome.parameters, decisions=outcome.decisions,
-        left_out=outcome.snap.left_out)
+        left_out=outcome.snap.left_out, problem_doc=outcome.snap.problem, plan_doc=outcome.plan_doc)
     record(run.collective, "plan.done", actor=None,
            data={"run": run.pk, "tasks": len(outcome.tasks), "kept": len(kept), "dropped": len(dropped),
                  "decisions": outcome.decisions, "left_out": len(outcome.snap.left_out)})

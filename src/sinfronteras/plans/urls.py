@@ -6,6 +6,7 @@ app_name = "plans"
 urlpatterns = [
     path("plan/", views.plan_page, name="plan"),
     path("plan/run/", views.plan_run, name="run"),
+    re_path(r"^plan/export/(?P<name>problem|plan)\.json$", views.plan_export, name="export"),
     path("alerts/", views.alerts_page, name="alerts"),
     path("alerts/<id:pk>/lift/", views.alert_lift, name="alert_lift"),
     path("tasks/", views.my_tasks, name="tasks"),

@@ -3,10 +3,12 @@ sealed addresses and pickup points."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from sinfronteras.web.formats import amount
 from . import alerts, dropped, handover, lifecycle, report, runs, screen, task_messages
 from .addresses import (AddressForm, PickupForm, do_delete_address, do_delete_pickup,
                         do_seal_address, do_seal_pickup, readable_address, readable_pickup)
+from .export import NoSuchRun, pick_run, plan_document, problem_document
 from .models import LIVE_STATES, AreaAlert, TaskState
 from .status import need_states
 
@@ -60,6 +63,7 @@ def plan_page(request):
         "coordinator": member.is_coordinator,
         "no_pickup": report.carries_without_pickup(shown) if shown else 0,
         "pickup_hours": collective.pickup_hours,
+        "federation": _federation_of(collective),
     }
     if shown and member.is_coordinator:
         context["uncarried"] = _readable(collective, shown.summary.get("carriers", {}).get("uncarried", [])[:20])
@@ -81,6 +85,32 @@ def _readable(collective, rows) -> list[dict]:
                  .values_list("pk", "area__name"))
     return [dict(row, res=resources.get(row.get("resource")),
                  area=row.get("to") or areas.get(row.get("need"), "")) for row in rows]
+
+
+def _federation_of(collective):
+    """The federation the collective plans with, or None (its page says what crossed)."""
+    from sinfronteras.federation.models import Peer, PeerState
+
+    peer = (Peer.objects.filter(collective=collective).exclude(state=PeerState.LEFT)
+            .select_related("federation").order_by("-joined_at").first())
+    return peer.federation if peer else None
+
+
+@login_required
+def plan_export(request, name):
+    """Any member downloads the last run's (or run ``?run=N``'s) problem or plan, format v1,
+    with the API's ids and no member named, to re-plan it with ``sinfronteras plan``."""
+    number = request.GET.get("run")
+    try:
+        run = pick_run(request.user.collective, int(number) if number else None)
+    except (NoSuchRun, ValueError):
+        raise Http404(_("No finished plan run of that number.")) from None
+    doc = problem_document(run) if name == "problem" else plan_document(run)
+    response = HttpResponse(json.dumps(doc, indent=1, ensure_ascii=False) + "\n",
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

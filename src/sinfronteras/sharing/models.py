@@ -46,6 +46,11 @@ class Resource(models.Model):
         validators=POSITIVE,
         help_text=_("The least that can be handed over: 1 for packs or rides, 0.5 for hours, "
                     "0.1 for kg. Empty: any amount."))
+    #: What it is in a shared vocabulary (a Wikidata item, as FEP-0837 suggests): in a federation
+    #: round, resources of the same URI, unit and step are one resource; others stay local.
+    uri = models.URLField(_("shared name (Wikidata item)"), max_length=300, blank=True,
+                          help_text=_("e.g. http://www.wikidata.org/entity/Q5090 for rice: other "
+                                      "collectives' resources with the same one can meet your needs."))
 
     class Meta:
         ordering = ["-basic", "name_en"]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sinfronteras.notify",
     "sinfronteras.web",
     "sinfronteras.demo",
+    "sinfronteras.federation",
     # Form widgets drawn from templates, so web/templates/django/forms overrides them
     # (number inputs without "2.000").
     "django.forms",
@@ -383,3 +384,27 @@ PUSH_SERVICES = env_list("PUSH_SERVICES", [
 ])
 #: Only for the tests' push service on 127.0.0.1: `check --deploy` fails while it is on.
 PUSH_LOOPBACK_FOR_TESTS = env_bool("PUSH_LOOPBACK_FOR_TESTS", False)
+# Federation (issue 18): each collective's Ed25519 key pair lives in this folder, one file a
+# collective, made on first use; in production outside DATA_DIR, like the seal keys.
+FEDERATION_KEY_DIR = env_str("FEDERATION_KEY_DIR", "/etc/sinfronteras/federation" if HTTPS
+                             else str(DATA_DIR / "federation-keys"))
+if HTTPS and Path(FEDERATION_KEY_DIR).resolve().is_relative_to(DATA_DIR.resolve()):
+    raise ImproperlyConfigured(
+        f"FEDERATION_KEY_DIR={FEDERATION_KEY_DIR} is inside DATA_DIR={DATA_DIR}: keep the federation "
+        "keys out of the folder with the database, e.g. /etc/sinfronteras/federation.")
+#: Plain HTTP to peers that are not on loopback (test hosts in network namespaces only).
+FEDERATION_ALLOW_HTTP = env_bool("FEDERATION_ALLOW_HTTP", False)
+if HTTPS and FEDERATION_ALLOW_HTTP:
+    raise ImproperlyConfigured("FEDERATION_ALLOW_HTTP=1 is for test hosts only: production (HTTPS=1) "
+                               "speaks to its peers over HTTPS. Remove the setting.")
+#: This server's address as its peers reach it (base of each collective's actor and inbox).
+FEDERATION_URL = env_str("FEDERATION_URL", SITE_URL).rstrip("/")
+# Peers reach the inbox over plain HTTP only on loopback (the proxy speaks TLS elsewhere):
+# the inbox itself refuses plain HTTP from anywhere else, so no redirect is needed there.
+SECURE_REDIRECT_EXEMPT = [r"^federation/[-\w]+/(inbox|actor)$"]
+#: How long a round waits for a peer's answer before leaving it out (seconds).
+FEDERATION_DEADLINE_SECONDS = env_int("FEDERATION_DEADLINE_SECONDS", 120, minimum=1)
+#: Hours between rounds (`federation round --due`, from cron or a timer, starts one when due).
+FEDERATION_ROUND_HOURS = env_int("FEDERATION_ROUND_HOURS", 6, minimum=1)
+#: The largest federation request or answer body accepted (bytes).
+FEDERATION_MAX_BODY_BYTES = env_int("FEDERATION_MAX_BODY_BYTES", 8_000_000, minimum=10_000)

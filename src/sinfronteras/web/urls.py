@@ -38,6 +38,8 @@ urlpatterns = [
     path("", include("sinfronteras.sms.urls")),
     path("audit/", audit_views.audit_log, name="audit"),
     path("api/", api.urls),
+    path("federation/", include("sinfronteras.federation.protocol_urls")),
+    path("", include("sinfronteras.federation.urls")),
     path("", include("sinfronteras.notify.urls")),
 ]
 

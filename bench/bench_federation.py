@@ -1,0 +1,177 @@
+"""Benchmark of federation rounds: three real servers end to end, and a thousand collectives.
+
+``--servers``: three servers on loopback (each its own process, SQLite database, keys and
+port), each loaded with the demo collective (``loaddemo``, its resources given a shared URI),
+federated through invitation codes; times ``sinfronteras federation round --now`` end to end
+(the command's process included) and prints the union's arcs and the bytes each server sent
+and received. Goal: at most 10 s.
+
+``--collectives N``: N collectives of ``--needs`` needs and ``--offers`` offers (city-like,
+spread over a region so that neighbours share arcs), their digests made and signed in one
+process; then the union is planned (``--modes plain,ray``: the planner alone, or its sparse core
+on a local Ray), certified and verified, each mode in a fresh process. Prints seconds per stage,
+the union's size in arcs, its digests' bytes, and the peak RSS. Goal: at most 60 s and 4 GB.
+
+Usage: ``python bench/bench_federation.py [--servers] [--collectives 1000 --needs 200
+--offers 100 --modes plain,ray]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+
+# --- a thousand collectives, in one process -------------------------------------------------------
+
+def collectives(n: int, needs: int, offers: int, seed: int):
+    """N city-like problems whose resources share URIs, centred over a region of ~900 x 1,100 km
+    (about eight collectives within an offer's longest reach of 50 km)."""
+    import dataclasses
+
+    import numpy as np
+
+    from sinfronteras.planning.generate import city_problem
+
+    rng = np.random.default_rng(seed)
+    for k in range(n):
+        lat, lon = 30.0 + rng.uniform(0, 8), -122.0 + rng.uniform(0, 12)
+        p = city_problem(needs, seed=seed + k, offers_per_need=offers / needs, centre=(lat, lon),
+                         radii_km=(5.0, 10.0, 25.0, 50.0))
+        resources = tuple(dataclasses.replace(r, uri=f"https://example.org/resource/{r.id}")
+                          for r in p.resources)
+        yield dataclasses.replace(p, resources=resources)
+
+
+def child(args) -> dict:
+    from sinfronteras.federation import keys, wire
+    from sinfronteras.planning import plan
+    from sinfronteras.planning.arcs import build_arcs
+    from sinfronteras.planning.fedcert import certificate, verify
+    from sinfronteras.planning.federation import digest, union_problem
+
+    pair = keys._load(keys._new_line().decode())
+    t0 = time.monotonic()
+    digests, sizes = [], []
+    for k, problem in enumerate(collectives(args.collectives, args.needs, args.offers, args.seed)):
+        d = digest(problem, f"c{k}")
+        actor = f"https://c{k}.example.org/federation/c{k}/actor"
+        signed = wire.sign_object(wire.digest_object(d, actor, "https://x.example.org/rounds/1", members=50),
+                                  f"{actor}#{pair.fingerprint}", pair)
+        sizes.append(len(wire.canonical(signed)))
+        digests.append(d)
+    t_digest = time.monotonic() - t0
+    t0 = time.monotonic()
+    union = union_problem(digests)
+    t_union = time.monotonic() - t0
+    t0 = time.monotonic()
+    if args.mode == "ray":
+        result = plan(union, mode="sparse", ray=True)
+    else:
+        result = plan(union)
+    t_plan = time.monotonic() - t0
+    doc = result.to_json()
+    t0 = time.monotonic()
+    cert = certificate(union, result)
+    t_cert = time.monotonic() - t0
+    t0 = time.monotonic()
+    reasons = verify(union, doc, cert)
+    t_verify = time.monotonic() - t0
+    arcs = len(build_arcs(union.arrays).offer)
+    plan_bytes = len(wire.canonical({"plan": doc, "certificate": cert}))
+    return {"mode": args.mode, "collectives": args.collectives, "union_needs": len(union.needs),
+            "union_offers": len(union.offers), "arcs": arcs, "digest_s": round(t_digest, 2),
+            "union_s": round(t_union, 2), "plan_s": round(t_plan, 2), "certificate_s": round(t_cert, 2),
+            "verify_s": round(t_verify, 2), "round_s": round(t_union + t_plan + t_cert + t_verify, 2),
+            "verified": not reasons, "digest_bytes_mean": round(sum(sizes) / len(sizes)),
+            "plan_and_certificate_bytes": plan_bytes,
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def many(args) -> None:
+    for mode in args.modes.split(","):
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            subprocess.run([sys.executable, __file__, "--child", "--mode", mode, "--out", out.name,
+                            "--collectives", str(args.collectives), "--needs", str(args.needs),
+                            "--offers", str(args.offers), "--seed", str(args.seed)], check=True)
+            row = json.loads(Path(out.name).read_text())
+        print(json.dumps(row))
+
+
+# --- three servers end to end -------------------------------------------------------------------
+
+def servers(args) -> None:
+    sys.path.insert(0, str(REPO / "tests"))
+    from production_server import free_port, production_env, run_cli, start_server
+
+    SHARE = ("from sinfronteras.sharing.models import Resource\n"
+             "for r in Resource.objects.all():\n"
+             "    Resource.objects.filter(pk=r.pk).update(uri='https://example.org/resource/' + r.key)\n")
+    running, envs = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            for k in range(3):
+                folder = Path(tmp) / f"s{k}"
+                port = free_port()
+                env = production_env(folder, port, DATABASE_URL="", FEDERATION_URL=f"http://127.0.0.1:{port}",
+                                     FEDERATION_KEY_DIR=str(folder / "keys" / "federation"))
+                run_cli(env, "migrate", "--noinput")
+                run_cli(env, "createcachetable")
+                run_cli(env, "loaddemo")
+                run_cli(env, "shell", "-c", SHARE)
+                envs.append(env)
+                running.append(start_server(env, port, folder / "serve.log", workers=1, threads=4))
+            code = json.loads(run_cli(envs[0], "federation", "create", "Bench", "--json"))["invite"]
+            run_cli(envs[1], "federation", "join", code, "--json")
+            code = json.loads(run_cli(envs[1], "federation", "invite", "--json"))["invite"]
+            run_cli(envs[2], "federation", "join", code, "--json")
+            for attempt in range(args.rounds):
+                t0 = time.monotonic()
+                out = run_cli(envs[0], "federation", "round", "--now", "--json")
+                wall = time.monotonic() - t0
+                report = json.loads(out)
+                print(json.dumps({"round": attempt + 1, "wall_s": round(wall, 2), **report["timings"],
+                                  "states": [m["state"] for m in report["members"]],
+                                  "bytes": {m["server"].rsplit(":", 1)[-1]: [m.get("bytes_sent"),
+                                                                             m.get("bytes_received")]
+                                            for m in report["members"]}}))
+        finally:
+            for server in running:
+                server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--servers", action="store_true", help="three servers end to end on loopback")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds between the three servers")
+    parser.add_argument("--collectives", type=int, default=0)
+    parser.add_argument("--needs", type=int, default=200)
+    parser.add_argument("--offers", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--modes", default="plain,ray")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", default="plain", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinfronteras.web.settings")
+    if args.child:
+        Path(args.out).write_text(json.dumps(child(args)))
+        return
+    if args.servers:
+        servers(args)
+    if args.collectives:
+        many(args)
+
+
+if __name__ == "__main__":
+    main()
