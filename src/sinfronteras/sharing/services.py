@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.db import IntegrityError, models, transaction
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .bounds import id_in_range
 from .models import Need, NeedStatus, Offer, OfferStatus, Resource
@@ -120,11 +122,50 @@ def _record_power(member, item, action: str) -> None:
                data={type(item).__name__.lower(): item.pk})
 
 
+class NoLongerOpen(Exception):
+    """An edit of a need or an offer that was withdrawn (or met) meanwhile: nothing changed."""
+
+
+#: The one state in which a need or an offer may be edited.
+EDITABLE = {Need: NeedStatus.OPEN, Offer: OfferStatus.ACTIVE}
+
+
+def _changed_columns(form) -> dict:
+    """The model's own columns the form changed, with their new values (never the status)."""
+    instance = form.instance
+    columns = {}
+    for name in form.changed_data:
+        try:
+            field = instance._meta.get_field(name)
+        except Exception:  # a form-only field (slots), saved by the form itself
+            continue
+        if field.concrete and not field.many_to_many and field.editable:
+            columns[field.attname] = getattr(instance, field.attname)
+    return columns
+
+
 @transaction.atomic
 def do_update(form, member=None):
-    """Save an edit of a need or an offer (with its resources) in one transaction."""
-    item = form.save()
-    _record_power(member, item, f"{type(item).__name__.lower()}.edited")
+    """Save an edit of a need or an offer (with its resources and slots) in one transaction.
+
+    It writes only the columns the form changed, and only while the need or offer is still
+    open (``UPDATE ... WHERE status = 'open'``): a withdrawal at the same moment (another
+    tab, the API, a coordinator) is never undone by an edit that read the row before it.
+    Raises :class:`NoLongerOpen` when it was withdrawn or met meanwhile; nothing is written.
+    """
+    item = form.instance
+    model = type(item)
+    columns = _changed_columns(form)
+    still_open = model.objects.filter(pk=item.pk, status=EDITABLE[model])
+    written = still_open.update(**columns, updated_at=timezone.now()) if columns \
+        else still_open.select_for_update().exists()
+    if not written:
+        raise NoLongerOpen(_("This need is no longer open (it was withdrawn or met): nothing "
+                             "was changed.") if model is Need else
+                           _("This offer was withdrawn: nothing was changed."))
+    form._save_m2m()
+    item.refresh_from_db()
+    _record_power(member, item, f"{model.__name__.lower()}.edited")
     return item
 
 

@@ -69,7 +69,11 @@ def need_edit(request, pk=None):
             services.do_create_need(request.user, form)
             messages.success(request, _("Your need is posted."))
         else:
-            services.do_update(form, request.user)
+            try:
+                services.do_update(form, request.user)
+            except services.NoLongerOpen as refused:  # withdrawn meanwhile: it stays withdrawn
+                messages.error(request, str(refused))
+                return redirect("needs")
             messages.success(request, _("Your need is updated."))
         return redirect("needs")
     return render(request, "sharing/need_form.html", {"form": form, "need": need})
@@ -101,7 +105,11 @@ def offer_edit(request, pk=None):
             services.do_create_offer(request.user, form)
             messages.success(request, _("Your offer is posted. Thank you."))
         else:
-            services.do_update(form, request.user)
+            try:
+                services.do_update(form, request.user)
+            except services.NoLongerOpen as refused:  # withdrawn meanwhile: it stays withdrawn
+                messages.error(request, str(refused))
+                return redirect("offers")
             messages.success(request, _("Your offer is updated."))
         return redirect("offers")
     return render(request, "sharing/offer_form.html", {"form": form, "offer": offer})
