@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, models, transaction
@@ -76,18 +77,30 @@ def _existing(model, member, key, digest):
     return existing
 
 
-def _create(model, member, form, idempotency_key):
+#: A page's form posted again with the same content this soon is "already posted": Back,
+#: then Post, draws the form afresh (pages are never cached), so its one-time key is new.
+SAME_POST_WITHIN = timedelta(minutes=15)
+
+
+def _create(model, member, form, idempotency_key, *, same_within: timedelta | None = None):
     """Create a need or an offer from a valid form. Returns (record, created).
 
     With an idempotency key, a second call with the same key and the same request
     returns the first record instead of making another, even when two calls race (a
     database constraint decides); the same key with another request is refused
-    (``IdempotencyConflict``).
+    (``IdempotencyConflict``). With ``same_within`` (the pages), the member's open
+    record of exactly the same request made that recently is returned instead.
     """
-    digest = request_digest(form) if idempotency_key else ""
+    digest = request_digest(form)
     existing = _existing(model, member, idempotency_key, digest)
     if existing:
         return existing, False
+    if same_within is not None:
+        recent = model.objects.filter(posted_by=member, idempotency_digest=digest,
+                                      status=EDITABLE[model],
+                                      created_at__gte=timezone.now() - same_within)
+        if (existing := recent.order_by("-created_at").first()) is not None:
+            return existing, False
     item = form.save(commit=False)
     item.collective_id = member.collective_id
     item.posted_by = member
@@ -105,12 +118,14 @@ def _create(model, member, form, idempotency_key):
     return item, True
 
 
-def do_create_need(member, form, *, idempotency_key: str | None = None) -> tuple[Need, bool]:
-    return _create(Need, member, form, idempotency_key)
+def do_create_need(member, form, *, idempotency_key: str | None = None,
+                   same_within: timedelta | None = None) -> tuple[Need, bool]:
+    return _create(Need, member, form, idempotency_key, same_within=same_within)
 
 
-def do_create_offer(member, form, *, idempotency_key: str | None = None) -> tuple[Offer, bool]:
-    return _create(Offer, member, form, idempotency_key)
+def do_create_offer(member, form, *, idempotency_key: str | None = None,
+                    same_within: timedelta | None = None) -> tuple[Offer, bool]:
+    return _create(Offer, member, form, idempotency_key, same_within=same_within)
 
 
 def _record_power(member, item, action: str) -> None:
