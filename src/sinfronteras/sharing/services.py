@@ -10,6 +10,7 @@ import json
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -152,7 +153,7 @@ def _changed_columns(form) -> dict:
     for name in form.changed_data:
         try:
             field = instance._meta.get_field(name)
-        except Exception:  # a form-only field (slots), saved by the form itself
+        except FieldDoesNotExist:  # a form-only field (slots), saved by the form itself
             continue
         if field.concrete and not field.many_to_many and field.editable:
             columns[field.attname] = getattr(instance, field.attname)
