@@ -29,8 +29,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator, MaxValueValidator
+from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 #: Digits a typed number may have (a quantity has at most 12): more is not a number here.
 MOST_DIGITS = 30
@@ -167,13 +172,6 @@ def for_input(value, places: int = 3, language: str | None = None) -> str:
 
 
 # --- Form fields: amounts in text fields, typed the reader's way -------------------------
-
-from django import forms  # noqa: E402
-from django.core.exceptions import ValidationError  # noqa: E402
-from django.core.validators import DecimalValidator, MaxValueValidator  # noqa: E402
-from django.db import models  # noqa: E402
-from django.utils.translation import gettext_lazy, ngettext_lazy  # noqa: E402
-
 
 class AmountInput(forms.TextInput):
     """A text field for a number, with the phone's number keyboard (``inputmode``): a

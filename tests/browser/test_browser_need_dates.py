@@ -45,7 +45,8 @@ def test_a_family_edits_only_the_quantity_and_the_date_survives(live_server, pho
     assert what.locator("option").first.inner_text() == words["choose"]
     assert words["required"] in phone.locator("label[for=id_resource]").inner_text()
     what.select_option(label=words["food"])  # the unit is shown with the resource
-    phone.locator("#id_quantity").fill("1.5")
+    phone.locator("#id_quantity").fill("1,5" if language == "es" else "1.5")  # the reader's way
+    assert phone.locator("#id_quantity").get_attribute("inputmode") == "decimal"
     phone.locator("#id_needed_by").fill(day.isoformat())
     shoot(phone, f"{language}-need-form")
     phone.get_by_role("button", name=words["post"]).click()
@@ -63,7 +64,8 @@ def test_a_family_edits_only_the_quantity_and_the_date_survives(live_server, pho
 
     card.get_by_role("link", name=words["edit"]).click()
     assert phone.locator("#id_needed_by").input_value() == day.isoformat()  # not emptied
-    assert phone.locator("#id_quantity").input_value() == "1.5"  # not "1.500"
+    shown = "1,5" if language == "es" else "1.5"  # not "1.500", and the reader's mark
+    assert phone.locator("#id_quantity").input_value() == shown
     phone.locator("#id_quantity").fill("3")
     shoot(phone, f"{language}-need-edit")
     phone.get_by_role("button", name=words["save"]).click()

@@ -119,3 +119,21 @@ def test_every_form_of_a_page_carries_a_key(client, la, bob):
     page = client.get(reverse("need_new")).content.decode()
     forms = page.count('name="csrfmiddlewaretoken"')
     assert forms >= 2 and len(KEY.findall(page)) == forms
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", "Already posted: you sent this same one a moment ago"),
+    ("es", "Ya enviado: mandaste esto mismo hace un momento"),
+])
+def test_back_then_post_of_the_same_need_with_a_fresh_form_makes_nothing_new(client, la, bob,
+                                                                           language, words):
+    """Pages are never cached: Back draws the form afresh, with a new key, and the browser
+    puts back what was typed (tests/browser/test_browser_forms.py)."""
+    as_member(client, bob, language)
+    url = reverse("need_new")
+    data = {"resource": resource(la, "food").pk, "quantity": "2", "area": area(la, "Echo Park").pk}
+    client.post(url, {**data, "once": key_of(client, url)})
+    again = client.post(url, {**data, "once": key_of(client, url)}, follow=True)
+    assert Need.objects.count() == 1 and words in again.content.decode()
+    client.post(url, {**data, "quantity": "3", "once": key_of(client, url)})
+    assert Need.objects.count() == 2  # another amount is another need

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from ninja import Header, Path, Status
 
 from sinfronteras.sharing import services
@@ -67,7 +66,11 @@ def update_need(request, payload: NeedPatch, need_id: int = _id("need")):
     form = NeedForm(_as_form_data(_merged(current, payload)), instance=need, member=request.user)
     if not form.is_valid():
         return _bad_request(request, _form_errors(form))
-    return NeedOut.of(services.do_update(form, request.user), request.user)
+    try:
+        need = services.do_update(form, request.user)
+    except services.NoLongerOpen as refused:  # withdrawn meanwhile: it stays withdrawn
+        return _bad_request(request, {"status": [str(refused)]})
+    return NeedOut.of(need, request.user)
 
 
 @api.delete("/needs/{need_id}", response=answers(NeedOut, *DELETE_ERRORS), tags=["needs"])
@@ -115,8 +118,10 @@ def update_offer(request, payload: OfferPatch, offer_id: int = _id("offer")):
     form = OfferForm(_as_form_data(_merged(current, payload)), instance=offer, member=request.user)
     if not form.is_valid():
         return _bad_request(request, _form_errors(form))
-    with transaction.atomic():
+    try:
         offer = services.do_update(form, request.user)
+    except services.NoLongerOpen as refused:  # withdrawn meanwhile: it stays withdrawn
+        return _bad_request(request, {"status": [str(refused)]})
     return OfferOut.of(offer, request.user)
 
 

@@ -75,7 +75,7 @@ def search(collective_id, query: str, selected=None) -> dict:
     Without a query, a small collective shows everyone and a large one nobody (the
     page asks for part of a name). ``selected`` stays in the list whatever the query.
     """
-    query = (query or "").strip()
+    query = (query or "").replace("\x00", "").strip()[:60]  # PostgreSQL takes no NUL in text
     everyone = active_members(collective_id)
     total = everyone.count()
     if query:

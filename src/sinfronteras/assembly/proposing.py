@@ -20,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from sinfronteras.members.models import Area, Member, Role
 from sinfronteras.numbers import WholeField, reader_numbers
-from sinfronteras.sharing.bounds import MAX_HORIZON_DAYS, MIN_HORIZON_DAYS
+from sinfronteras.sharing.bounds import MAX_HORIZON_DAYS, MIN_HORIZON_DAYS, id_in_range
 from sinfronteras.sharing.models import Resource
 
 from . import picker
@@ -486,6 +486,8 @@ class RoleForm(KindForm):
 
     def _selected(self, value):
         value = getattr(value, "pk", value)
+        if not id_in_range(value):  # "²" or a 26-digit number is nobody, not a server error
+            return None
         try:
             return picker.active_members(self.member.collective_id).get(pk=int(value))
         except (TypeError, ValueError, Member.DoesNotExist):

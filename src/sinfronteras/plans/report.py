@@ -202,11 +202,13 @@ def unmet_page(run, query, per_page: int) -> dict:
 
 
 def _choice(value, allowed) -> int | None:
-    """A whole number from the query string, or None when absent or not one we know."""
-    try:
-        whole = int(value)
-    except (TypeError, ValueError):
+    """A whole number from the query string (an id at most: ``bounds.id_in_range``), or None
+    when absent or not one we know ("²" or a 26-digit number is none)."""
+    from sinfronteras.sharing.bounds import id_in_range
+
+    if not id_in_range(value):
         return None
+    whole = int(value)
     if allowed is not None and whole not in allowed:
         return None
     return whole if whole > 0 else None

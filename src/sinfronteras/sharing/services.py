@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, models, transaction
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .bounds import id_in_range
 from .models import Need, NeedStatus, Offer, OfferStatus, Resource
@@ -74,18 +78,30 @@ def _existing(model, member, key, digest):
     return existing
 
 
-def _create(model, member, form, idempotency_key):
+#: A page's form posted again with the same content this soon is "already posted": Back,
+#: then Post, draws the form afresh (pages are never cached), so its one-time key is new.
+SAME_POST_WITHIN = timedelta(minutes=15)
+
+
+def _create(model, member, form, idempotency_key, *, same_within: timedelta | None = None):
     """Create a need or an offer from a valid form. Returns (record, created).
 
     With an idempotency key, a second call with the same key and the same request
     returns the first record instead of making another, even when two calls race (a
     database constraint decides); the same key with another request is refused
-    (``IdempotencyConflict``).
+    (``IdempotencyConflict``). With ``same_within`` (the pages), the member's open
+    record of exactly the same request made that recently is returned instead.
     """
-    digest = request_digest(form) if idempotency_key else ""
+    digest = request_digest(form)
     existing = _existing(model, member, idempotency_key, digest)
     if existing:
         return existing, False
+    if same_within is not None:
+        recent = model.objects.filter(posted_by=member, idempotency_digest=digest,
+                                      status=EDITABLE[model],
+                                      created_at__gte=timezone.now() - same_within)
+        if (existing := recent.order_by("-created_at").first()) is not None:
+            return existing, False
     item = form.save(commit=False)
     item.collective_id = member.collective_id
     item.posted_by = member
@@ -103,12 +119,14 @@ def _create(model, member, form, idempotency_key):
     return item, True
 
 
-def do_create_need(member, form, *, idempotency_key: str | None = None) -> tuple[Need, bool]:
-    return _create(Need, member, form, idempotency_key)
+def do_create_need(member, form, *, idempotency_key: str | None = None,
+                   same_within: timedelta | None = None) -> tuple[Need, bool]:
+    return _create(Need, member, form, idempotency_key, same_within=same_within)
 
 
-def do_create_offer(member, form, *, idempotency_key: str | None = None) -> tuple[Offer, bool]:
-    return _create(Offer, member, form, idempotency_key)
+def do_create_offer(member, form, *, idempotency_key: str | None = None,
+                    same_within: timedelta | None = None) -> tuple[Offer, bool]:
+    return _create(Offer, member, form, idempotency_key, same_within=same_within)
 
 
 def _record_power(member, item, action: str) -> None:
@@ -120,11 +138,50 @@ def _record_power(member, item, action: str) -> None:
                data={type(item).__name__.lower(): item.pk})
 
 
+class NoLongerOpen(Exception):
+    """An edit of a need or an offer that was withdrawn (or met) meanwhile: nothing changed."""
+
+
+#: The one state in which a need or an offer may be edited.
+EDITABLE = {Need: NeedStatus.OPEN, Offer: OfferStatus.ACTIVE}
+
+
+def _changed_columns(form) -> dict:
+    """The model's own columns the form changed, with their new values (never the status)."""
+    instance = form.instance
+    columns = {}
+    for name in form.changed_data:
+        try:
+            field = instance._meta.get_field(name)
+        except FieldDoesNotExist:  # a form-only field (slots), saved by the form itself
+            continue
+        if field.concrete and not field.many_to_many and field.editable:
+            columns[field.attname] = getattr(instance, field.attname)
+    return columns
+
+
 @transaction.atomic
 def do_update(form, member=None):
-    """Save an edit of a need or an offer (with its resources) in one transaction."""
-    item = form.save()
-    _record_power(member, item, f"{type(item).__name__.lower()}.edited")
+    """Save an edit of a need or an offer (with its resources and slots) in one transaction.
+
+    It writes only the columns the form changed, and only while the need or offer is still
+    open (``UPDATE ... WHERE status = 'open'``): a withdrawal at the same moment (another
+    tab, the API, a coordinator) is never undone by an edit that read the row before it.
+    Raises :class:`NoLongerOpen` when it was withdrawn or met meanwhile; nothing is written.
+    """
+    item = form.instance
+    model = type(item)
+    columns = _changed_columns(form)
+    still_open = model.objects.filter(pk=item.pk, status=EDITABLE[model])
+    written = still_open.update(**columns, updated_at=timezone.now()) if columns \
+        else still_open.select_for_update().exists()
+    if not written:
+        raise NoLongerOpen(_("This need is no longer open (it was withdrawn or met): nothing "
+                             "was changed.") if model is Need else
+                           _("This offer was withdrawn: nothing was changed."))
+    form._save_m2m()
+    item.refresh_from_db()
+    _record_power(member, item, f"{model.__name__.lower()}.edited")
     return item
 
 

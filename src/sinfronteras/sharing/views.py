@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sinfronteras.members.models import Area
@@ -24,6 +25,9 @@ from .models import Need, Offer, Resource
 
 
 PER_PAGE = 60
+#: Back, then Post, of the same need or offer: nothing new is made (``services._create``).
+ALREADY = gettext_lazy("Already posted: you sent this same one a moment ago, so nothing new "
+                       "was made. Here it is; to ask for more, edit it.")
 
 
 def _by_area(request, rows):
@@ -68,10 +72,18 @@ def need_edit(request, pk=None):
     form = NeedForm(request.POST or None, instance=need, member=request.user)
     if request.method == "POST" and form.is_valid():
         if need is None:
-            services.do_create_need(request.user, form)
-            messages.success(request, _("Your need is posted."))
+            _made, created = services.do_create_need(request.user, form,
+                                                     same_within=services.SAME_POST_WITHIN)
+            if created:
+                messages.success(request, _("Your need is posted."))
+            else:
+                messages.info(request, ALREADY)
         else:
-            services.do_update(form, request.user)
+            try:
+                services.do_update(form, request.user)
+            except services.NoLongerOpen as refused:  # withdrawn meanwhile: it stays withdrawn
+                messages.error(request, str(refused))
+                return redirect("needs")
             messages.success(request, _("Your need is updated."))
         return redirect("needs")
     return render(request, "sharing/need_form.html", {"form": form, "need": need})
@@ -100,10 +112,18 @@ def offer_edit(request, pk=None):
                      initial=None if offer else _offer_initial(request))
     if request.method == "POST" and form.is_valid():
         if offer is None:
-            services.do_create_offer(request.user, form)
-            messages.success(request, _("Your offer is posted. Thank you."))
+            _made, created = services.do_create_offer(request.user, form,
+                                                      same_within=services.SAME_POST_WITHIN)
+            if created:
+                messages.success(request, _("Your offer is posted. Thank you."))
+            else:
+                messages.info(request, ALREADY)
         else:
-            services.do_update(form, request.user)
+            try:
+                services.do_update(form, request.user)
+            except services.NoLongerOpen as refused:  # withdrawn meanwhile: it stays withdrawn
+                messages.error(request, str(refused))
+                return redirect("offers")
             messages.success(request, _("Your offer is updated."))
         return redirect("offers")
     return render(request, "sharing/offer_form.html", {"form": form, "offer": offer})
