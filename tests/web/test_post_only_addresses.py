@@ -27,7 +27,8 @@ def every_address():
             elif not route.startswith("api/"):
                 route = re.sub(r"<id:\w+>|\(\?P<\w+>\[0-9\]\{1,10\}\)", "7", route)
                 route = route.replace("<str:token>", "x").replace("<slug:kind>", "consent")
-                route = route.replace("<str:ext>", "csv")
+                route = route.replace("<str:ext>", "csv").replace("\\.", ".")
+                route = re.sub(r"<slug:\w+>", "la", route)
                 choices = re.search(r"\(\?P<\w+>([\w|]+)\)", route)
                 for choice in choices.group(1).split("|") if choices else [None]:
                     found.append("/" + (route.replace(choices.group(0), choice) if choice else route))
