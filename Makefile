@@ -28,10 +28,11 @@ catalogues: $(RUN_STAMP)
 demo: catalogues
 	mkdir -p var
 	$(BIN)/sinfronteras migrate --noinput
-	$(BIN)/sinfronteras loaddemo
+	$(BIN)/sinfronteras loaddemo --across-border
 	@echo
 	@echo "  sinfronteras demo: http://$(HOST):$(PORT)/"
 	@echo "  log in as ana (coordinator) or luz (member); password: sinfronteras-demo"
+	@echo "  across the border, Tijuana: rosa (coordinator) and tj-hogar-000 (member)"
 	@echo "  coordinators use two factors: get ana's current code with .venv/bin/sinfronteras democode ana"
 	@echo "  push notifications: 'Turn on notifications on this device' on the account page"
 	@echo

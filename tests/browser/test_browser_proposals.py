@@ -46,7 +46,7 @@ def test_a_member_proposes_a_ranked_choice_and_a_role_change_and_shares_an_invit
     log_in(phone, live_server.url, "bob")
     phone.get_by_role("link", name=words["decide"], exact=True).click()
     phone.get_by_role("link", name=words["propose"]).click()
-    assert phone.locator("#kinds > li").count() == 8 and fits_the_phone(phone)
+    assert phone.locator("#kinds > li").count() == 9 and fits_the_phone(phone)
     assert phone.locator("#kind-ranked").bounding_box()["height"] >= 44
     shoot(phone, "kinds")
 

@@ -34,7 +34,7 @@ def federated_round(la, oakland, bob, dmitri, need_of, offer_of):
     """Oakland gives LA 5 kg of food (basic: tier 2) in one round."""
     for collective in (la, oakland):
         collective.resources.filter(key="food").update(uri=RICE)
-    offer_of(dmitri, ["food"], 8)
+    offer_of(dmitri, ["food"], 8, public_place="Fruitvale community pantry")
     need_of(bob, "food", 5)
     _federation, code = services.do_create_federation("Sin Fronteras", la)
     services.do_join(code, oakland)
@@ -66,9 +66,11 @@ def test_every_member_sees_the_collectives_the_round_and_what_crossed_both_ways(
     assert 'class="crossed-in"' in mine and "Came in: <strong>5 kg · Food</strong>" in mine
     assert "tier 2: Basic" in mine and 'class="crossed-out"' not in mine
     assert "Gave 100% of what came in" in mine
+    assert "Transfers in the federation's last rounds: given 1, taken 0." in mine
     assert 'id="transfers"' not in mine, "only coordinators see the transfers in progress"
     theirs = page(client, dmitri)
     assert "Went out: <strong>5 kg · Food</strong>" in theirs and "took 100% of what went out" in theirs
+    assert "last rounds: given 0, taken 1." in theirs
 
 
 def test_the_page_reads_in_spanish(client, bob, federated_round):
@@ -81,7 +83,7 @@ def test_coordinators_also_see_the_transfers_in_progress(client, alice, federate
     text = page(client, alice)
     transfer = Transfer.objects.get(round__peer__collective=alice.collective)
     assert f'id="transfer-{transfer.pk}"' in text and "From Oakland Sin Fronteras" in text
-    assert "No public hand-over place yet" in text
+    assert "No public hand-over place yet" in text  # the giver names it when it offers the transfer
 
 
 def test_the_page_names_no_member_of_either_collective(client, bob, dmitri, federated_round):
@@ -172,3 +174,33 @@ def test_the_propose_form_for_a_federation_says_what_to_fix(client, la, alice, b
     assert proposal.federation_code == code
     text = client.get(reverse("assembly:proposal", args=[proposal.pk])).content.decode()
     assert "Sin Fronteras (127.0.0.1:8000)" in text and code not in text
+    before = Proposal.objects.values().get(pk=proposal.pk)
+    edit = reverse("assembly:edit", args=[proposal.pk])
+    assert code in client.get(edit).content.decode()  # only its author edits it, and sees the code
+    assert client.post(edit, {**form, "federation_code": code}).status_code == 302
+    assert Proposal.objects.values().get(pk=proposal.pk) == before, "saved unchanged, nothing changed"
+
+
+def test_plan_export_of_a_federated_run_gives_each_need_what_came_from_the_other_collective(
+        tmp_path, la, bob, federated_round):
+    import json
+
+    from django.core.management import call_command
+
+    call_command("plan-export", "--collective", la.slug, "-o", str(tmp_path))
+    problem = json.loads((tmp_path / "problem.json").read_text())
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    need = la.needs.get()
+    assert [n["id"] for n in problem["needs"]] == [str(need.pk)] and problem["offers"] == []
+    assert [(n["id"], n["met"]) for n in plan["needs"]] == [(str(need.pk), 5.0)]
+    assert plan["allocations"] == []  # it all came from Oakland: a transfer, not an own offer
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_plan_page_says_the_collective_plans_with_its_federation(client, bob, federated_round, language):
+    bob.language = language
+    bob.save()
+    client.force_login(bob)
+    text = client.get(reverse("plans:plan"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    words = {"en": "plans together with the federation Sin Fronteras", "es": "planea junto con la federación Sin Fronteras"}
+    assert words[language] in text and reverse("federation:page") in text

@@ -147,7 +147,7 @@ def test_every_individual_share_equals_one_plan_over_the_union_of_all_people(doc
                 assert abs(got.met / step - round(got.met / step)) < 1e-9
 
 
-@COMMON
+@settings(COMMON, max_examples=25)
 @given(federations())
 def test_what_the_collectives_share_out_is_feasible_and_travels_least(docs):
     problems, _, union, result, shares = federated_round(docs)
@@ -190,7 +190,8 @@ def test_what_the_collectives_share_out_is_feasible_and_travels_least(docs):
     else:
         best = 0.0
     moved = sum(met.values())
-    assert best - 1e-6 <= total_km <= best + 0.001 * moved + 1e-6
+    # Shares are counted in millionths of a unit: a need may be a millionth below its LP share.
+    assert best - 1e-5 * (1 + best) <= total_km <= best + 0.001 * moved + 1e-6
     assert abs(total_km - result.summary["distance_km"]) <= 1e-5 * (1 + total_km)
 
 

@@ -13,6 +13,7 @@ import copy
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from test_plan_properties import problems
+from test_plan_steps import stepped_problems
 
 from sinfronteras.planning import Problem, plan
 from sinfronteras.planning.fedcert import CertificateError, certificate, verify
@@ -68,6 +69,37 @@ def test_a_plan_that_gives_a_need_less_than_it_could_get_is_refused(doc):
         need["met"] = round(need["met"] - cut, 6)
         assert verify(p, bad, certificate(p, good)), "the honest certificate does not cover a worse plan"
         assert verify(p, bad, certificate(p, bad)), "no certificate makes a worse plan pass"
+
+
+@COMMON
+@given(stepped_problems())
+def test_in_whole_steps_a_plan_is_verified_and_one_step_less_to_any_need_is_refused(doc):
+    p = Problem.from_json(doc)
+    good = plan(p)
+    assert verify(p, good, certificate(p, good)) == []
+    steps = {r.id: r.step for r in p.resources}
+    need_of = {n.id: n for n in p.needs}
+    for k, row in enumerate(good.to_json()["allocations"]):
+        step = steps[need_of[row["need"]].resource] or row["quantity"] / 2
+        if row["quantity"] < step:
+            continue
+        bad = copy.deepcopy(good.to_json())
+        bad["allocations"][k]["quantity"] = round(row["quantity"] - step, 6)
+        if bad["allocations"][k]["quantity"] <= 0:
+            bad["allocations"].pop(k)
+        need = next(n for n in bad["needs"] if n["id"] == row["need"])
+        need["met"] = round(need["met"] - step, 6)
+        assert verify(p, bad, certificate(p, bad)), "a plan one step short was verified"
+
+
+def test_a_plan_that_leaves_a_one_pack_need_without_the_pack_offered_is_refused():
+    p = Problem.from_json({"version": 1, "resources": [{"id": "diapers", "unit": "packs", "step": 1}],
+                           "places": [{"id": "a", "lat": 34.0, "lon": -118.0}],
+                           "needs": [{"id": "n1", "resource": "diapers", "quantity": 1, "place": "a"}],
+                           "offers": [{"id": "o1", "resources": ["diapers"], "quantity": 1, "place": "a"}]})
+    empty = _set(plan(p).to_json(), [])
+    reasons = verify(p, empty, certificate(p, empty))
+    assert reasons == ["tier 4: offer o1 has 1 left and reaches a need below its share"]
 
 
 def test_a_plan_that_favours_one_need_over_an_equal_claim_is_refused():

@@ -16,6 +16,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sinfronteras.members.models import Area, Member, Role
 from sinfronteras.sharing.bounds import MAX_HORIZON_DAYS, MIN_HORIZON_DAYS
@@ -474,7 +475,9 @@ class FederationForm(KindForm):
         field = self.fields["peer"]
         field.queryset = (Peer.objects.filter(federation__in=mine.values("federation"))
                           .exclude(state=PeerState.LEFT).exclude(pk__in=mine.values("pk")).order_by("name"))
-        field.label_from_instance = lambda p: f"{p.name or p.slug} ({p.get_state_display()})"
+        suspended = pgettext_lazy("federation member", "suspended")
+        field.label_from_instance = lambda p: (p.name or p.slug) + (f" ({suspended})" if p.state == PeerState.SUSPENDED
+                                                                   else "")
         field.empty_label = _("none")
         self.fields["federation_code"].widget = forms.Textarea(attrs={"rows": 3, "autocomplete": "off",
                                                                        "spellcheck": "false"})

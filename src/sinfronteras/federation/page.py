@@ -13,6 +13,8 @@ from collections import defaultdict
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+from django.utils.translation import pgettext_lazy
+
 from sinfronteras.plans.report import TIER_NAMES
 
 from .models import Peer, PeerState, Round, RoundState, Transfer, TransferState
@@ -22,6 +24,29 @@ from .services import FederationError, local_peer
 CROSSING = (TransferState.OFFERED, TransferState.ACCEPTED, TransferState.RECEIVED)
 IN_PROGRESS = (TransferState.OFFERED, TransferState.ACCEPTED)
 LAST_ROUNDS = 5
+
+#: The states of a round, a member in a round and a transfer, in the page's words (with a
+#: context: "planned" or "accepted" read otherwise on the plans' pages).
+ROUND_WORDS = {
+    "collecting": pgettext_lazy("federation round", "collecting digests"),
+    "planned": pgettext_lazy("federation round", "planned"),
+    "applied": pgettext_lazy("federation round", "applied"),
+    "refused": pgettext_lazy("federation round", "refused"),
+    "left_out": pgettext_lazy("federation round", "left out"),
+}
+MEMBER_WORDS = {
+    "asked": pgettext_lazy("federation round member", "asked"),
+    "planned": pgettext_lazy("federation round member", "planned"),
+    "left_out": pgettext_lazy("federation round member", "left out"),
+    "refused": pgettext_lazy("federation round member", "refused"),
+}
+TRANSFER_WORDS = {
+    "offered": pgettext_lazy("federation transfer", "offered"),
+    "accepted": pgettext_lazy("federation transfer", "accepted"),
+    "declined": pgettext_lazy("federation transfer", "declined"),
+    "expired": pgettext_lazy("federation transfer", "expired"),
+    "received": pgettext_lazy("federation transfer", "received"),
+}
 
 
 def host(server: str) -> str:
@@ -62,6 +87,7 @@ def crossed(me: Peer, resources: Resources) -> list[dict]:
     transfers = list(Transfer.objects.filter(round__peer=me, state__in=CROSSING).select_related("round"))
     tiers = _tiers({t.round for t in transfers})
     totals: dict[tuple, Decimal] = defaultdict(Decimal)
+    units = {t.resource: getattr(t, "unit", "") for t in transfers}
     for t in transfers:
         direction = "out" if t.giver_id == me.pk else "in"
         tier = tiers.get(t.round_id, {}).get(t.need_key) or 0
@@ -69,6 +95,7 @@ def crossed(me: Peer, resources: Resources) -> list[dict]:
     rows = []
     for (direction, uri, tier), quantity in sorted(totals.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1])):
         rows.append({"direction": direction, "name": resources.name(uri), "resource": resources.unit(uri),
+                     "unit": units.get(uri, ""),
                      "tier": tier, "tier_name": TIER_NAMES.get(tier, ""), "quantity": quantity})
     return rows
 
@@ -93,7 +120,32 @@ def shares(me: Peer, peers: list[Peer]) -> list[dict]:
         fractions = [by_peer.get(pk, Decimal(0)) / sum(by_peer.values()) for by_peer in book.values()]
         return float(sum(fractions) / len(fractions))
 
-    return [{"peer": p, "gave": part(given, p.pk), "took": part(taken, p.pk)} for p in peers if p.pk != me.pk]
+    counts = federation_counts(me, peers)
+    return [{"peer": p, "gave": part(given, p.pk), "took": part(taken, p.pk),
+             "gave_times": counts[p.pk][0], "took_times": counts[p.pk][1]} for p in peers if p.pk != me.pk]
+
+
+#: Applied rounds whose union plans count toward "across the federation".
+COUNTED_ROUNDS = 10
+
+
+def federation_counts(me: Peer, peers: list[Peer]) -> dict[int, list[int]]:
+    """Per member: how many times, in the last applied rounds' union plans, one of its offer
+    totals gave to another collective and one of its need totals took from another. Across the
+    whole federation (not only with this collective), so a member that only takes shows."""
+    from sinfronteras.planning.federation import owner
+
+    from .rounds import label
+
+    by_label = {label(p): p.pk for p in peers}
+    counts = {p.pk: [0, 0] for p in peers}
+    for r in Round.objects.filter(peer=me, state=RoundState.APPLIED).exclude(union_plan=None)[:COUNTED_ROUNDS]:
+        for row in (r.union_plan or {}).get("allocations", []):
+            giver, taker = by_label.get(owner(str(row.get("offer", "")))), by_label.get(owner(str(row.get("need", ""))))
+            if giver is not None and taker is not None and giver != taker:
+                counts[giver][0] += 1
+                counts[taker][1] += 1
+    return counts
 
 
 def in_progress(me: Peer, resources: Resources) -> list[dict]:
@@ -104,9 +156,10 @@ def in_progress(me: Peer, resources: Resources) -> list[dict]:
     tiers = _tiers({t.round for t in transfers})
     for t in transfers:
         out = t.giver_id == me.pk
-        rows.append({"transfer": t, "out": out, "other": t.taker if out else t.giver,
+        rows.append({"transfer": t, "out": out, "other": t.taker if out else t.giver, "unit": getattr(t, "unit", ""),
                      "name": resources.name(t.resource), "resource": resources.unit(t.resource),
-                     "tier": tiers.get(t.round_id, {}).get(t.need_key) or 0})
+                     "tier": tiers.get(t.round_id, {}).get(t.need_key) or 0,
+                     "state": TRANSFER_WORDS.get(t.state, t.state)})
     return rows
 
 
@@ -114,9 +167,9 @@ def rounds(me: Peer) -> list[dict]:
     """This collective's last rounds: when, started here or not, state and why, and its members."""
     out = []
     for r in Round.objects.filter(peer=me).prefetch_related("members__peer")[:LAST_ROUNDS]:
-        members = [{"name": m.peer.name or m.peer.slug, "state": m.state, "label": m.get_state_display(),
+        members = [{"name": m.peer.name or m.peer.slug, "state": m.state, "label": MEMBER_WORDS.get(m.state, m.state),
                     "reason": m.reason} for m in r.members.all()]
-        out.append({"round": r, "applied": r.state == RoundState.APPLIED,
+        out.append({"round": r, "applied": r.state == RoundState.APPLIED, "state": ROUND_WORDS.get(r.state, r.state),
                     "left_out": [m for m in members if m["state"] != "planned"], "members": members})
     return out
 

@@ -100,8 +100,9 @@ class Tolerances:
     cost_decimals : int
         Distances are costed in units of ``10**-cost_decimals`` km.
     need_abs, offer_spare : ndarray
-        Per need: what counts as nothing met (a later tier's need with less
-        took nothing); per offer: what counts as nothing left.
+        Per need: what counts as nothing (a later tier's need that got less took
+        nothing; a need that lacks less lacks nothing); per offer: what counts as
+        nothing left.
     need_frac : ndarray
         Per need: how far its fraction may be from its exact leximin share (one
         step for a resource with a step, one unit otherwise, and the rounding
@@ -154,8 +155,7 @@ def _read(problem: Problem, plan) -> tuple[_Read | None, list[str]]:  # noqa: C9
     keys = arcs.offer * max(n_n, 1) + arcs.need
     reasons: list[str] = []
     bad_ids, off_arc, bad_qty = [], [], []
-    flow = np.zeros(len(arcs))
-    count_o, count_n = np.zeros(n_o), np.zeros(n_n)
+    rows_k, rows_j, rows_i, rows_x = [], [], [], []
     for k, row in enumerate(doc["allocations"]):
         if not isinstance(row, dict):
             bad_ids.append(f"allocations[{k}]: must be an object")
@@ -164,18 +164,25 @@ def _read(problem: Problem, plan) -> tuple[_Read | None, list[str]]:  # noqa: C9
         if j is None or i is None:
             what = f"offer {row.get('offer')!r}" if j is None else f"need {row.get('need')!r}"
             bad_ids.append(f"allocations[{k}]: {what} is not in the problem")
-            continue
-        if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x <= 0:
+        elif isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x <= 0:
             bad_qty.append(f"allocations[{k}]: quantity must be a positive number, got {x!r}")
-            continue
-        pos = int(np.searchsorted(keys, j * max(n_n, 1) + i))
-        if pos >= len(keys) or keys[pos] != j * max(n_n, 1) + i:
-            off_arc.append(f"allocations[{k}]: offer {row['offer']} cannot serve need {row['need']} "
-                           "(another resource, or out of its reach)")
-            continue
-        flow[pos] += float(x)
-        count_o[j] += 1
-        count_n[i] += 1
+        else:
+            rows_k.append(k)
+            rows_j.append(j)
+            rows_i.append(i)
+            rows_x.append(float(x))
+    rj, ri = np.array(rows_j, np.int64), np.array(rows_i, np.int64)
+    want = rj * max(n_n, 1) + ri
+    pos = np.minimum(np.searchsorted(keys, want), max(len(keys) - 1, 0))
+    on_arc = (keys[pos] == want) if len(keys) else np.zeros(len(want), bool)
+    for m in np.flatnonzero(~on_arc):
+        row = doc["allocations"][rows_k[m]]
+        off_arc.append(f"allocations[{rows_k[m]}]: offer {row['offer']} cannot serve need {row['need']} "
+                       "(another resource, or out of its reach)")
+    flow = np.zeros(len(arcs))
+    np.add.at(flow, pos[on_arc], np.array(rows_x, float)[on_arc])
+    count_o = np.bincount(rj[on_arc], minlength=n_o).astype(float)
+    count_n = np.bincount(ri[on_arc], minlength=n_n).astype(float)
     reasons += _capped("allocations naming what the problem lacks", bad_ids)
     reasons += _capped("allocations on no arc", off_arc) + _capped("bad quantities", bad_qty)
     got = np.bincount(arcs.need, weights=flow, minlength=n_n)
@@ -205,8 +212,10 @@ def _read(problem: Problem, plan) -> tuple[_Read | None, list[str]]:  # noqa: C9
               for j in np.flatnonzero(used > s + feas_o)]
     over_n = [f"need {problem.needs[i].id} gets {got[i]:.6g}, more than its {q[i]:.6g}"
               for i in np.flatnonzero(got > q + feas_n)]
+    listed = np.zeros(n_n, bool)
+    listed[[ni[x] for x in seen]] = True
     wrong = [f"need {problem.needs[i].id}: met {doc_met[i]!r} is not what its allocations add up to ({got[i]:.6g})"
-             for i in range(n_n) if problem.needs[i].id in seen and not abs(doc_met[i] - got[i]) <= feas_n[i]]
+             for i in np.flatnonzero(listed & ~(np.abs(doc_met - got) <= feas_n))]
     reasons += _capped("offers over capacity", over_o) + _capped("needs over quantity", over_n)
     reasons += _capped("wrong met", wrong)
     step = a.offer_step[arcs.offer]
@@ -277,7 +286,7 @@ def certificate(problem: Problem, plan) -> dict:
     levels = {}
     for t in (1, 2, 3, 4):
         tier_t = r.a.need_tier == t
-        unmet = tier_t & (r.frac < 1 - r.tol.need_frac)
+        unmet = tier_t & _short(r)
         if not unmet.any():
             continue
         start = np.where(unmet, r.frac + r.tol.need_frac, np.inf)
@@ -296,6 +305,11 @@ def certificate(problem: Problem, plan) -> dict:
             "needs": {needs[i].id: float(v[i]) for i in np.flatnonzero((r.got > 0) & (v != 0))},
         },
     }
+
+
+def _short(r: _Read) -> np.ndarray:
+    """Needs that lack more than nothing (half a step, or a quantity unit): each could take more."""
+    return r.a.need_quantity - r.got > r.tol.need_abs
 
 
 def _propagate(n_o: int, n_n: int, arcs, moved: np.ndarray, start: np.ndarray):
@@ -334,32 +348,34 @@ def _propagate(n_o: int, n_n: int, arcs, moved: np.ndarray, start: np.ndarray):
 def _potentials(r: _Read) -> tuple[np.ndarray, np.ndarray]:
     """Offer prices ``u >= 0`` and need prices ``v`` (km) from the plan's residual network.
 
-    Shortest-path distances from a virtual root (Bellman-Ford on integer
-    costs of ``10**-k`` km); zeros if the plan has a negative cycle (it is not
-    of least distance, and :func:`verify` will say so).
+    Shortest-path distances from a virtual root (Bellman-Ford on integer costs of
+    ``10**-k`` km: metres first, then the coarsest unit the planner may have used on a
+    huge problem); zeros if the plan has a negative cycle at both (it is not of least
+    distance, and :func:`verify` will say so).
     """
     from .certify import bellman_ford
+    from .distance import COST_DECIMALS
 
     n_o, n_n = len(r.used), len(r.got)
     sink = n_o + n_n
-    k = r.tol.cost_decimals
-    c = np.rint(r.arcs.km * 10.0**k).astype(np.int64)
     live = r.got[r.arcs.need] > 0
     moved = r.flow > 0
     offers = np.arange(n_o)
-    s = r.a.offer_quantity
-    left = s - r.used > r.tol.offer_spare
+    left = r.a.offer_quantity - r.used > r.tol.offer_spare
     tails = np.concatenate([r.arcs.offer[live], n_o + r.arcs.need[moved], offers[r.used > 0],
                             np.full(int(left.sum()), sink)])
     heads = np.concatenate([n_o + r.arcs.need[live], r.arcs.offer[moved], np.full(int((r.used > 0).sum()), sink),
                             offers[left]])
-    w = np.concatenate([c[live], -c[moved], np.zeros(int((r.used > 0).sum()) + int(left.sum()), np.int64)])
-    try:
-        d = bellman_ford(sink + 1, tails, heads, w, np.zeros(sink + 1, np.int64))
-    except RuntimeError:
-        return np.zeros(n_o), np.zeros(n_n)
-    scale = 10.0**k
-    return np.maximum(d[:n_o] - d[sink], 0) / scale, (d[n_o:sink] - d[sink]) / scale
+    for k in sorted({COST_DECIMALS, r.tol.cost_decimals}, reverse=True):
+        c = np.rint(r.arcs.km * 10.0**k).astype(np.int64)
+        w = np.concatenate([c[live], -c[moved], np.zeros(int((r.used > 0).sum()) + int(left.sum()), np.int64)])
+        try:
+            d = bellman_ford(sink + 1, tails, heads, w, np.zeros(sink + 1, np.int64))
+        except RuntimeError:
+            continue
+        scale = 10.0**k
+        return np.maximum(d[:n_o] - d[sink], 0) / scale, (d[n_o:sink] - d[sink]) / scale
+    return np.zeros(n_o), np.zeros(n_n)
 
 
 # Verifying ------------------------------------------------------------------------------------
@@ -436,7 +452,7 @@ def _verify_levels(problem: Problem, r: _Read, levels: Any) -> list[str]:
             continue
         lo, ln, bad = _labels(problem, levels.get(str(t)), f"levels.{t}")
         reasons += bad
-        unmet = tier_t & (r.frac < 1 - tol.need_frac)
+        unmet = tier_t & _short(r)
         # Sources of more: offers with something left, later tiers' needs that got something,
         # this tier's needs (at their fraction). None may reach an unmet need across its cut.
         cut = []
@@ -465,7 +481,7 @@ def _verify_levels(problem: Problem, r: _Read, levels: Any) -> list[str]:
 def _exchange(t: int, problem: Problem, r: _Read, j: int, lo, ln) -> str:
     """Say which need below its share the need ``j`` (too high for its level) could give to."""
     tol = r.tol
-    target = (r.a.need_tier == t) & (r.frac < 1 - tol.need_frac) & (r.frac + tol.need_frac <= ln[j] + EPS)
+    target = (r.a.need_tier == t) & _short(r) & (r.frac + tol.need_frac <= ln[j] + EPS)
     cand = np.flatnonzero(target)
     if not len(cand):
         return f"tier {t}: need {problem.needs[j].id} (fraction {r.frac[j]:.6g}) is in the cut of level {ln[j]:.6g}"

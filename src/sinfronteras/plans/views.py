@@ -60,12 +60,22 @@ def plan_page(request):
         "left_out": [dict(row, words=screen.REASONS.get(row["reason"], row["reason"]))
                      for row in shown.left_out] if shown else [],
         "coordinator": member.is_coordinator,
+        "federation": _federation_of(collective),
     }
     if shown and member.is_coordinator:
         context["uncarried"] = shown.summary.get("carriers", {}).get("uncarried", [])[:20]
         context["untimed"] = shown.summary.get("untimed", [])[:20]
         context.update(report.unmet_page(shown, request.GET, UNMET_PER_PAGE))
     return render(request, "plans/plan.html", context)
+
+
+def _federation_of(collective):
+    """The federation the collective plans with, or None (its page says what crossed)."""
+    from sinfronteras.federation.models import Peer, PeerState
+
+    peer = (Peer.objects.filter(collective=collective).exclude(state=PeerState.LEFT)
+            .select_related("federation").order_by("-joined_at").first())
+    return peer.federation if peer else None
 
 
 @login_required

@@ -5,11 +5,12 @@ Only for the demo collective, whose coordinators have no phone to scan a code wi
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sinfronteras.demo.border import SLUG as ACROSS_THE_BORDER
 from sinfronteras.demo.load import SLUG
 
 
 class Command(BaseCommand):
-    help = "Print the current two-factor code of a coordinator of the demo collective."
+    help = "Print the current two-factor code of a coordinator of a demo collective (Los Angeles or Tijuana)."
 
     def add_arguments(self, parser):
         parser.add_argument("username", nargs="?", default="ana")
@@ -18,10 +19,10 @@ class Command(BaseCommand):
         from django_otp.oath import TOTP
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        device = TOTPDevice.objects.filter(user__username=username, user__collective__slug=SLUG,
-                                           confirmed=True).first()
+        device = TOTPDevice.objects.filter(user__username=username, confirmed=True,
+                                           user__collective__slug__in=[SLUG, ACROSS_THE_BORDER]).first()
         if device is None:
-            raise CommandError(f"{username!r} is not a coordinator of the demo collective.",
+            raise CommandError(f"{username!r} is not a coordinator of a demo collective.",
                                returncode=2)
         clock = TOTP(device.bin_key, device.step, device.t0, device.digits)
         # A code works once: after one was used in this step, give the next step's.

@@ -11,8 +11,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--across-border", action="store_true",
+                            help="Also load Tijuana Sin Fronteras, federated with Los Angeles, and "
+                                 "plan one round of the two together.")
 
-    def handle(self, *args, seed, **options):
+    def handle(self, *args, seed, across_border=False, **options):
         try:
             data.path("la", "food_pantries_2020.json")
         except data.DataMissing as missing:
@@ -26,6 +29,8 @@ class Command(BaseCommand):
 
             run = execute_run(do_request_run(result.collective, enqueue=False).pk)
             self.stdout.write(f"Made the plan (run #{run.pk}: {run.status}).")
+        if across_border:
+            self._across_border(seed)
         from sinfronteras.notify.push import public_key
 
         if public_key():  # made on first use on a laptop (var/vapid.pem)
@@ -33,3 +38,15 @@ class Command(BaseCommand):
                               "account page (the worker sends them).")
         self.stdout.write(f"Log in as ana (coordinator) or luz (member), password {PASSWORD}; "
                           "ana's second factor: `sinfronteras democode ana`.")
+
+    def _across_border(self, seed):
+        from sinfronteras.demo.border import do_load_across_border
+
+        border = do_load_across_border(seed=seed)
+        verb = "Loaded" if border.created else "Already loaded:"
+        self.stdout.write(f"{verb} {border.collective.name}: {border.members} members, "
+                          f"{border.needs} needs, {border.offers} offers.")
+        if border.round is not None:
+            states = ", ".join(f"{m['collective']}: {m['state']}" for m in border.round["members"])
+            self.stdout.write(f"Federated with Los Angeles; one round planned both ({states}).")
+        self.stdout.write("Tijuana's coordinator is rosa (`sinfronteras democode rosa`).")
