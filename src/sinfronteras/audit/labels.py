@@ -83,6 +83,12 @@ DATA_LABELS = {
     # gave back (a context: plain "kept" and "dropped" mean other things elsewhere).
     "kept": pgettext_lazy("audit", "kept"), "dropped": pgettext_lazy("audit", "dropped"),
     "tasks_back": pgettext_lazy("audit", "deliveries given back"),
+    # Federation: what a round, a key rotation, a suspension or leaving recorded.
+    "federation": pgettext_lazy("audit", "federation"), "digest": pgettext_lazy("audit", "round digest"),
+    "reason": pgettext_lazy("audit", "reason"), "key": pgettext_lazy("audit", "key fingerprint"),
+    "told": pgettext_lazy("audit", "peers told"), "not_told": pgettext_lazy("audit", "peers not told"),
+    "transfers_ended": pgettext_lazy("audit", "transfers ended"),
+    "digests_deleted": pgettext_lazy("audit", "digests deleted"),
 }
 
 

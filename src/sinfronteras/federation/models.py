@@ -160,8 +160,8 @@ class ReceivedDigest(models.Model):
 
     round = models.ForeignKey(Round, models.CASCADE, related_name="digests")
     peer = models.ForeignKey(Peer, models.CASCADE, related_name="digests")
-    #: The signed document exactly as its author signed it.
-    document = models.JSONField()
+    #: The digest exactly as its author signed it (totals only).
+    signed_digest = models.JSONField()
     digest_hash = models.CharField(max_length=80)
     received_at = models.DateTimeField(default=timezone.now)
 

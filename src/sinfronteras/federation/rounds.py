@@ -210,7 +210,7 @@ def do_round(collective, *, timeout: float | None = None, plan_hook=None) -> dic
             digests.append(check_digest(me.federation, obj, uid, peer))
             signed.append(obj)
             ReceivedDigest.objects.update_or_create(round=mine, peer=peer, defaults={
-                "document": obj, "digest_hash": _hash(digests[-1])})
+                "signed_digest": obj, "digest_hash": _hash(digests[-1])})
             Peer.objects.filter(pk=peer.pk).update(last_answered_at=timezone.now(), failures=0,
                                                    next_try_at=None)
             state[peer.pk] = ("planned", "")
