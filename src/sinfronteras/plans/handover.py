@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from sinfronteras.web.formats import number
 
-from .models import TaskKind, TaskState
+from .models import LIVE_STATES, TaskKind, TaskState
 
 
 def _spanish() -> bool:
@@ -89,8 +89,6 @@ def has_address(task) -> bool:
 
 def sealed_places(task, pickup_set: bool) -> dict:
     """For the carrier: when the sealed places show, and what nobody has given yet."""
-    from .models import LIVE_STATES
-
     if task.state not in LIVE_STATES or action_of(task) is not None:
         return {"opens": "", "missing": []}
     wants_pickup = needs_pickup_point(task)
@@ -155,9 +153,9 @@ def describe(task, member) -> dict:
         "giver_sentence": giver_sentence(task) if role == "giver" and task.kind == TaskKind.CARRY
         else "",
         "asks_pickup": (role == "giver" and needs_pickup_point(task) and not pickup_set
-                        and task.state in LIVE),
+                        and task.state in LIVE_STATES),
         "pickup_deadline": pickup_deadline_text(task) if role == "giver" and needs_pickup_point(
-            task) and not pickup_set and task.state in LIVE else "",
+            task) and not pickup_set and task.state in LIVE_STATES else "",
         "when": window_text(task),
         "presence": presence_text(task),
         "pickup_area": "" if role == "receiver" else offer.area.name,
@@ -190,11 +188,9 @@ def mark_givers_part(tasks, member) -> list:
         task.public_place = task.offer.public_place.strip()
         task.pickup_sealed = task.offer_id in sealed
         task.asks_pickup = (task.gives_carry and not task.public_place and not task.pickup_sealed
-                            and task.state in LIVE and not asked)  # one form a page
+                            and task.state in LIVE_STATES and not asked)  # one form a page
         if task.asks_pickup:
             asked.add(task.offer_id)
             task.pickup_deadline = pickup_deadline_text(task)
     return tasks
 
-
-LIVE = ("open", "proposed", "accepted")
