@@ -56,7 +56,9 @@ def test_an_amount_is_typed_the_readers_way_and_back_then_post_makes_nothing_twi
     phone.locator("#id_resource").select_option(label=words["food"])
     phone.locator("#id_quantity").fill(words["half"])
     key = phone.locator("main input[name=once]").input_value()
-    phone.get_by_role("button", name=words["post"]).click()
+    with phone.expect_navigation():  # Back only once the post's answer has been drawn
+        phone.get_by_role("button", name=words["post"]).click()
+    phone.wait_for_load_state()
     assert Need.objects.count() == 1
     phone.go_back()  # the form again, as the browser keeps it
     restored = phone.locator("main input[name=once]").input_value()
