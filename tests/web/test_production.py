@@ -142,7 +142,7 @@ def test_schemathesis_finds_no_server_error_or_schema_violation_in_the_api(serve
          "-H", f"Authorization: Bearer {token}", "-H", "X-Forwarded-Proto: https",
          "--checks", "not_a_server_error,response_schema_conformance",
          "--max-examples", "10", "--seed", "2026", "--phases", "examples,coverage,fuzzing",
-         "--generation-database", "none", "--workers", "2", "--request-timeout", "30",
+         "--generation-database", "none", "--workers", "1", "--request-timeout", "30",
          "--no-color", "--report", "junit", "--report-junit-path", str(tmp_path / "junit.xml")],
         capture_output=True, text=True, timeout=300, cwd=tmp_path)
     report = (tmp_path / "junit.xml").read_text() if (tmp_path / "junit.xml").exists() else ""
