@@ -92,7 +92,7 @@ def test_the_readme_shows_the_demo_logins_exactly_as_make_demo_prints_them():
               or "tj-hogar-000" in line]
     assert len(logins) == 3, printed  # the logins, Tijuana's logins, the second factor's code
     readme = README.read_text(encoding="utf-8")
-    for line in printed:
+    for line in logins:
         assert line in readme, f"make demo prints {line!r}; the README should show it"
 
 
@@ -103,7 +103,8 @@ def test_every_relative_link_in_the_readme_and_docs_points_at_a_file_and_heading
 
 
 def test_the_readme_links_every_page_for_readers():
-    readme_links = {target.partition("#")[0] for target in links(README.read_text(encoding="utf-8"))}
+    readme = README.read_text(encoding="utf-8")
+    readme_links = {target.partition("#")[0] for target in links(readme)}
     for page in ("members", "coordinators", "organizers", "operators", "api", "planner",
                  "planning-formats", "world", "economy", "benchmarks", "federation"):
         assert f"docs/{page}.md" in readme_links, f"the README does not link docs/{page}.md"
