@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
-from sinfronteras.assembly.models import Decision
 from sinfronteras.audit.models import Event
 from sinfronteras.sharing.bounds import id_in_range
 from sinfronteras.web.formats import amount, number, percent
@@ -164,14 +163,6 @@ def bars(rows: list[dict], width: int = 320) -> dict:
                           "label": percent(share)})
         items.append({"kind": "name", "x": 0, "y": y + bar_h + 3, "label": row["name"]})
     return {"width": width, "height": max(1, len(rows)) * (2 * bar_h + gap), "items": items}
-
-
-def decisions_of(run) -> list:
-    """The decisions a run followed, oldest first, with their proposals (title, link)."""
-    found = {d.pk: d for d in Decision.objects.filter(
-        pk__in=run.decisions or [], proposal__collective_id=run.collective_id,
-    ).select_related("proposal")}
-    return [found[pk] for pk in run.decisions or [] if pk in found]
 
 
 def unmet_page(run, query, per_page: int) -> dict:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from sinfronteras.assembly.models import Decision
 from sinfronteras.federation.models import Peer, PeerState
 from sinfronteras.sharing.bounds import id_in_range
 from sinfronteras.sharing.capacity import outliers
@@ -29,6 +30,14 @@ from .addresses import (AddressForm, PickupForm, do_delete_address, do_delete_pi
 from .export import NoSuchRun, pick_run, plan_document, problem_document
 from .models import AreaAlert, LIVE_STATES, Task, TaskState
 from .status import need_states
+
+
+def decisions_of(run) -> list:
+    """The decisions a run followed, oldest first, with their proposals (title, link)."""
+    found = {d.pk: d for d in Decision.objects.filter(
+        pk__in=run.decisions or [], proposal__collective_id=run.collective_id,
+    ).select_related("proposal")}
+    return [found[pk] for pk in run.decisions or [] if pk in found]
 
 
 def coordinator_required(view):
@@ -58,7 +67,7 @@ def plan_page(request):
     context = {
         "run": run, "shown": shown, "rows": rows, "chart": report.bars(rows),
         "shortages": report.shortage_sentences(shown.summary) if shown else [],
-        "decisions": report.decisions_of(shown) if shown else [],
+        "decisions": decisions_of(shown) if shown else [],
         "trips": report.trips(shown) if shown else None,
         "left_out": [dict(row, words=screen.REASONS.get(row["reason"], row["reason"]))
                      for row in shown.left_out] if shown else [],
