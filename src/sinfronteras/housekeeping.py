@@ -3,7 +3,8 @@
 As Django's system checks do, the runner knows no app: every installed app that has a
 ``housekeeping`` module (``sinfronteras/<app>/housekeeping.py``) registers its steps there,
 and :func:`run` imports those modules and runs every registered step: app by app in
-``INSTALLED_APPS`` order, and within an app in the order its steps were registered. Registering one step is one line::
+``INSTALLED_APPS`` order, and within an app in the order its steps were registered.
+Registering one step is one line::
 
     from sinfronteras import housekeeping
     from .services import do_release_expired_transfers

@@ -24,7 +24,8 @@ from sinfronteras.sharing.models import Need, NeedStatus, Offer
 from .alerts import give_back
 from .jobs import mark_stale_runs, tidy_job_results
 from .models import LIVE_STATES as LIVE
-from .models import AreaAlert, SealedAddress, SealedPickup, Task, TaskKind, TaskMessage, TaskSeen, TaskState
+from .models import (AreaAlert, SealedAddress, SealedPickup, Task, TaskKind, TaskMessage, TaskSeen,
+                     TaskState)
 from .store import milli, retire
 from .windows import week_start
 

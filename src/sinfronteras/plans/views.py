@@ -28,7 +28,7 @@ from . import alerts, dropped, handover, lifecycle, report, runs, screen, task_m
 from .addresses import (AddressForm, PickupForm, do_delete_address, do_delete_pickup,
                         do_seal_address, do_seal_pickup, readable_address, readable_pickup)
 from .export import NoSuchRun, pick_run, plan_document, problem_document
-from .models import AreaAlert, LIVE_STATES, Task, TaskState
+from .models import LIVE_STATES, AreaAlert, Task, TaskState
 from .status import need_states
 
 
