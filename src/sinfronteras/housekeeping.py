@@ -71,6 +71,11 @@ def register(name: str | None, func: Callable[[datetime], int | dict]) -> Callab
     return func
 
 
+def unregister(name: str) -> None:
+    """Forget the step registered under ``name`` (tests; a step of an app is never removed)."""
+    _steps.pop(name, None)
+
+
 def step(name: str | None = None) -> Callable:
     """Decorator form of :func:`register`: ``@housekeeping.step("tasks_expired")``."""
     return lambda func: register(name, func)
