@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sinfronteras.notify.push import new_private_key, pem_of, raw_private, raw_public
+
 
 class Command(BaseCommand):
     help = ("Print a new VAPID key pair as VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY lines, or with "
@@ -15,8 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--file", help="write a PEM file (readable only by its owner) instead")
 
     def handle(self, *args, file=None, **options):
-        from sinfronteras.notify.push import new_private_key, pem_of, raw_private, raw_public
-
         key = new_private_key()
         if file:
             path = Path(file)

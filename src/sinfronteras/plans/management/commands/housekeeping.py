@@ -1,13 +1,14 @@
-"""sinfronteras housekeeping: expire tasks, destroy addresses, delete old needs."""
+"""sinfronteras housekeeping: run every app's registered housekeeping steps once."""
 
 from django.core.management.base import BaseCommand
 
-from sinfronteras.plans.housekeeping import do_housekeeping
+from sinfronteras import housekeeping
 
 
 class Command(BaseCommand):
-    help = "Expire tasks past their window, destroy spent addresses, delete needs past retention."
+    help = ("Run every app's housekeeping once: expire tasks past their window, destroy spent "
+            "addresses, delete needs past retention, erase removed members, and the rest.")
 
     def handle(self, *args, **options):
-        done = do_housekeeping()
+        done = housekeeping.run()
         self.stdout.write(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in done.items()))
