@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sinfronteras.federation.services import FederationError, parse_code
 from sinfronteras.members.models import Area, Collective
 from sinfronteras.sharing.models import Resource
 
@@ -202,10 +204,6 @@ class Proposal(models.Model):
     def invitation(self) -> str:
         """A join proposal's invitation as members read it: the federation and its server (never
         the code's one-time token)."""
-        from urllib.parse import urlsplit
-
-        from sinfronteras.federation.services import FederationError, parse_code
-
         try:
             data = parse_code(self.federation_code)
         except FederationError:

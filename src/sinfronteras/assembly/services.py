@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinfronteras.audit.models import record
+from sinfronteras.federation.decisions import apply_federation_change
 from sinfronteras.members.models import Member, Role
 from sinfronteras.members.services import (do_change_role, do_change_setting, do_mark_organisation,
                                            do_remove_member)
+from sinfronteras.plans.sealing import fernet, unseal
 from sinfronteras.sharing.models import Need
 
 from . import counting
@@ -177,16 +179,12 @@ CHOICE_PAD = 2048
 
 def seal_choice(choice: dict) -> bytes:
     """A choice sealed with the keys outside the database, padded, with no time in it."""
-    from sinfronteras.plans.sealing import fernet
-
     text = json.dumps(choice, separators=(",", ":")).encode()
     text += b" " * (-len(text) % CHOICE_PAD)
     return fernet().encrypt_at_time(text, 0)
 
 
 def open_choice(token: bytes) -> dict:
-    from sinfronteras.plans.sealing import unseal
-
     return json.loads(unseal(token))
 
 
@@ -318,8 +316,6 @@ def do_apply_decision(decision) -> Decision:
         do_mark_organisation(collective, proposal.subject, effect == Change.ORGANISATION,
                              decision_ref=decision.pk)
     elif effect in FEDERATION_CHANGES:
-        from sinfronteras.federation.decisions import apply_federation_change
-
         apply_federation_change(proposal, decision.pk)
     elif effect == Change.REMOVE:
         do_remove_member(collective, proposal.subject, decision_ref=decision.pk)
