@@ -310,7 +310,7 @@ class SealedChoice(models.Model):
     length and with no time (the sealing time is zero), so two copies of the database
     taken around a vote show that a ballot came, never what it says. At close they are
     opened, shuffled together with nothing of their order kept, written as
-    :class:`Ballot` rows, and deleted (``services._open_secret_choices``).
+    :class:`Ballot` rows, and deleted (``closing._open_secret_choices``).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
