@@ -1,8 +1,8 @@
 """Proposing, voting, closing and applying decisions. Views and commands call these.
 
 Each ``do_*`` function runs in one transaction: it writes everything or nothing.
-Closing and applying are done by the system (no member's account), and both are
-recorded in the audit log with the decision's number.
+Closing and applying (``closing``, below the worker's jobs) are done by the system (no
+member's account), and both are recorded in the audit log with the decision's number.
 """
 
 from __future__ import annotations
