@@ -5,10 +5,9 @@ from __future__ import annotations
 from ninja import Header, Path, Router, Status
 
 from sinfronteras.sharing import services
+from sinfronteras.sharing.bounds import MAX_ID
 from sinfronteras.sharing.forms import NeedForm, OfferForm
 from sinfronteras.sharing.models import Need, NeedStatus, Offer, OfferStatus
-
-from sinfronteras.sharing.bounds import MAX_ID
 
 from .errors import DELETE_ERRORS, WRITE_ERRORS, answers, bad_request, form_errors
 from .schemas import NeedIn, NeedOut, NeedPatch, OfferIn, OfferOut, OfferPatch, as_form_data, merged
@@ -41,7 +40,7 @@ def list_needs(request, status: NeedStatus = NeedStatus.OPEN):
 
 
 @router.post("/needs", response=answers({201: NeedOut, 200: NeedOut}, *WRITE_ERRORS, 409),
-          tags=["needs"])
+             tags=["needs"])
 def create_need(request, payload: NeedIn,
                 idempotency_key: str | None = Header(None, alias="Idempotency-Key",
                                                      description=IDEMPOTENCY_HELP)):
@@ -91,7 +90,7 @@ def list_offers(request, status: OfferStatus = OfferStatus.ACTIVE):
 
 
 @router.post("/offers", response=answers({201: OfferOut, 200: OfferOut}, *WRITE_ERRORS, 409),
-          tags=["offers"])
+             tags=["offers"])
 def create_offer(request, payload: OfferIn,
                  idempotency_key: str | None = Header(None, alias="Idempotency-Key",
                                                       description=IDEMPOTENCY_HELP)):
@@ -111,7 +110,7 @@ def get_offer(request, offer_id: int = _id("offer")):
 
 
 @router.patch("/offers/{offer_id}", response=answers(OfferOut, *WRITE_ERRORS, 404),
-           tags=["offers"])
+              tags=["offers"])
 def update_offer(request, payload: OfferPatch, offer_id: int = _id("offer")):
     offer = services.access_offer(request.user, offer_id, write=True)
     current = {"resources": [r.pk for r in offer.resources.all()], "quantity": offer.quantity,

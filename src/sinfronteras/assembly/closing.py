@@ -24,8 +24,8 @@ from sinfronteras.plans.sealing import unseal
 from sinfronteras.sharing.models import Need
 
 from . import counting
-from .models import (FEDERATION_CHANGES, ROLE_CHANGES, WHOLE_SETTINGS, Ballot, Change, Decision, Kind,
-                     Option, ProjectNeed, Proposal, SealedChoice, Status)
+from .models import (FEDERATION_CHANGES, ROLE_CHANGES, WHOLE_SETTINGS, Ballot, Change, Decision,
+                     Kind, Option, ProjectNeed, Proposal, SealedChoice, Status)
 
 
 def voting_members(collective_id):
