@@ -19,8 +19,8 @@ from sinfronteras.audit.models import record
 from sinfronteras.plans.sealing import fernet
 
 # Closing lives below the worker's jobs (``closing``); views and commands still find it here.
-from .closing import (active_members, close_due, close_if_due, decision_of, do_apply_decision,  # noqa: F401
-                      do_close, effect_of, open_choice, options_of, tally, voting_members)
+from .closing import (active_members, close_due, close_if_due, decision_of,  # noqa: F401
+                      do_apply_decision, do_close, open_choice, options_of, tally)
 from .jobs import schedule_close
 from .models import Ballot, Option, Participation, ProjectNeed, Proposal, SealedChoice, Status
 
