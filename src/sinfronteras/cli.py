@@ -25,6 +25,7 @@ def _collective_demands(name, mapping, codes):
     import django
 
     django.setup()
+    # Deferred: it reads Django models, which load only after django.setup().
     from sinfronteras.sharing.economy import collective_demands
 
     return collective_demands(name, mapping, codes)
@@ -33,6 +34,7 @@ def _collective_demands(name, mapping, codes):
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "economy":
+        # Deferred, as every pure command: the others start without numpy or Django.
         from sinfronteras.economy.cli import main as economy
 
         return economy(argv[1:], collective_demands=_collective_demands)

@@ -37,6 +37,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from sinfronteras.web.formats import number as shown_number
+
 #: Digits a typed number may have (a quantity has at most 12): more is not a number here.
 MOST_DIGITS = 30
 #: Characters of a typed number looked at, at most (spaces included).
@@ -192,9 +194,7 @@ class AmountInput(forms.TextInput):
 
 def _shown(value):
     """A bound (a limit) as the reader writes it: "0,001" on a Spanish page."""
-    from sinfronteras.web.formats import number
-
-    return number(value) if isinstance(value, (int, float, Decimal)) else value
+    return shown_number(value) if isinstance(value, (int, float, Decimal)) else value
 
 
 class AmountField(forms.DecimalField):

@@ -137,6 +137,17 @@ def test_the_openapi_description_lists_the_routes(client, la):
     assert "Idempotency-Key" in json.dumps(spec["paths"]["/api/needs"]["post"])
 
 
+def test_every_operation_keeps_the_id_programs_generated_from_the_document_call_it_by(client, la):
+    spec = client.get("/api/openapi.json").json()
+    ids = {(method, path): op["operationId"] for path, ops in spec["paths"].items()
+           for method, op in ops.items()}
+    assert ids[("get", "/api/areas")] == "sinfronteras_api_urls_list_areas"
+    assert ids[("get", "/api/resources")] == "sinfronteras_api_urls_list_resources"
+    assert ids[("post", "/api/needs")] == "sinfronteras_api_needs_offers_create_need"
+    assert ids[("post", "/api/alerts")] == "sinfronteras_api_alerts_raise_alert"
+    assert len(set(ids.values())) == len(ids) == 14
+
+
 def test_there_are_no_docs_pages_that_load_third_party_scripts(client, la):
     assert client.get("/api/docs").status_code == 404
 

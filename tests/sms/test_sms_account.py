@@ -109,7 +109,8 @@ def test_the_page_answers_the_same_for_a_number_someone_has_and_for_a_free_one(
 
 def test_a_wrong_code_confirms_nothing_and_five_end_the_claim(carla, gateway):
     from sinfronteras.sms.models import SmsClaim, SmsNumber
-    from sinfronteras.sms.numbers import CODE_ATTEMPTS, do_claim_number, do_confirm_claim
+    from sinfronteras.sms.numbers import CODE_ATTEMPTS, do_confirm_claim
+    from sinfronteras.sms.services import do_claim_number
 
     do_claim_number(carla, CARLA, True)
     assert do_confirm_claim("+13105550123", "123456") == (None, False)  # another phone
@@ -119,7 +120,7 @@ def test_a_wrong_code_confirms_nothing_and_five_end_the_claim(carla, gateway):
 
 
 def test_codes_a_day_are_limited_saying_so(client, carla, gateway):
-    from sinfronteras.sms.outbox import CODES_PER_DAY
+    from sinfronteras.sms.limits import CODES_PER_DAY
 
     client.force_login(carla)
     for _attempt in range(CODES_PER_DAY):
@@ -172,7 +173,8 @@ def test_rotating_the_keys_reseals_and_rehashing_keeps_the_member_found(carla, g
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its connections when done
 def test_notifications_go_by_the_worker_within_the_daily_limit(carla, gateway, settings):
-    from sinfronteras.sms.channel import KINDS, SmsChannel, do_send_sms_notification
+    from sinfronteras.sms.channel import KINDS, SmsChannel
+    from sinfronteras.sms.services import do_send_sms_notification
 
     settings.SMS_NOTES_PER_DAY = 3
     add_number(carla, CARLA)
@@ -214,7 +216,7 @@ def test_a_member_who_did_not_choose_sms_gets_none(carla, bob, gateway):
 def test_a_gateway_that_is_down_costs_nothing_of_the_days_limit(carla, gateway, settings):
     from sinfronteras.sms.channel import SmsChannel, note_of
     from sinfronteras.sms.gateway import GatewayError
-    from sinfronteras.sms.outbox import sent_today
+    from sinfronteras.sms.limits import sent_today
 
     add_number(carla, CARLA)
     settings.SMS_GATEWAY_PASSWORD = "wrong"
@@ -228,7 +230,7 @@ def test_the_worker_tries_again_later_when_the_gateway_is_down(carla, gateway, s
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    from sinfronteras.sms.channel import do_send_sms_notification
+    from sinfronteras.sms.services import do_send_sms_notification
 
     add_number(carla, CARLA)
     settings.SMS_GATEWAY_PASSWORD = "wrong"

@@ -1,14 +1,14 @@
 """Background jobs of the assembly: a proposal closes itself when its window ends."""
 
-from django_tasks import task
+from django_tasks import task, task_backends
+
+from .closing import close_if_due
+from .models import Proposal
 
 
 @task()
 def close_proposal(proposal_id: int) -> str:
     """Close, count and apply one proposal once its window has passed (idempotent)."""
-    from .models import Proposal
-    from .services import close_if_due
-
     proposal = Proposal.objects.filter(pk=proposal_id).first()
     if proposal is None:
         return "gone"
@@ -21,8 +21,6 @@ def schedule_close(proposal) -> None:
     Backends that cannot wait (the immediate one) skip this: ``closeproposals`` and
     the lazy close on viewing still close it.
     """
-    from django_tasks import task_backends
-
     backend = task_backends[close_proposal.backend]
     if getattr(backend, "supports_defer", False):
         close_proposal.using(run_after=proposal.closes_at).enqueue(proposal.pk)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sinfronteras.federation.services import FederationError, parse_code
 from sinfronteras.members.models import Area, Collective
 from sinfronteras.sharing.models import Resource
 
@@ -202,10 +204,6 @@ class Proposal(models.Model):
     def invitation(self) -> str:
         """A join proposal's invitation as members read it: the federation and its server (never
         the code's one-time token)."""
-        from urllib.parse import urlsplit
-
-        from sinfronteras.federation.services import FederationError, parse_code
-
         try:
             data = parse_code(self.federation_code)
         except FederationError:
@@ -312,7 +310,7 @@ class SealedChoice(models.Model):
     length and with no time (the sealing time is zero), so two copies of the database
     taken around a vote show that a ballot came, never what it says. At close they are
     opened, shuffled together with nothing of their order kept, written as
-    :class:`Ballot` rows, and deleted (``services._open_secret_choices``).
+    :class:`Ballot` rows, and deleted (``closing._open_secret_choices``).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

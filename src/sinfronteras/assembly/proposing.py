@@ -18,6 +18,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sinfronteras.federation.decisions import check_proposal
+from sinfronteras.federation.models import Peer, PeerState
 from sinfronteras.members.models import Area, Member, Role
 from sinfronteras.numbers import WholeField, reader_numbers
 from sinfronteras.sharing.bounds import MAX_HORIZON_DAYS, MIN_HORIZON_DAYS, id_in_range
@@ -284,8 +286,6 @@ class ProposeForm(forms.ModelForm):
             if peer is not None:
                 self.add_error("peer", _("Only a suspension names a member collective."))
             return
-        from sinfronteras.federation.decisions import check_proposal
-
         if change != Change.FED_JOIN:
             code = ""
         if change not in (Change.FED_SUSPEND, Change.FED_RESUME):
@@ -508,8 +508,6 @@ class FederationForm(KindForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from sinfronteras.federation.models import Peer, PeerState
-
         mine = Peer.objects.filter(collective_id=self.member.collective_id).exclude(state=PeerState.LEFT)
         field = self.fields["peer"]
         field.queryset = (Peer.objects.filter(federation__in=mine.values("federation"))

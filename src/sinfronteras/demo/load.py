@@ -17,7 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from sinfronteras.assembly.demo import load_demo_proposals
 from sinfronteras.members.models import Area, Collective, Member, Role
+from sinfronteras.organizing.demo import load_demo_organizing
+from sinfronteras.plans.problem import whole
 from sinfronteras.sharing.models import Need, Offer, Slot
 from sinfronteras.sharing.services import do_seed_catalogue
 
@@ -102,11 +105,7 @@ def _build(rng, households, volunteers):
         for i in range(1, volunteers)
     ]
     _offers(collective, givers, resources, rng, today)
-    from sinfronteras.assembly.demo import load_demo_proposals
-
     load_demo_proposals(collective, rng)
-    from sinfronteras.organizing.demo import load_demo_organizing
-
     load_demo_organizing(collective, rng)
     return collective
 
@@ -195,8 +194,6 @@ def _hhmm(text) -> time | None:
 def _whole(quantity: int, resource) -> Decimal:
     """A whole number of the resource's steps (the mixes above are whole numbers; this keeps
     them so if a starter step changes)."""
-    from sinfronteras.plans.problem import whole
-
     return whole(Decimal(quantity), resource.step, up=True)
 
 

@@ -11,16 +11,19 @@ and one line naming the file, row and column.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from ..oneline import Parser as _Parser
 from ..oneline import UsageError as _UsageError
+from . import report
 from .errors import EconomyError, TableError
+from .leontief import Economy
+from .plan import Demand, plan_economy
+from .rows import csv_rows as _csv_rows
+from .rows import number as _number
+from .table import read_table
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,29 +43,6 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _csv_rows(path: str, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TableError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
-    if missing:
-        raise TableError(f"{path} header", f"missing column(s) {', '.join(missing)}: expected "
-                                           f"{','.join(columns)}")
-    return [(n, row) for n, row in enumerate(reader, start=2)]
-
-
-def _number(path, line, column, text, *, integer=False):
-    try:
-        value = int(text) if integer else float(text)
-    except (TypeError, ValueError):
-        raise TableError(f"{path} row {line}, column {column}", f"{text!r} is not a number") from None
-    if not np.isfinite(value):
-        raise TableError(f"{path} row {line}, column {column}", f"{text!r} is not a finite number")
-    return value
-
-
 def _product(index, path, line, code):
     if code not in index:
         raise TableError(f"{path} row {line}, column code", f"unknown product code {code!r}")
@@ -71,8 +51,6 @@ def _product(index, path, line, code):
 
 def read_demands(path: str, codes) -> list:
     """Demands from ``id,code,quantity,tier`` rows."""
-    from .plan import Demand
-
     index = {c: k for k, c in enumerate(codes)}
     out, seen = [], set()
     for line, row in _csv_rows(path, ("id", "code", "quantity", "tier")):
@@ -105,8 +83,6 @@ def read_capacities(path: str, codes) -> dict[int, float]:
 
 def table_demands(table) -> tuple[list, list[str]]:
     """Each product's final demand as one demand of tier 1; negative ones are not planned."""
-    from .plan import Demand
-
     negative = int((table.final_demand < 0).sum())
     notes = [f"note: {negative} products have a negative final demand (net of imports): the plan "
              "treats them as no demand; the gross output above uses the table as published"] if negative else []
@@ -115,11 +91,6 @@ def table_demands(table) -> tuple[list, list[str]]:
 
 
 def run(args, collective_demands=None) -> int:
-    from . import report
-    from .leontief import Economy
-    from .plan import plan_economy
-    from .table import read_table
-
     table = read_table(args.table)
     economy = Economy.from_table(table)
     economy.check_productive()

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import TableError
+from .plan_lp import plan_by_lp
 
 #: How many violated capacity rows are added at once before a tier is filled again.
 ROWS_PER_ROUND = 8
@@ -115,8 +116,6 @@ def plan_economy(economy, demands: list[Demand], *, labour_available: float | No
     for product, value in capacities.items():
         cap[product] = value
     if economy.sparse.nnz and economy.sparse.data.min() < 0:
-        from .plan_lp import plan_by_lp
-
         f, levels, held, x = plan_by_lp(economy, q, p, tiers, labour_available, cap)
         held = [(_Row(kind, product, None, 0.0), *rest) for (kind, product), *rest in held]
         return EconomyPlan(f, levels, x, float(economy.labour @ x), labour_available,

@@ -21,14 +21,17 @@ from statistics import median
 
 from django.utils.translation import gettext as _
 
+from sinfronteras.members.models import Member
+from sinfronteras.web.formats import number
+
+from .models import Offer
+
 #: An account is flagged when it offers more than this many times the median member.
 FAR_ABOVE = 3
 
 
 def carrying_offers(member, exclude_pk=None):
     """The member's active carrying offers (all but ``exclude_pk``, the one being edited)."""
-    from .models import Offer
-
     offers = Offer.objects.active().filter(posted_by=member, resources__carries=True).distinct()
     return offers.exclude(pk=exclude_pk) if exclude_pk else offers
 
@@ -61,8 +64,6 @@ def problems(member, *, quantity, radius_km, area, weekly, exclude_pk=None) -> d
 
 
 def _plain(value: Decimal) -> str:
-    from sinfronteras.web.formats import number
-
     return number(value)
 
 
@@ -74,8 +75,6 @@ def outliers(collective) -> list[dict]:
     in hours or in offers, or above the members' bound in hours (offers older than the
     bound), most first.
     """
-    from .models import Offer
-
     carrying = Offer.objects.active().filter(collective=collective, resources__carries=True)
     hours: dict[int, Decimal] = {}
     counts: dict[int, int] = {}
@@ -90,8 +89,6 @@ def outliers(collective) -> list[dict]:
     flagged = [pk for pk in hours
                if hours[pk] > bound or counts[pk] > collective.carrier_areas
                or (many and (hours[pk] > FAR_ABOVE * mid_hours or counts[pk] > FAR_ABOVE * mid_count))]
-    from sinfronteras.members.models import Member
-
     members = Member.objects.in_bulk(flagged)
     return sorted(({"member": members[pk], "hours": hours[pk], "offers": counts[pk],
                     "median_hours": mid_hours, "median_offers": mid_count}

@@ -12,15 +12,18 @@ from collections import defaultdict
 from decimal import Decimal
 
 from sinfronteras.economy.errors import TableError
+from sinfronteras.economy.plan import Demand
+from sinfronteras.economy.rows import csv_rows, number
+from sinfronteras.members.models import Collective
+
+from .models import Need, NeedStatus
 
 
 def read_mapping(path: str) -> dict[str, tuple[str, float]]:
     """``resource,code,factor`` rows: a need of one unit of RESOURCE (its key) takes FACTOR of CODE."""
-    from sinfronteras.economy.cli import _csv_rows, _number
-
     mapping = {}
-    for line, row in _csv_rows(path, ("resource", "code", "factor")):
-        factor = _number(path, line, "factor", row["factor"])
+    for line, row in csv_rows(path, ("resource", "code", "factor")):
+        factor = number(path, line, "factor", row["factor"])
         if factor < 0:
             raise TableError(f"{path} row {line}, column factor", "factor must be 0 or more")
         mapping[(row["resource"] or "").strip()] = ((row["code"] or "").strip(), factor)
@@ -29,10 +32,6 @@ def read_mapping(path: str) -> dict[str, tuple[str, float]]:
 
 def collective_demands(name: str, mapping_path: str, codes) -> list:
     """The open needs of the collective named (or slugged) ``name``, summed by resource and tier."""
-    from sinfronteras.economy.plan import Demand
-    from sinfronteras.members.models import Collective
-    from sinfronteras.sharing.models import Need, NeedStatus
-
     collective = (Collective.objects.filter(slug=name).first()
                   or Collective.objects.filter(name=name).first())
     if collective is None:

@@ -17,6 +17,7 @@ from sinfronteras.members.models import Area
 from sinfronteras.numbers import reader_numbers
 
 from . import bounds
+from .capacity import problems
 from .models import Need, Offer, Resource, Slot, Weekday
 
 #: Rows of days and hours on a need or offer form (more can be added after saving).
@@ -261,8 +262,6 @@ class OfferForm(SlotsMixin, CollectiveChoicesMixin, forms.ModelForm):
 
     def _clean_carrying(self, data):
         """A carrying offer within what one person can do (``capacity``, decided by vote)."""
-        from .capacity import problems
-
         owner = self.instance.posted_by if self.instance.posted_by_id else self.member
         found = problems(owner, quantity=data.get("quantity"), radius_km=data.get("radius_km"),
                          area=data.get("area"), weekly=data.get("weekly"), exclude_pk=self.instance.pk)

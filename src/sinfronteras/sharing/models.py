@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,8 +17,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sinfronteras.members.models import Area, Collective
+from sinfronteras.web.formats import number
 
 from .bounds import QUANTITY_VALIDATORS, RADIUS_VALIDATORS
+from .progress import annotations as progress_annotations
+from .progress import progress_of
 
 POSITIVE = QUANTITY_VALIDATORS  # from a thousandth to a million (``bounds``)
 
@@ -76,10 +80,6 @@ class Resource(models.Model):
 
     def step_error(self):
         """The error for a quantity that is not a whole number of steps, naming the step."""
-        from django.core.exceptions import ValidationError
-
-        from sinfronteras.web.formats import number
-
         if self.step == 1:
             return ValidationError(_("Write a whole number of %(unit)s."), code="step",
                                    params={"unit": self.unit_label})
@@ -110,9 +110,7 @@ class NeedQuerySet(models.QuerySet):
 
     def with_progress(self):
         """Annotate what the need's tasks hold, for :attr:`Need.progress` in one query."""
-        from .progress import annotations
-
-        return self.annotate(**annotations())
+        return self.annotate(**progress_annotations())
 
     def visible_to(self, member):
         """Members see their own needs; coordinators see all of their collective's (an
@@ -180,8 +178,6 @@ class Need(models.Model):
     def progress(self):
         """The need's one status (open, planned, on its way, partly delivered, done), the
         same on every page and in the API; see :mod:`sinfronteras.sharing.progress`."""
-        from .progress import progress_of
-
         return progress_of(self)
 
 

@@ -16,6 +16,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sinfronteras.audit.models import plain, record
+
 from .bounds import id_in_range
 from .models import Need, NeedStatus, Offer, OfferStatus, Resource
 from .starter import STARTER
@@ -132,8 +134,6 @@ def do_create_offer(member, form, *, idempotency_key: str | None = None,
 def _record_power(member, item, action: str) -> None:
     """A coordinator acting on someone else's need or offer goes in the audit log."""
     if member is not None and item.posted_by_id != member.pk:
-        from sinfronteras.audit.models import record
-
         record(item.collective, action, actor=member,
                data={type(item).__name__.lower(): item.pk})
 
@@ -204,8 +204,6 @@ def do_withdraw_offer(offer: Offer, member=None) -> Offer:
 @transaction.atomic
 def do_seed_catalogue(collective, *, actor=None) -> dict[str, Resource]:
     """Give a new collective the starter catalogue (``sharing.starter``). Returns key -> resource."""
-    from sinfronteras.audit.models import record
-
     resources = {}
     for key, en, es, unit, unit_es, basic, carries, in_person, step in STARTER:
         resources[key] = Resource.objects.create(
@@ -223,8 +221,6 @@ def do_save_catalogue_entry(member, form, kind: str):
 
     ``kind`` is ``"resource"`` or ``"area"``. Returns the saved record.
     """
-    from sinfronteras.audit.models import plain, record
-
     item = form.save(commit=False)
     created = item.pk is None
     item.collective = member.collective

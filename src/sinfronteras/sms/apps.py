@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from sinfronteras.notify.channels import register
+
 
 class SmsConfig(AppConfig):
     name = "sinfronteras.sms"
@@ -7,8 +9,8 @@ class SmsConfig(AppConfig):
     verbose_name = "SMS"
 
     def ready(self):
-        from sinfronteras.notify.channels import register
-
+        # Django: the channel reads this app's models, which load only once every app is
+        # registered, so it cannot be imported with this module.
         from .channel import notify_channel
 
         register(notify_channel())  # the notifications a member chose also go by SMS

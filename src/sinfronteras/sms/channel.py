@@ -9,7 +9,7 @@ a request, within ``SMS_NOTES_PER_DAY`` a member.
 - ``SmsChannel().send(member, note)``: send it now (in the worker); ``note`` has
   ``.kind``, ``.path`` and ``.text(language)``. Raises ``GatewayError`` when the gateway
   does not take it (nothing counted then).
-- ``do_send_sms_notification(member, kind)``: queue the worker's job that does both.
+- ``services.do_send_sms_notification(member, kind)`` queues the worker's job that does both.
 """
 
 from __future__ import annotations
@@ -19,7 +19,11 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from sinfronteras.notify.channels import Channel, Retry
+
+from .gateway import GatewayError, configured_gateway
 from .models import SmsKind, SmsNumber
+from .outbox import send_to_member
 
 #: Each kind of notification and its sentence. No name, address, area or amount.
 SENTENCES = {
@@ -61,27 +65,15 @@ class SmsChannel:
     name = "sms"
 
     def wants(self, member, kind) -> bool:
-        from .gateway import configured_gateway
-
         return (kind in SENTENCES and configured_gateway() is not None and member.is_active
                 and SmsNumber.objects.filter(member=member, notify=True).exists())
 
     def deliver(self, member, note) -> bool:
         """Send now; False if not sent (no number, the day's limit reached)."""
-        from .outbox import send_to_member
-
         return send_to_member(member, note.text(member.language), SmsKind.NOTE)
 
     def send(self, member, note) -> None:
         self.deliver(member, note)
-
-
-def do_send_sms_notification(member, kind: str):
-    """Queue the worker's job that sends a notification of ``kind`` by SMS (if wanted)."""
-    from .jobs import send_sms_notification
-
-    note_of(kind)  # an unknown kind is a programming error: say so here, not in the worker
-    return send_sms_notification.enqueue(member.pk, kind)
 
 
 def notify_channel():
@@ -91,20 +83,19 @@ def notify_channel():
     this channel adds its own rules (a number that chose notifications, the daily limit)
     and words each kind with its SMS sentence, which carries no link.
     """
-    from sinfronteras.notify.channels import Channel, Retry
-
-    from .gateway import GatewayError
-
-    class NotifySms(Channel):
-        name = SmsChannel.name
-
-        def wants(self, member, kind) -> bool:
-            return SmsChannel().wants(member, kind)
-
-        def send(self, member, note) -> None:
-            try:
-                SmsChannel().send(member, note_of(note.kind))
-            except GatewayError as refused:
-                raise Retry(str(refused)) from None
-
     return NotifySms()
+
+
+class NotifySms(Channel):
+    """The SMS channel in the notify core's terms (see ``notify_channel``)."""
+
+    name = SmsChannel.name
+
+    def wants(self, member, kind) -> bool:
+        return SmsChannel().wants(member, kind)
+
+    def send(self, member, note) -> None:
+        try:
+            SmsChannel().send(member, note_of(note.kind))
+        except GatewayError as refused:
+            raise Retry(str(refused)) from None

@@ -24,6 +24,12 @@ from django.utils.translation import gettext as _
 
 from sinfronteras.numbers import NumberRefused
 from sinfronteras.numbers import parse as parse_number
+from sinfronteras.plans.alerts import MAX_HOURS, do_raise_alert
+from sinfronteras.plans.lifecycle import TaskRefused, do_accept, do_decline
+from sinfronteras.plans.models import AreaAlert, Task, TaskState
+from sinfronteras.sharing.forms import NeedForm
+from sinfronteras.sharing.models import Resource
+from sinfronteras.sharing.services import IdempotencyConflict, do_create_need
 
 TASKS = {"TAREAS", "TAREA", "TASKS", "TASK"}
 YES = {"SI", "YES"}
@@ -90,8 +96,6 @@ def _too_many(member) -> bool:
 
 
 def _list_tasks(member) -> str:
-    from sinfronteras.plans.models import Task, TaskState
-
     tasks = list(Task.objects.filter(carrier=member, state__in=[TaskState.PROPOSED,
                                                                 TaskState.ACCEPTED])
                  .order_by("window_start", "pk").values_list("pk", "state")[:MAX_TASKS_LISTED + 1])
@@ -104,9 +108,6 @@ def _list_tasks(member) -> str:
 
 
 def _answer(member, yes: bool, rest: list[str]) -> str:
-    from sinfronteras.plans.lifecycle import TaskRefused, do_accept, do_decline
-    from sinfronteras.plans.models import Task
-
     if len(rest) != 1 or not rest[0].isdigit() or len(rest[0]) > 12:
         return (_("Which task? Write YES and its number, e.g. YES 12. Text TASKS for the list.")
                 if yes else
@@ -126,9 +127,6 @@ def _answer(member, yes: bool, rest: list[str]) -> str:
 
 
 def _alert(member, rest: list[str]) -> str:
-    from sinfronteras.plans.alerts import MAX_HOURS, do_raise_alert
-    from sinfronteras.plans.models import AreaAlert
-
     if member.area_id is None:
         return _("Choose your area on the site first; then ALERT pauses deliveries there.")
     hours = ALERT_HOURS
@@ -144,8 +142,6 @@ def _alert(member, rest: list[str]) -> str:
 
 
 def _resource_named(member, name: str):
-    from sinfronteras.sharing.models import Resource
-
     for resource in Resource.objects.filter(collective_id=member.collective_id):
         names = {plain(resource.name_en), plain(resource.name_es), plain(resource.key.replace("-", " "))}
         if name in names:
@@ -154,8 +150,6 @@ def _resource_named(member, name: str):
 
 
 def _examples(member) -> str:
-    from sinfronteras.sharing.models import Resource
-
     names = [r.name.upper() for r in Resource.objects.filter(collective_id=member.collective_id,
                                                              carries=False)[:4]]
     return ", ".join(names)
@@ -199,9 +193,6 @@ def _need(member, words: list[str], event_id: str) -> str:
 
 
 def _post_need(member, resource, quantity, urgent: bool, event_id: str) -> str:
-    from sinfronteras.sharing.forms import NeedForm
-    from sinfronteras.sharing.services import IdempotencyConflict, do_create_need
-
     form = NeedForm({"resource": resource.pk, "quantity": quantity, "area": member.area_id,
                      "urgent": "on" if urgent else "", "needed_by": ""}, member=member)
     if not form.is_valid():

@@ -18,8 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils import translation
 
-from sinfronteras.plans.sealing import seal
-
 from .commands import plain, reply_to
 from .gateway import GatewayError
 from .models import SmsSeen
@@ -58,29 +56,29 @@ def event_key(event_id: str) -> str:
     return hashlib.sha256(f"sms-event:{event_id}".encode()).hexdigest()
 
 
-def do_receive(gateway, inbound: dict) -> str:
-    """Handle one verified ``sms:received`` (in the worker); says what happened."""
-    from .jobs import deliver_reply
+def do_receive(gateway, inbound: dict) -> tuple[str, object, str]:
+    """Handle one verified ``sms:received`` (in the worker).
 
+    Returns what happened, and the member to answer with the reply (the worker's job
+    queues it), or ``None`` and ``""`` when no member is to be answered.
+    """
     try:
         number = normalize(inbound["sender"])
     except BadNumber:
-        return "ignored"  # a short code or a service: nobody to answer
+        return "ignored", None, ""  # a short code or a service: nobody to answer
     text = inbound["text"][:MAX_TEXT]
     confirmed, was_code = do_confirm_claim(number, plain(text))
     if confirmed is not None:
         with translation.override(confirmed.language or "en"):
             reply = _("This number is confirmed: our SMS come here now. Text HELP for what "
                       "you can text.")
-        deliver_reply.enqueue(confirmed.pk, seal(reply).decode())
-        return "confirmed"
+        return "confirmed", confirmed, reply
     member = member_for_sender(number)
     if member is None:
         _answer_a_stranger(gateway, number, was_code)
-        return "unknown"
+        return "unknown", None, ""
     reply = reply_to(member, text, inbound.get("id", ""))
-    deliver_reply.enqueue(member.pk, seal(reply).decode())
-    return "member"
+    return "member", member, reply
 
 
 def _answer_a_stranger(gateway, number: str, was_code: bool) -> None:

@@ -3,11 +3,22 @@ id, a notification kind, or a reply sealed with the seal keys."""
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
 
-from django.utils import timezone
-from django_tasks import task
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task, task_backends
+
+from sinfronteras.members.models import Member
+from sinfronteras.plans.sealing import Unreadable, seal, unseal
+
+from .channel import SmsChannel, note_of
+from .gateway import GatewayError, configured_gateway
+from .inbound import do_receive
+from .models import SmsClaim, SmsKind
+from .outbox import send_to_member
 
 logger = logging.getLogger(__name__)
 
@@ -17,8 +28,6 @@ ATTEMPTS = 5
 
 def _again(job, attempt: int, *args) -> str:
     """Queue the job again with backoff (where the backend can wait); what happened."""
-    from django_tasks import task_backends
-
     if attempt + 1 >= ATTEMPTS or not getattr(task_backends[job.backend], "supports_defer", False):
         logger.warning("sms: the gateway did not take an SMS; given up")
         return "failed"
@@ -30,13 +39,6 @@ def _again(job, attempt: int, *args) -> str:
 @task()
 def deliver_reply(member_id: int, sealed_text: str, attempt: int = 0) -> str:
     """Send the reply to a member's SMS."""
-    from sinfronteras.members.models import Member
-    from sinfronteras.plans.sealing import Unreadable, unseal
-
-    from .gateway import GatewayError
-    from .models import SmsKind
-    from .outbox import send_to_member
-
     member = Member.objects.filter(pk=member_id, is_active=True).first()
     if member is None:
         return "gone"
@@ -53,11 +55,6 @@ def deliver_reply(member_id: int, sealed_text: str, attempt: int = 0) -> str:
 @task()
 def send_sms_notification(member_id: int, kind: str, attempt: int = 0) -> str:
     """Send one notification of ``kind`` to a member who chose SMS, within the day's limit."""
-    from sinfronteras.members.models import Member
-
-    from .channel import SmsChannel, note_of
-    from .gateway import GatewayError
-
     member = Member.objects.filter(pk=member_id, is_active=True).first()
     channel = SmsChannel()
     if member is None or not channel.wants(member, kind):
@@ -72,13 +69,6 @@ def send_sms_notification(member_id: int, kind: str, attempt: int = 0) -> str:
 def receive_sms(sealed_event: str) -> str:
     """Handle one verified inbound SMS (the webhook only checks and queues it): find its
     member, do what it asks, queue the reply; or answer a stranger once a day."""
-    import json
-
-    from sinfronteras.plans.sealing import Unreadable, unseal
-
-    from .gateway import configured_gateway
-    from .inbound import do_receive
-
     gateway = configured_gateway()
     if gateway is None:
         return "off"
@@ -86,20 +76,15 @@ def receive_sms(sealed_event: str) -> str:
         inbound = json.loads(unseal(sealed_event.encode()))
     except Unreadable:
         return "unreadable"
-    return do_receive(gateway, inbound)
+    what, member, reply = do_receive(gateway, inbound)
+    if member is not None:
+        deliver_reply.enqueue(member.pk, seal(reply).decode())
+    return what
 
 
 @task()
 def send_number_code(claim_id: int, sealed_code: str, attempt: int = 0) -> str:
     """Send the confirmation code to a number a member typed (in the member's language)."""
-    from django.utils import translation
-    from django.utils.translation import gettext as _
-
-    from sinfronteras.plans.sealing import Unreadable, unseal
-
-    from .gateway import GatewayError, configured_gateway
-    from .models import SmsClaim
-
     claim = SmsClaim.objects.select_related("member").filter(
         pk=claim_id, expires_at__gt=timezone.now()).first()
     gateway = configured_gateway()

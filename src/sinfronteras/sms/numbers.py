@@ -11,10 +11,10 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -31,10 +31,6 @@ CODE_MINUTES = 30
 CODE_ATTEMPTS = 5
 #: What a texted code looks like: six digits, alone or after CODE / CODIGO.
 CODE_TEXT = re.compile(r"^(?:(?:CODE|CODIGO)\s*)?(\d{6})$")
-
-
-class TooManyCodes(Exception):
-    """The member asked for today's last confirmation code already."""
 
 
 class BadNumber(ValueError):
@@ -83,8 +79,6 @@ def _hash_key() -> bytes:
         make_once(path, (secrets.token_urlsafe(32) + "\n").encode())
     key = path.read_text().strip()
     if len(key) < 16:
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured(f"{path} holds no SMS hash key of at least 16 characters.")
     return key.encode()
 
@@ -120,37 +114,8 @@ def number_of(member) -> str | None:
         return None
 
 
-def _code_hash(code: str) -> str:
+def code_hash(code: str) -> str:
     return hmac.new(_hash_key(), f"code:{code}".encode(), hashlib.sha256).hexdigest()
-
-
-def do_claim_number(member, text: str, notify: bool) -> SmsClaim | None:
-    """Start making a typed number the member's: a code goes to it (by the worker).
-
-    The answer is the same whether the number is free or someone else's, so the page
-    tells nobody who is a member. Returns the claim, or ``None`` when the number is the
-    member's already (only the choice of notifications changes). ``BadNumber`` says how
-    to write the number; ``TooManyCodes`` that today's codes are spent.
-    """
-    from .jobs import send_number_code
-    from .models import SmsKind
-    from .outbox import take_one
-
-    number = normalize(text)
-    digest = sender_hash(number)
-    if SmsNumber.objects.filter(member=member, sender_hash=digest).update(notify=notify):
-        SmsClaim.objects.filter(member=member).delete()
-        return None
-    if not take_one(member, SmsKind.CODE):
-        raise TooManyCodes
-    code = f"{secrets.randbelow(10 ** 6):06d}"
-    with transaction.atomic():
-        claim, _created = SmsClaim.objects.update_or_create(member=member, defaults={
-            "ciphertext": seal(number), "sender_hash": digest, "ending": number[-2:],
-            "notify": notify, "code_hash": _code_hash(code), "attempts": 0,
-            "expires_at": timezone.now() + timedelta(minutes=CODE_MINUTES)})
-        send_number_code.enqueue(claim.pk, seal(code).decode())
-    return claim
 
 
 def pending_claim(member) -> SmsClaim | None:
@@ -172,7 +137,7 @@ def do_confirm_claim(number: str, text: str):
     claims = SmsClaim.objects.filter(sender_hash=digest, expires_at__gt=timezone.now())
     if match is None or not claims.exists():
         return None, False
-    wanted = _code_hash(match.group(1))
+    wanted = code_hash(match.group(1))
     with transaction.atomic():
         claim = claims.select_for_update().filter(code_hash=wanted).select_related("member").first()
         if claim is None or not claim.member.is_active:

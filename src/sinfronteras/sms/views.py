@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 
 from sinfronteras.plans.sealing import seal
 
-from . import numbers
+from . import numbers, services
 from .forms import NumberForm
 from .gateway import configured_gateway
 from .inbound import event_key, once
 from .jobs import receive_sms
 from .models import SmsNumber, SmsSeen
-from .outbox import CODES_PER_DAY
+from .limits import CODES_PER_DAY
 
 
 @sensitive_post_parameters("number")
@@ -43,13 +43,13 @@ def account_sms(request):
             claim = None
             if form.cleaned_data["number"]:
                 # Free or someone else's, the answer is the same: a code goes to the number.
-                claim = numbers.do_claim_number(request.user, form.cleaned_data["number"],
+                claim = services.do_claim_number(request.user, form.cleaned_data["number"],
                                                 form.cleaned_data["notify"])
             else:
                 numbers.do_set_notify(request.user, form.cleaned_data["notify"])
         except numbers.BadNumber as error:
             form.add_error("number", str(error))
-        except numbers.TooManyCodes:
+        except services.TooManyCodes:
             form.add_error("number", _("You asked for %(n)d codes today: try again tomorrow.")
                            % {"n": CODES_PER_DAY})
         else:

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.urls import register_converter
+
+from . import checks  # noqa: F401  (registers the start-up checks)
 
 
 class WebConfig(AppConfig):
@@ -6,9 +9,8 @@ class WebConfig(AppConfig):
     label = "web"
 
     def ready(self):
-        from django.urls import register_converter
-
+        # Django: the converter's bound (sharing.bounds) words its messages when imported,
+        # which needs the app registry, so it cannot be imported with this module.
         from .converters import IdConverter
 
         register_converter(IdConverter, "id")
-        from . import checks  # noqa: F401  (registers the start-up checks)

@@ -33,6 +33,9 @@ from django.db.models import Max
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from sinfronteras.members.models import ApiToken, Invite, Member
+from sinfronteras.plans.sealing import Unreadable, seal, unseal
+
 FORMAT = "sinfronteras-backup"
 VERSION = 1
 #: Tables left out: what they hold logs someone in (``_left_out`` lists who).
@@ -142,8 +145,6 @@ def _left_out(using) -> dict:
     """Who a restore logs out, by what of theirs the backup leaves out."""
     from django.contrib.sessions.models import Session
 
-    from sinfronteras.members.models import ApiToken, Invite, Member
-
     now = timezone.now()
     with_session = set()
     for session in Session.objects.using(using).filter(expire_date__gt=now).iterator():
@@ -159,8 +160,6 @@ def _left_out(using) -> dict:
 
 
 def _seal_secrets(objects: list[dict]) -> None:
-    from sinfronteras.plans.sealing import seal
-
     for obj in objects:
         field = SEALED_FIELDS.get(obj["model"])
         if field and obj["fields"].get(field):
@@ -170,8 +169,6 @@ def _seal_secrets(objects: list[dict]) -> None:
 def _unseal_secrets(objects: list[dict]) -> tuple[list[dict], list]:
     """The objects with their second-factor secrets opened; those no seal key opens are left
     out (with their recovery codes), and their members' ids returned."""
-    from sinfronteras.plans.sealing import Unreadable, unseal
-
     kept, lost_members, lost_devices = [], set(), set()
     for obj in objects:
         field = SEALED_FIELDS.get(obj["model"])
@@ -388,8 +385,6 @@ def do_restore(path: Path, key: Key, *, force: bool = False,
     except (DeserializationError, IntegrityError, ValueError) as problem:
         raise BackupError(f"the backup does not load: {str(problem).splitlines()[0]}") from None
     call_command("migrate", database=using, interactive=False, verbosity=0)
-    from sinfronteras.members.models import Member
-
     left_out = document.get("left_out") or {}
     names = dict(Member.objects.using(using).filter(pk__in=lost).values_list("pk", "username"))
     return Restored(rows=len(objects), sessions=tuple(left_out.get("sessions", ())),

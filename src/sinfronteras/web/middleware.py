@@ -11,6 +11,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from sinfronteras.members.models import ApiToken, hash_token
+
 #: Request headers that identify a client or a device; removed before anything reads them.
 CLIENT_KEYS = (
     "REMOTE_ADDR",
@@ -90,8 +92,6 @@ def _writer(request) -> str | None:
     """Who a write counts against: the member, whichever of their tokens or sessions it uses."""
     scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer":
-        from sinfronteras.members.models import ApiToken, hash_token
-
         member_id = (ApiToken.objects.live().filter(token_hash=hash_token(token.strip()))
                      .values_list("member_id", flat=True).first())
         if member_id is not None:

@@ -24,6 +24,8 @@ from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .models import PostedKey
+
 FIELD = "once"
 KEEP_DAYS = 2
 _CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">)')
@@ -78,8 +80,6 @@ def posted_once(get_response):
         if not _KEY.match(key) or _exempt(request):
             response = get_response(request)
             return _with_keys(response) if member else response
-        from .models import PostedKey
-
         path = request.path[:200]
         earlier = PostedKey.objects.filter(member=member, key=key, path=path).first()
         if earlier is not None:

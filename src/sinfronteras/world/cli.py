@@ -16,6 +16,8 @@ from pathlib import Path
 
 from ..oneline import Parser as _Parser
 from ..oneline import UsageError as _UsageError
+from .build import world_problem
+from .report import report_html, summarise
 
 
 def _parser():
@@ -38,8 +40,6 @@ def main(argv: list[str] | None = None) -> int:
             raise _UsageError(f"--radius-km {args.radius_km}: a reach is 0 km or more")
         if args.grid_deg is not None and not 0 < args.grid_deg <= 180:
             raise _UsageError(f"--grid-deg {args.grid_deg}: a cell is more than 0 and at most 180 degrees")
-        from .build import world_problem
-
         world = world_problem(args.year, min_pop=args.min_pop, radius_km=args.radius_km,
                               within=args.within, grid_deg=args.grid_deg)
     except (_UsageError, ValueError) as exc:
@@ -53,9 +53,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(world.without_figure)} territories without a figure "
           f"({sum(c.population for c in world.without_figure) / 1e6:,.0f} M people)")
     if args.report:
+        # Deferred: the planner loads numpy (half a second); building the world alone and
+        # `world --help` do without it.
         from sinfronteras.planning import Problem, plan
-
-        from .report import report_html, summarise
 
         facts = summarise(world, plan(Problem.from_json(world.doc)))
         reach = (f"offers reach {args.radius_km:g} km" if args.radius_km is not None

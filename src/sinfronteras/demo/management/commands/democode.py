@@ -3,10 +3,14 @@
 Only for the demo collective, whose coordinators have no phone to scan a code with.
 """
 
+import time
+
 from django.core.management.base import BaseCommand, CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sinfronteras.demo.border import SLUG as ACROSS_THE_BORDER
 from sinfronteras.demo.load import SLUG
+from sinfronteras.members.second_factor import next_code
 
 
 class Command(BaseCommand):
@@ -16,12 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("username", nargs="?", default="ana")
 
     def handle(self, *args, username, **options):
-        import time
-
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        from sinfronteras.members.second_factor import next_code
-
         device = TOTPDevice.objects.filter(user__username=username, confirmed=True,
                                            user__collective__slug__in=[SLUG, ACROSS_THE_BORDER]).first()
         if device is None:

@@ -3,7 +3,10 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from sinfronteras import data
+from sinfronteras.demo.border import do_load_across_border
 from sinfronteras.demo.load import PASSWORD, do_load_demo
+from sinfronteras.notify.push import public_key
+from sinfronteras.plans.runs import do_request_run, execute_run
 
 
 class Command(BaseCommand):
@@ -25,14 +28,10 @@ class Command(BaseCommand):
         self.stdout.write(f"{verb} {result.collective.name}: {result.members} members, "
                           f"{result.needs} needs, {result.offers} offers.")
         if result.created:
-            from sinfronteras.plans.runs import do_request_run, execute_run
-
             run = execute_run(do_request_run(result.collective, enqueue=False).pk)
             self.stdout.write(f"Made the plan (run #{run.pk}: {run.status}).")
         if across_border:
             self._across_border(seed)
-        from sinfronteras.notify.push import public_key
-
         if public_key():  # made on first use on a laptop (var/vapid.pem)
             self.stdout.write("Push notifications are on: turn them on for a browser on the "
                               "account page (the worker sends them).")
@@ -40,8 +39,6 @@ class Command(BaseCommand):
                           "ana's second factor: `sinfronteras democode ana`.")
 
     def _across_border(self, seed):
-        from sinfronteras.demo.border import do_load_across_border
-
         border = do_load_across_border(seed=seed)
         verb = "Loaded" if border.created else "Already loaded:"
         self.stdout.write(f"{verb} {border.collective.name}: {border.members} members, "
