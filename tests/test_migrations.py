@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import urllib.parse
@@ -128,6 +129,53 @@ def test_makemigrations_finds_nothing_to_make(migrated):
     _old, squashed, _switch = migrated
     said = sinfronteras(squashed, "makemigrations", "--check", "--dry-run")
     assert "No changes detected" in said
+
+
+def rows(database: Path) -> dict[str, list]:
+    """Every table's rows, each with its columns in name order (SQLite puts a column changed
+    by an ``AlterField`` last); the migrations recorded: their names only."""
+    with sqlite3.connect(database) as db:
+        tables = [row[0] for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        found = {}
+        for table in tables:
+            columns = sorted(row[1] for row in db.execute(f'PRAGMA table_info("{table}")'))
+            listed = ", ".join(f'"{column}"' for column in columns)
+            found[table] = sorted(db.execute(f'SELECT {listed} FROM "{table}"'), key=repr)
+        found["django_migrations"] = sorted(db.execute("SELECT app, name FROM django_migrations"))
+    return found
+
+
+@pytest.fixture(scope="module")
+def backed_up_before_the_squash(tmp_path_factory):
+    """A demo database made, and backed up, by the version from before the squash (SQLite)."""
+    folder = tmp_path_factory.mktemp("backup-before-squash")
+    (folder / "passphrase").write_text("a passphrase for the backup before the squash\n")
+    old = {**environment(folder / "old", "", OLD_SETTINGS),
+           "SEAL_KEY_FILE": str(folder / "seal.keys")}
+    sinfronteras(old, "migrate", "--noinput")
+    sinfronteras(old, "loaddemo")
+    sinfronteras(old, "backup", "-o", str(folder / "backup.age"),
+                 "--passphrase-file", str(folder / "passphrase"))
+    return folder, old
+
+
+@pytest.mark.slow
+def test_it_restores_a_backup_made_before_the_squash(backed_up_before_the_squash):
+    folder, old = backed_up_before_the_squash
+    empty = {**environment(folder / "new", ""), "SEAL_KEY_FILE": old["SEAL_KEY_FILE"],
+             "BACKUP_PASSPHRASE": (folder / "passphrase").read_text().strip()}
+    sinfronteras(empty, "restore", str(folder / "backup.age"))
+    before = rows(folder / "old" / "sinfronteras.sqlite3")
+    after = rows(folder / "new" / "sinfronteras.sqlite3")
+    assert len(before["members_member"]) > 100
+    assert sorted(after) == sorted(before)
+    for table in before:
+        if table != "django_migrations":
+            assert after[table] == before[table], table
+    assert ("sharing", "0007_merge_idempotency_and_slots") in before["django_migrations"]
+    assert ("sharing", "0001_squashed_0011_resource_uri") in after["django_migrations"]
+    sinfronteras(empty, "migrate", "--check")
 
 
 def _product_migrations() -> tuple[MigrationLoader, dict]:
