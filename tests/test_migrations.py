@@ -100,7 +100,8 @@ def test_it_applies_nothing_to_a_database_the_old_migrations_made(migrated):
     assert "No migrations to apply." in switch
     listed = sinfronteras(old, "showmigrations")
     assert "[ ]" not in listed
-    assert "[X] 0001_squashed_0012_every_change_a_proposal_can_make (13 squashed migrations)" in listed
+    assert ("[X] 0001_squashed_0012_every_change_a_proposal_can_make (13 squashed migrations)"
+            in listed)
     assert "[X] 0001_squashed_0011_resource_uri (15 squashed migrations)" in listed
     sinfronteras(old, "migrate", "--check")  # exits 1 when a migration is left to apply
 

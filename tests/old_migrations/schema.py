@@ -4,8 +4,8 @@ Every table with its columns (type, size, nullability, default, collation) and i
 constraints and indexes as Django's introspection reads them; on SQLite also each table's and
 index's own SQL, on PostgreSQL each constraint's and index's definition. Column order is left
 out (an ``AlterField`` on SQLite moves the column to the end of a rebuilt table; PostgreSQL
-keeps it in place), and so are the names SQLite makes up from a column's position (unnamed checks, foreign
-keys).
+keeps it in place), and so are the names SQLite makes up from a column's position (unnamed
+checks, foreign keys).
 """
 
 from __future__ import annotations
