@@ -21,6 +21,8 @@ import psycopg
 import pytest
 from django.db.migrations.loader import MigrationLoader
 
+from sinfronteras.web.backup import BackupError, _squashed_names
+
 TESTS = Path(__file__).resolve().parent
 OLD_SETTINGS = "old_migrations.settings"
 PRODUCT_SETTINGS = "sinfronteras.web.settings"
@@ -177,6 +179,17 @@ def test_it_restores_a_backup_made_before_the_squash(backed_up_before_the_squash
     assert ("sharing", "0007_merge_idempotency_and_slots") in before["django_migrations"]
     assert ("sharing", "0001_squashed_0011_resource_uri") in after["django_migrations"]
     sinfronteras(empty, "migrate", "--check")
+
+
+def test_a_backup_made_part_way_through_a_squash_is_refused_with_what_to_do():
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    squashed = ("members", "0001_squashed_0009_collective_pickup_hours")
+    whole = set(loader.replacements[squashed].replaces) | {("web", "0001_one_time_keys_of_forms")}
+    assert _squashed_names(whole, loader) == {squashed, ("web", "0001_one_time_keys_of_forms")}
+    part = {("members", "0001_initial"), ("members", "0002_collective_default_radius_km_and_more")}
+    with pytest.raises(BackupError, match="older version .* members.0002_collective_default_radius"
+                                          "_km_and_more.* restore it with the version that made it"):
+        _squashed_names(part, loader)
 
 
 def _product_migrations() -> tuple[MigrationLoader, dict]:
