@@ -324,7 +324,7 @@ def _migrate_to(migrations: list[list[str]], using: str) -> None:
     """Bring the schema to the state the backup was made at (forward or back)."""
     executor = MigrationExecutor(connections[using])
     graph = executor.loader.graph
-    wanted = {tuple(m) for m in migrations}
+    wanted = _squashed_names({tuple(m) for m in migrations}, executor.loader)
     unknown = sorted(m for m in wanted if m not in graph.nodes)
     if unknown:
         raise BackupError(f"the backup was made by a newer version (migration "
@@ -335,6 +335,23 @@ def _migrate_to(migrations: list[list[str]], using: str) -> None:
     targets = leaves + [(app, None) for app in executor.loader.migrated_apps
                         if app not in apps_in_backup]
     executor.migrate(targets)
+
+
+def _squashed_names(wanted: set[tuple[str, str]], loader) -> set[tuple[str, str]]:
+    """The backup's migrations as this version names them: those a squashed migration replaces
+    (a backup made before the squash names them) by the squashed one."""
+    named = set(wanted)
+    for key, squashed in loader.replacements.items():
+        replaced = set(squashed.replaces) & named
+        if not replaced:
+            continue
+        if replaced != set(squashed.replaces):
+            app, name = max(replaced)
+            raise BackupError(f"the backup was made by an older version (it stops at migration "
+                              f"{app}.{name}, since squashed into {key[1]}): restore it with "
+                              "the version that made it, upgrade, and back up again")
+        named = (named - replaced) | {key}
+    return named
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('members', '0002_collective_default_radius_km_and_more'),
+        ('members', '0001_squashed_0009_collective_pickup_hours'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

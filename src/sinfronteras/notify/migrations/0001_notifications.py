@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('assembly', '0004_ballot_voter_set_null'),
+        ('assembly', '0001_squashed_0012_every_change_a_proposal_can_make'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('members', '0003_member_on_break_until'),
-        ('sharing', '0002_need_fulfilled_at_offer_committed_milli_and_more'),
+        ('members', '0001_squashed_0009_collective_pickup_hours'),
+        ('sharing', '0001_squashed_0011_resource_uri'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
