@@ -1,0 +1,25 @@
+"""Every shipped instance's plan is byte-identical to the one the planner wrote before issue 22's speed work.
+
+The expected SHA-256 of each plan document is in ``plan_hashes.json`` (see
+``golden_plans.py`` for the instances and how the hashes were made).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from golden_plans import HASHES, digest, instances, plan_bytes
+
+EXPECTED = json.loads(HASHES.read_text(encoding="utf-8"))
+CASES = list(instances())
+
+
+def test_it_has_an_expected_hash_for_every_shipped_instance():
+    assert sorted(EXPECTED) == sorted(name for name, _, _ in CASES)
+
+
+@pytest.mark.parametrize("name, doc, extra", CASES, ids=[c[0] for c in CASES])
+def test_it_writes_the_same_plan_bytes_as_before(tmp_path, name, doc, extra):
+    assert digest(plan_bytes(tmp_path, name, doc, extra)) == EXPECTED[name]
