@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from golden_plans import HASHES, digest, instances, plan_bytes
+
+from sinfronteras.planning import Problem, plan
 
 EXPECTED = json.loads(HASHES.read_text(encoding="utf-8"))
 CASES = list(instances())
@@ -23,3 +24,17 @@ def test_it_has_an_expected_hash_for_every_shipped_instance():
 @pytest.mark.parametrize("name, doc, extra", CASES, ids=[c[0] for c in CASES])
 def test_it_writes_the_same_plan_bytes_as_before(tmp_path, name, doc, extra):
     assert digest(plan_bytes(tmp_path, name, doc, extra)) == EXPECTED[name]
+
+
+@pytest.mark.parametrize("name", ["odd-formats", "city-300-seed1", "city-1500-seed5-steps-replan"])
+def test_it_writes_a_plan_exactly_as_the_standard_json_module_would(name):
+    doc = next(d for n, d, _ in CASES if n == name)
+    result = plan(Problem.from_json(doc))
+    assert result.dumps() == json.dumps(result.to_json(), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def test_it_refuses_a_plan_with_a_number_json_cannot_hold():
+    result = plan(Problem.from_json(next(d for n, d, _ in CASES if n == "odd-formats")))
+    result.summary["distance_km"] = float("nan")
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        result.dumps()

@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+import orjson
+
 from ..oneline import Parser as _Parser
 from ..oneline import UsageError as _UsageError
 
@@ -49,7 +51,11 @@ def _load(path: str):
     except (OSError, UnicodeDecodeError) as exc:
         raise _UsageError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     try:
-        doc = json.loads(text)
+        doc = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        doc = None  # read again by the standard module: its messages, NaN and huge integers as before
+    try:
+        doc = json.loads(text) if doc is None else doc
     except json.JSONDecodeError as exc:
         raise _UsageError(f"{path}: malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     return Problem.from_json(doc)
