@@ -17,7 +17,8 @@ with and without steps in turn, so that both see the same load).
 (the same problems with one need in fifty grown by half, planned with and without the
 first plan as ``previous``; in-process times, printed, never asserted).
 ``--versus-mcf [--sizes 8.3e5] [--repeat 7]``: only ``sinfronteras plan`` as a whole process
-against one OR-Tools min-cost flow as a whole process on the same problem, in turn, medians.
+against one OR-Tools min-cost flow as a whole process on the same problem, in turn, medians;
+``--baseline SRC`` also times the planner of another checkout's ``src`` in the same turns.
 """
 
 from __future__ import annotations
@@ -161,19 +162,22 @@ def solve_network_file(path: str) -> int:
     return 0
 
 
-def _wall(cmd: list[str]) -> float:
+def _wall(cmd: list[str], src: str | None = None) -> float:
+    env = None if src is None else {**os.environ, "PYTHONPATH": src}
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     return time.perf_counter() - t
 
 
-def versus_mcf(size: int, seed: int, repeat: int) -> None:
+def versus_mcf(size: int, seed: int, repeat: int, baseline: str | None = None) -> None:
     """``sinfronteras plan`` against one OR-Tools min-cost flow on the same problem, process against process.
 
     The problem is written as a problem document; the reference network (tier rewards on
     the needs, distance as a tie-break, the planner's quantity units) is written as arrays,
     so that its process only loads them and solves: it builds no arcs and reads no JSON.
     The two commands run in turn, ``repeat`` times each; medians are printed, with the load.
+    ``baseline``: a ``src`` folder of another version of the planner, whose ``sinfronteras plan``
+    runs in turn with the two (same problem, same Python), for before and after in one run.
     """
     import statistics
     import tempfile
@@ -187,15 +191,21 @@ def versus_mcf(size: int, seed: int, repeat: int) -> None:
         plan_cmd = [sys.executable, "-m", "sinfronteras.cli", "plan", problem, "-o", plan_out]
         mcf_cmd = [sys.executable, __file__, "--child", "mcf-file", "--network", network]
         _wall(plan_cmd), _wall(mcf_cmd)  # warm the file cache
-        plans, mcfs, loads = [], [], []
+        plans, mcfs, loads, bases = [], [], [], []
         for _ in range(repeat):
             loads.append(os.getloadavg()[0])
             plans.append(_wall(plan_cmd))
+            if baseline:
+                bases.append(_wall(plan_cmd, baseline))
             mcfs.append(_wall(mcf_cmd))
     pm, mm = statistics.median(plans), statistics.median(mcfs)
     ratios = sorted(a / b for a, b in zip(plans, mcfs))
     print(f"| {len(arcs):,} | {len(p.needs):,} / {len(p.offers):,} | {pm:.2f} | {mm:.2f} | {pm / mm:.2f}x "
           f"| {ratios[0]:.2f}x-{ratios[-1]:.2f}x | {repeat} | {min(loads):.1f}-{max(loads):.1f} |", flush=True)
+    if bases:
+        bm = statistics.median(bases)
+        print(f"  baseline ({baseline}): plan s (median) {bm:.2f}, baseline / MCF {bm / mm:.2f}x, "
+              f"this / baseline {pm / bm:.2f}x", flush=True)
 
 
 def _versus_table(sizes, args) -> None:
@@ -205,7 +215,7 @@ def _versus_table(sizes, args) -> None:
     print(head)
     print("|---" * (head.count("|") - 1) + "|")
     for size in sizes:
-        versus_mcf(size, args.seed, args.repeat)
+        versus_mcf(size, args.seed, args.repeat, args.baseline)
 
 
 def _child(kind: str, size: int, seed: int, lp_budget: float) -> dict:
@@ -236,6 +246,7 @@ def main(argv=None) -> int:
     ap.add_argument("--lp-budget", type=float, default=900.0)
     ap.add_argument("--child", choices=["plan", "steps", "others", "mcf-file"])
     ap.add_argument("--network", help="(with --child mcf-file) the saved reference network")
+    ap.add_argument("--baseline", metavar="SRC", help="(with --versus-mcf) also time the planner in SRC, in turn")
     ap.add_argument("--versus-mcf", action="store_true",
                     help="only `sinfronteras plan` against one min-cost flow, process against process")
     ap.add_argument("--steps-only", action="store_true")

@@ -23,6 +23,7 @@ import orjson
 
 from ..oneline import Parser as _Parser
 from ..oneline import UsageError as _UsageError
+from .errors import ProblemError
 
 TIER_NAMES = {"1": "basic, urgent", "2": "basic", "3": "other, urgent", "4": "other"}
 PROGRESS_AFTER_S = 2.0
@@ -44,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(path: str):
-    from .model import Problem
+    from .model import Problem  # deferred with numpy: `plan --help` and usage errors answer without them
 
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
@@ -101,7 +102,7 @@ def format_table(summary: dict, other: dict | None = None, other_name: str = "gr
 
 
 def _run(args) -> int:
-    from .greedy import greedy
+    from .greedy import greedy  # deferred with numpy and the planner, as in _load
     from .solve import plan
 
     progress = _Progress()
@@ -143,8 +144,6 @@ def kept_line(prev: dict) -> str:
 
 def main(argv: list[str]) -> int:
     """Run the command; returns the exit status (0 ok, 2 bad input, 1 internal error)."""
-    from .errors import ProblemError
-
     try:
         return _run(_parser().parse_args(argv))
     except _UsageError as exc:
