@@ -35,7 +35,7 @@ from .distance import least_distance
 from .leximin import leximin
 from .model import Problem
 from .result import Plan
-from .sparse import SPARSE_ABOVE_ARCS, estimate_arcs, sparse_plan
+from . import sparse  # its threshold is read when a plan starts (tests and callers may change it)
 from .stability import previous_units, stable_flow
 
 __all__ = ["QUANTITY_LIMIT", "Scaled", "in_steps", "kept_summary", "plan", "scale_quantities"]
@@ -86,7 +86,7 @@ def plan(
     no_index = mode == "sparse" or ray or not len(a.offer_quantity) or not len(a.need_quantity)
     index = None if no_index else need_places(a)  # shared by the estimate and the arcs
     if mode == "sparse" or ray or (mode == "auto" and _big(a, index)):
-        return sparse_plan(problem, progress=progress, ray=ray)
+        return sparse.sparse_plan(problem, progress=progress, ray=ray)
     say("building arcs")
     arcs = build_arcs(a, index)
     say(f"{len(arcs)} arcs")
@@ -108,4 +108,4 @@ def plan(
 
 
 def _big(arrays, index=None) -> bool:
-    return estimate_arcs(arrays, index=index) > SPARSE_ABOVE_ARCS
+    return sparse.estimate_arcs(arrays, index=index) > sparse.SPARSE_ABOVE_ARCS
