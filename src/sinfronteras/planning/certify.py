@@ -29,7 +29,8 @@ import math
 import numpy as np
 
 from .arcs import Arcs
-from .distance import BATCH_ARCS, COST_DECIMALS
+from . import distance  # BATCH_ARCS is read when batches are cut (tests may change it)
+from .distance import COST_DECIMALS
 from .arcs import _expand
 from .flows import INT_LIMIT, max_flow, min_cost_flow
 from .leximin import _components
@@ -180,7 +181,7 @@ def solve_with_potentials(arcs: Arcs, met, offer_s, k: int, run_batches=None):
     bounds = np.r_[starts, len(order)]
     lo, parts = 0, []
     while lo < len(starts):
-        hi = max(int(np.searchsorted(bounds, bounds[lo] + BATCH_ARCS, "right")) - 1, lo + 1)
+        hi = max(int(np.searchsorted(bounds, bounds[lo] + distance.BATCH_ARCS, "right")) - 1, lo + 1)
         parts.append(order[bounds[lo] : bounds[hi]])
         lo = hi
     work = [(arcs.offer[p], arcs.need[p], arcs.km[p]) for p in parts]
