@@ -38,3 +38,12 @@ def test_it_refuses_a_plan_with_a_number_json_cannot_hold():
     result.summary["distance_km"] = float("nan")
     with pytest.raises(ValueError, match="not JSON compliant"):
         result.dumps()
+
+
+def test_it_escapes_ids_in_bulk_exactly_as_the_standard_json_module():
+    from sinfronteras.planning.jsonout import encode_strings
+
+    tricky = ['a","b', "end\\", '\\"', '","', "", "ñ\u2028\x00\x7f", "\ud800 lone", '"', "x" * 5000]
+    assert encode_strings(tricky) == [json.dumps(s, ensure_ascii=False) for s in tricky]
+    plain = [s for s in tricky if "\ud800" not in s]  # orjson's own path (it refuses lone surrogates)
+    assert encode_strings(plain) == [json.dumps(s, ensure_ascii=False) for s in plain]
