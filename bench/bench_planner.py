@@ -16,6 +16,9 @@ with and without steps in turn, so that both see the same load).
 ``--stability-only``: only the third table, the cost of the stability stage of a replan
 (the same problems with one need in fifty grown by half, planned with and without the
 first plan as ``previous``; in-process times, printed, never asserted).
+``--versus-mcf [--sizes 8.3e5] [--repeat 7]``: only ``sinfronteras plan`` as a whole process
+against one OR-Tools min-cost flow as a whole process on the same problem, in turn, medians;
+``--baseline SRC`` also times the planner of another checkout's ``src`` in the same turns.
 """
 
 from __future__ import annotations
@@ -88,9 +91,8 @@ def child_plan(size: int, seed: int, steps: bool = False) -> dict:
     }
 
 
-def reference_mcf(p, arcs, whole_units: bool) -> float:
-    """Seconds of one min-cost flow that maximises tier-weighted met (no leximin)."""
-    from sinfronteras.planning.flows import min_cost_flow
+def reference_network(p, arcs, whole_units: bool = False) -> dict:
+    """The network of one min-cost flow that maximises tier-weighted met (no leximin), as arrays."""
     from sinfronteras.planning.solve import scale_quantities
 
     a = p.arrays
@@ -103,14 +105,23 @@ def reference_mcf(p, arcs, whole_units: bool) -> float:
     src, snk = n_o + n_n, n_o + n_n + 1
     km = np.rint(arcs.km * 1000).astype(np.int64)  # metres
     reward = np.array([0, 4, 3, 2, 1], np.int64)[a.need_tier] * (int(km.max(initial=0)) + 1) * 2
-    t = time.perf_counter()
     tails = np.concatenate([np.full(n_o, src), arcs.offer, np.arange(n_n) + n_o, [src]])
     heads = np.concatenate([np.arange(n_o), arcs.need + n_o, np.full(n_n, snk), [snk]])
     caps = np.concatenate([s, s[arcs.offer], q, [int(s.sum())]])
     costs = np.concatenate([np.zeros(n_o, np.int64), km, -reward, [0]])
     supplies = np.zeros(n_o + n_n + 2, np.int64)
     supplies[src], supplies[snk] = int(s.sum()), -int(s.sum())
-    min_cost_flow(n_o + n_n + 2, tails, heads, caps, costs, supplies)
+    return {"n_nodes": n_o + n_n + 2, "tails": tails, "heads": heads, "caps": caps, "costs": costs,
+            "supplies": supplies}
+
+
+def reference_mcf(p, arcs, whole_units: bool) -> float:
+    """Seconds of one min-cost flow that maximises tier-weighted met (no leximin)."""
+    from sinfronteras.planning.flows import min_cost_flow
+
+    t = time.perf_counter()
+    net = reference_network(p, arcs, whole_units)
+    min_cost_flow(net["n_nodes"], net["tails"], net["heads"], net["caps"], net["costs"], net["supplies"])
     return time.perf_counter() - t
 
 
@@ -134,6 +145,77 @@ def child_others(size: int, seed: int, lp_budget: float) -> dict:
         except Budget as exc:
             out["lp_s"], out["lp_over"] = lp_budget, str(exc)
     return out
+
+
+def solve_network_file(path: str) -> int:
+    """One OR-Tools min-cost flow on the network saved at ``path`` (the whole reference process)."""
+    from ortools.graph.python import min_cost_flow as mcf
+
+    net = np.load(path)
+    solver = mcf.SimpleMinCostFlow()
+    solver.add_arcs_with_capacity_and_unit_cost(
+        net["tails"].astype(np.int32), net["heads"].astype(np.int32), net["caps"], net["costs"])
+    solver.set_nodes_supplies(np.arange(int(net["n_nodes"]), dtype=np.int32), net["supplies"])
+    status = solver.solve()
+    if status != solver.OPTIMAL:
+        raise SystemExit(f"reference min-cost flow: status {status}")
+    return 0
+
+
+def _wall(cmd: list[str], src: str | None = None) -> float:
+    env = None if src is None else {**os.environ, "PYTHONPATH": src}
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - t
+
+
+def versus_mcf(size: int, seed: int, repeat: int, baseline: str | None = None) -> None:
+    """``sinfronteras plan`` against one OR-Tools min-cost flow on the same problem, process against process.
+
+    The problem is written as a problem document; the reference network (tier rewards on
+    the needs, distance as a tie-break, the planner's quantity units) is written as arrays,
+    so that its process only loads them and solves: it builds no arcs and reads no JSON.
+    The two commands run in turn, ``repeat`` times each; medians are printed, with the load.
+    ``baseline``: a ``src`` folder of another version of the planner, whose ``sinfronteras plan``
+    runs in turn with the two (same problem, same Python), for before and after in one run.
+    """
+    import statistics
+    import tempfile
+
+    p, arcs = instance(size, seed)
+    with tempfile.TemporaryDirectory() as d:
+        problem, plan_out, network = (os.path.join(d, f) for f in ("problem.json", "plan.json", "net.npz"))
+        with open(problem, "w", encoding="utf-8") as f:
+            json.dump(p.to_json(), f)
+        np.savez(network, **reference_network(p, arcs))
+        plan_cmd = [sys.executable, "-m", "sinfronteras.cli", "plan", problem, "-o", plan_out]
+        mcf_cmd = [sys.executable, __file__, "--child", "mcf-file", "--network", network]
+        _wall(plan_cmd), _wall(mcf_cmd)  # warm the file cache
+        plans, mcfs, loads, bases = [], [], [], []
+        for _ in range(repeat):
+            loads.append(os.getloadavg()[0])
+            plans.append(_wall(plan_cmd))
+            if baseline:
+                bases.append(_wall(plan_cmd, baseline))
+            mcfs.append(_wall(mcf_cmd))
+    pm, mm = statistics.median(plans), statistics.median(mcfs)
+    ratios = sorted(a / b for a, b in zip(plans, mcfs))
+    print(f"| {len(arcs):,} | {len(p.needs):,} / {len(p.offers):,} | {pm:.2f} | {mm:.2f} | {pm / mm:.2f}x "
+          f"| {ratios[0]:.2f}x-{ratios[-1]:.2f}x | {repeat} | {min(loads):.1f}-{max(loads):.1f} |", flush=True)
+    if bases:
+        bm = statistics.median(bases)
+        print(f"  baseline ({baseline}): plan s (median) {bm:.2f}, baseline / MCF {bm / mm:.2f}x, "
+              f"this / baseline {pm / bm:.2f}x", flush=True)
+
+
+def _versus_table(sizes, args) -> None:
+    print("`sinfronteras plan` (whole process) against one OR-Tools min-cost flow (whole process) on the same problem:")
+    head = ("| arcs | needs / offers | plan s (median) | 1 MCF s (median) | plan / MCF | per-pair range "
+            "| pairs | load (1 min) |")
+    print(head)
+    print("|---" * (head.count("|") - 1) + "|")
+    for size in sizes:
+        versus_mcf(size, args.seed, args.repeat, args.baseline)
 
 
 def _child(kind: str, size: int, seed: int, lp_budget: float) -> dict:
@@ -162,12 +244,18 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="1e4,1e5,1e6")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--lp-budget", type=float, default=900.0)
-    ap.add_argument("--child", choices=["plan", "steps", "others"])
+    ap.add_argument("--child", choices=["plan", "steps", "others", "mcf-file"])
+    ap.add_argument("--network", help="(with --child mcf-file) the saved reference network")
+    ap.add_argument("--baseline", metavar="SRC", help="(with --versus-mcf) also time the planner in SRC, in turn")
+    ap.add_argument("--versus-mcf", action="store_true",
+                    help="only `sinfronteras plan` against one min-cost flow, process against process")
     ap.add_argument("--steps-only", action="store_true")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--stability-only", action="store_true")
     args = ap.parse_args(argv)
     sizes = [int(float(x)) for x in args.sizes.split(",")]
+    if args.child == "mcf-file":
+        return solve_network_file(args.network)
     if args.child:
         fn = child_plan if args.child in ("plan", "steps") else child_others
         extra = {"plan": (), "steps": (True,)}.get(args.child, (args.lp_budget,))
@@ -179,6 +267,9 @@ def main(argv=None) -> int:
         return 0
     if args.stability_only:
         _stability_table(sizes, args)
+        return 0
+    if args.versus_mcf:
+        _versus_table(sizes, args)
         return 0
     head = "| arcs | needs / offers | plan s | peak MB | max flows | 1 MCF s (same units) | 1 MCF s (whole units) | plan / MCF | staged LP s | LP / plan | greedy untouched t1/t2/t3/t4 (lowest) | plan untouched (lowest) |"
     print(head)

@@ -1,5 +1,6 @@
 """Settings come from typed environment variables; production passes check --deploy."""
 
+import json
 import os
 import subprocess
 import sys
@@ -108,3 +109,22 @@ def test_the_command_line_creates_the_database_readable_by_its_owner_only(tmp_pa
     done = sinfronteras("migrate", "--noinput", DATA_DIR=str(tmp_path), DATABASE_URL="")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "sinfronteras.sqlite3").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("env, engine, cache", [
+    ({}, "django.contrib.sessions.backends.db", None),
+    ({"WEB_WORKERS": "1"}, "django.contrib.sessions.backends.cached_db",
+     "django.core.cache.backends.locmem.LocMemCache"),
+    ({"CACHE_BACKEND": "database"}, "django.contrib.sessions.backends.db", None),
+    ({"CACHE_BACKEND": "redis", "REDIS_URL": "redis://127.0.0.1:6379/0"},
+     "django.contrib.sessions.backends.cached_db", "django.core.cache.backends.redis.RedisCache"),
+])
+def test_sessions_are_read_through_a_cache_only_where_it_sees_every_logout(env, engine, cache):
+    code = ("import django, json; django.setup(); from django.conf import settings as s; "
+            "print(json.dumps([s.SESSION_ENGINE, s.CACHES.get('sessions', {}).get('BACKEND')]))")
+    keep = {k: v for k, v in os.environ.items()
+            if k not in PRODUCTION and k not in ("WEB_WORKERS", "CACHE_BACKEND", "REDIS_URL")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**keep, "DJANGO_SETTINGS_MODULE": "sinfronteras.web.settings", **env})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [engine, cache]

@@ -17,23 +17,32 @@ given the tiers before it, the fulfilled fractions are leximin-optimal; then
 the total distance is the least. See :mod:`sinfronteras.planning.leximin`.
 """
 
+import importlib
+
 from .errors import PlanningError, ProblemError, SolverError
-from .model import FORMAT_VERSION, Need, Offer, Place, Previous, Problem, Resource
-from .result import Allocation, NeedResult, Plan
+
+#: Names this package gives, and the module each comes from: imported on first use, so that
+#: ``sinfronteras plan --help`` (this package's ``cli``) answers without numpy and the planner.
+_LAZY = {
+    "FORMAT_VERSION": "model", "Need": "model", "Offer": "model", "Place": "model", "Previous": "model",
+    "Problem": "model", "Resource": "model",
+    "Allocation": "result", "NeedResult": "result", "Plan": "result",
+    "plan": "solve",  # the fairest plan (see sinfronteras.planning.solve.plan)
+    "greedy": "greedy",  # the one-request-at-a-time baseline (see sinfronteras.planning.greedy.greedy)
+}
 
 
-def plan(problem, *, progress=None, mode="auto", ray=None):
-    """The fairest plan for ``problem`` (see :func:`sinfronteras.planning.solve.plan`)."""
-    from .solve import plan as _plan
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
-    return _plan(problem, progress=progress, mode=mode, ray=ray)
 
-
-def greedy(problem, arcs=None):
-    """The one-request-at-a-time baseline (see :func:`sinfronteras.planning.greedy.greedy`)."""
-    from .greedy import greedy as _greedy
-
-    return _greedy(problem, arcs)
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
 
 
 __all__ = [

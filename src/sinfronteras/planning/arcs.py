@@ -60,7 +60,30 @@ def _expand(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return owner, np.arange(int(lens.sum())) - np.repeat(offs, lens) + np.repeat(starts, lens)
 
 
-def build_arcs(arrays) -> Arcs:
+@dataclass(frozen=True)
+class NeedPlaces:
+    """The distinct places of a problem's needs, their unit vectors, and a k-d tree over them.
+
+    Built once per plan: the arc-count estimate
+    (:func:`~sinfronteras.planning.sparse.estimate_arcs`) and :func:`build_arcs` share it.
+    """
+
+    places: np.ndarray
+    weight: np.ndarray  # needs at each place
+    xyz: np.ndarray  # unit vectors of every place of the problem
+    tree: object
+
+
+def need_places(arrays) -> NeedPlaces:
+    """The :class:`NeedPlaces` of a problem's :class:`~sinfronteras.planning.model.Arrays`."""
+    from scipy.spatial import cKDTree  # deferred: scipy.spatial is heavy to import
+
+    places, weight = np.unique(arrays.need_place, return_counts=True)
+    xyz = _unit_vectors(arrays.lat, arrays.lon)
+    return NeedPlaces(places, weight, xyz, cKDTree(xyz[places]))
+
+
+def build_arcs(arrays, index: NeedPlaces | None = None) -> Arcs:
     """All arcs of a problem, from its :class:`~sinfronteras.planning.model.Arrays`.
 
     Examples
@@ -75,8 +98,6 @@ def build_arcs(arrays) -> Arcs:
     >>> a.offer.tolist(), a.need.tolist(), a.km.round(2).tolist()
     ([1], [0], [111.2])
     """
-    from scipy.spatial import cKDTree
-
     n_res = max(int(arrays.need_resource.max(initial=-1)), int(arrays.offer_resource.max(initial=-1))) + 1
     empty = Arcs(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
     if len(arrays.need_quantity) == 0 or len(arrays.offer_quantity) == 0:
@@ -85,9 +106,8 @@ def build_arcs(arrays) -> Arcs:
     key = arrays.need_place * n_res + arrays.need_resource
     order = np.argsort(key, kind="stable")
     skey = key[order]
-    places = np.unique(arrays.need_place)
-    xyz = _unit_vectors(arrays.lat, arrays.lon)
-    tree = cKDTree(xyz[places])
+    index = need_places(arrays) if index is None else index
+    places, xyz, tree = index.places, index.xyz, index.tree
     # One query per distinct (offer place, radius).
     q = np.column_stack([arrays.offer_place.astype(float), arrays.offer_radius])
     uq, inv = np.unique(q, axis=0, return_inverse=True)

@@ -29,8 +29,11 @@ import math
 import numpy as np
 
 from .arcs import Arcs
+from . import distance  # BATCH_ARCS is read when batches are cut (tests may change it)
 from .distance import COST_DECIMALS
+from .arcs import _expand
 from .flows import INT_LIMIT, max_flow, min_cost_flow
+from .leximin import _components
 from .regions import half_circumference_km
 
 
@@ -165,8 +168,6 @@ def solve_with_potentials(arcs: Arcs, met, offer_s, k: int, run_batches=None):
     >>> c = np.array([5, 1, 2]); bool((c + d[arcs.offer] - d[2 + arcs.need] >= 0).all())
     True
     """
-    from .distance import BATCH_ARCS
-    from .leximin import _components
 
     n_o, n_n = len(offer_s), len(met)
     dist = np.zeros(n_o + n_n, np.int64)
@@ -180,7 +181,7 @@ def solve_with_potentials(arcs: Arcs, met, offer_s, k: int, run_batches=None):
     bounds = np.r_[starts, len(order)]
     lo, parts = 0, []
     while lo < len(starts):
-        hi = max(int(np.searchsorted(bounds, bounds[lo] + BATCH_ARCS, "right")) - 1, lo + 1)
+        hi = max(int(np.searchsorted(bounds, bounds[lo] + distance.BATCH_ARCS, "right")) - 1, lo + 1)
         parts.append(order[bounds[lo] : bounds[hi]])
         lo = hi
     work = [(arcs.offer[p], arcs.need[p], arcs.km[p]) for p in parts]
@@ -252,7 +253,6 @@ def bellman_ford(n_nodes: int, tails, heads, w, d) -> np.ndarray:
     >>> bellman_ford(3, np.array([0, 1, 0]), np.array([1, 2, 2]), np.array([2, -3, 1]), np.array([0, 9, 9])).tolist()
     [0, 2, -1]
     """
-    from .arcs import _expand
 
     order = np.argsort(tails, kind="stable")
     tails, heads, w = tails[order], heads[order], w[order]

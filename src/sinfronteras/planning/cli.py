@@ -19,8 +19,11 @@ import sys
 import time
 from pathlib import Path
 
+import orjson
+
 from ..oneline import Parser as _Parser
 from ..oneline import UsageError as _UsageError
+from .errors import ProblemError
 
 TIER_NAMES = {"1": "basic, urgent", "2": "basic", "3": "other, urgent", "4": "other"}
 PROGRESS_AFTER_S = 2.0
@@ -42,14 +45,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(path: str):
-    from .model import Problem
+    from .model import Problem  # deferred with numpy: `plan --help` and usage errors answer without them
 
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise _UsageError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     try:
-        doc = json.loads(text)
+        doc = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        doc = None  # read again by the standard module: its messages, NaN and huge integers as before
+    try:
+        doc = json.loads(text) if doc is None else doc
     except json.JSONDecodeError as exc:
         raise _UsageError(f"{path}: malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     return Problem.from_json(doc)
@@ -95,7 +102,7 @@ def format_table(summary: dict, other: dict | None = None, other_name: str = "gr
 
 
 def _run(args) -> int:
-    from .greedy import greedy
+    from .greedy import greedy  # deferred with numpy and the planner, as in _load
     from .solve import plan
 
     progress = _Progress()
@@ -137,8 +144,6 @@ def kept_line(prev: dict) -> str:
 
 def main(argv: list[str]) -> int:
     """Run the command; returns the exit status (0 ok, 2 bad input, 1 internal error)."""
-    from .errors import ProblemError
-
     try:
         return _run(_parser().parse_args(argv))
     except _UsageError as exc:

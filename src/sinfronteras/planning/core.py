@@ -26,7 +26,8 @@ from __future__ import annotations
 import numpy as np
 
 from .arcs import Arcs
-from .regions import ArcSource, concat, nearest_core
+from .leximin import _components
+from .regions import ArcSource, concat, finish, nearest_core
 
 #: Each need's arcs from this many nearest offer places start the core.
 CORE_K = 8
@@ -88,8 +89,6 @@ class Core:
         if not len(offer):
             return
         if km is None:
-            from .regions import finish
-
             part = finish(self.src.a, np.asarray(offer, np.int64), np.asarray(need, np.int64))
         else:
             part = Arcs(np.asarray(offer, np.int64), np.asarray(need, np.int64), np.asarray(km, float))
@@ -121,8 +120,6 @@ class Core:
         searched apart: an arc between two of the core's components has an end
         outside the largest component among that resource's nodes.
         """
-        from .leximin import _components
-
         n_o, n_n = len(alive_offer), len(alive_need)
         a = self.src.a
         while True:

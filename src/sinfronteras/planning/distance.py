@@ -22,6 +22,7 @@ import numpy as np
 from .arcs import Arcs
 from .errors import SolverError
 from .flows import INT_LIMIT, min_cost_flow
+from .leximin import _components
 
 #: Decimals of a km kept in the costs handed to the solver (3: metres).
 COST_DECIMALS = 3
@@ -42,8 +43,6 @@ def least_distance(arcs: Arcs, met: np.ndarray, offer_s: np.ndarray, allowed: np
     >>> least_distance(arcs, np.array([3, 2]), np.array([10, 4])).tolist()
     [1, 2, 2]
     """
-    from .leximin import _components
-
     use = met[arcs.need] > 0
     if allowed is not None:
         use &= allowed

@@ -40,10 +40,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
-from .flows import max_flow
+from .flows import max_flow, min_cost_flow
 
 
 @dataclass(frozen=True)
@@ -377,10 +378,6 @@ def _round_up(st: _State, arc_offer, arc_need, in_tier, tier: int, oracle=None) 
     joins by a flow become one cell (:func:`_join_cells`); their union stays
     tight, so later tiers see the same network.
     """
-    from fractions import Fraction
-
-    from .flows import min_cost_flow
-
     cand = np.flatnonzero(in_tier & st.rem & (st.need_cell >= 0))  # a share below 1 is in a tight set
     st.rem[:] = False
     if not len(cand):

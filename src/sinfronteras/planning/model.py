@@ -145,8 +145,6 @@ class Problem:
         ProblemError
             Naming the first wrong entry and what is wrong with it.
         """
-        from .validate import parse_problem
-
         return parse_problem(doc)
 
     def to_json(self) -> dict:
@@ -224,3 +222,7 @@ def _compile(p: Problem) -> Arrays:
         need_step=step[need_resource] if len(p.needs) else np.zeros(0),
         offer_step=step[first] if len(p.offers) else np.zeros(0),
     )
+
+
+# At the end: validate builds this module's classes (imported here once they exist).
+from .validate import parse_problem  # noqa: E402

@@ -27,7 +27,8 @@ import sys
 import tempfile
 import time
 
-from .regions import ArcSource
+from .certify import solve_batches
+from .regions import ArcSource, concat
 
 #: Actors at most (each holds a copy of the problem's arrays).
 MAX_ACTORS = 4
@@ -107,15 +108,11 @@ class RaySource:
             yield from chunks
 
     def all_arcs(self, offers=None, needs=None, reach_km=None):
-        from .regions import concat
-
         return concat(list(self.arcs(offers, needs, reach_km)))
 
     def run_batches(self, work, met, offer_s, k):
         """The least-distance batches (independent components) as a few Ray tasks, in order."""
         import ray
-
-        from .certify import solve_batches
 
         if len(work) < 2:
             return solve_batches(work, met, offer_s, k)
@@ -148,8 +145,6 @@ class RaySource:
 
 def _timed_batches(work, met, offer_s, k):
     """A Ray task: :func:`~sinfronteras.planning.certify.solve_batches` and the CPU seconds it took."""
-    from .certify import solve_batches
-
     t = time.process_time()
     answers = solve_batches(work, met, offer_s, k)
     return answers, time.process_time() - t

@@ -8,11 +8,11 @@ decimals so that the same input gives byte-identical output.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import jsonout
 from .model import FORMAT_VERSION, Problem
 
 #: Decimals kept for quantities, fractions and distances in plan documents.
@@ -117,5 +117,40 @@ class Plan:
         }
 
     def dumps(self) -> str:
-        """The plan document as JSON text, byte-identical for identical input."""
-        return json.dumps(self.to_json(), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+        """The plan document as JSON text, byte-identical for identical input.
+
+        The same bytes as ``json.dumps(self.to_json(), indent=1, ensure_ascii=False,
+        allow_nan=False) + "\\n"``, written from templates (see :mod:`~sinfronteras.planning.jsonout`).
+        """
+        o_ids = jsonout.encode_strings([o.id for o in self.problem.offers])
+        n_ids = jsonout.encode_strings([n.id for n in self.problem.needs])
+        qty = jsonout.floats(_rounded(self.alloc_quantity))
+        allocs = [_ALLOCATION % (o_ids[j], n_ids[i], q)
+                  for j, i, q in zip(self.alloc_offer.tolist(), self.alloc_need.tolist(), qty)]
+        met, frac = jsonout.floats(_rounded(self.met)), jsonout.floats(_rounded(self.fraction))
+        needs = [
+            (_NEED % (nid, m, f, t)) + ("" if r is None else _REASON % jsonout.dumps(r)) + "\n  }"
+            for nid, m, f, t, r in zip(n_ids, met, frac, self.problem.tiers().tolist(), self.reason.tolist())
+        ]
+        return "".join([
+            "{\n \"version\": ", jsonout.number(FORMAT_VERSION),
+            ",\n \"status\": ", jsonout.dumps(self.status),
+            ",\n \"allocations\": ", _block(allocs),
+            ",\n \"needs\": ", _block(needs),
+            ",\n \"summary\": ", jsonout.dumps(self.summary, 1), "\n}\n",
+        ])
+
+
+_ALLOCATION = '  {\n   "offer": %s,\n   "need": %s,\n   "quantity": %s\n  }'
+_NEED = '  {\n   "id": %s,\n   "met": %s,\n   "fraction": %s,\n   "tier": %d'
+_REASON = ',\n   "reason": %s'
+
+
+def _rounded(values: np.ndarray) -> list[float]:
+    """:func:`_r` of every value."""
+    return [round(x, DECIMALS) or 0.0 for x in np.asarray(values, float).tolist()]
+
+
+def _block(items: list[str]) -> str:
+    """A list of items already written at depth 2, as the value of a top-level key."""
+    return "[\n" + ",\n".join(items) + "\n ]" if items else "[]"

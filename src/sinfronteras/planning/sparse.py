@@ -33,14 +33,26 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .arcs import NeedPlaces, _chord, need_places
+from .assemble import _assemble, in_steps, kept_summary, scale_quantities
+from .certify import _allowed, cost_decimals, priced_distance
+from .core import CORE_K, Core
+from .leximin import leximin
+from .planet import RaySource
+from .regions import ArcSource, _same_resource, finish
+from .stability import previous_units, stable_flow
+
 #: ``mode="auto"`` plans on a sparse core above this many arcs (estimated).
 SPARSE_ABOVE_ARCS = 4_000_000
 #: Offers sampled to estimate the number of arcs.
 ESTIMATE_SAMPLE = 256
 
 
-def estimate_arcs(arrays, seed: int = 0) -> float:
+def estimate_arcs(arrays, seed: int = 0, index: NeedPlaces | None = None) -> float:
     """About how many arcs a problem has, from a sample of its offers.
+
+    ``index``: the needs' places and their k-d tree, when the caller has them
+    (:func:`~sinfronteras.planning.arcs.need_places`; built here otherwise).
 
     >>> from sinfronteras.planning.generate import city_problem
     >>> from sinfronteras.planning.arcs import build_arcs
@@ -48,18 +60,14 @@ def estimate_arcs(arrays, seed: int = 0) -> float:
     >>> 0.5 < estimate_arcs(p.arrays) / len(build_arcs(p.arrays)) < 2
     True
     """
-    from scipy.spatial import cKDTree
-
-    from .arcs import _chord, _unit_vectors
-
     n_o, n_n = len(arrays.offer_quantity), len(arrays.need_quantity)
     if not n_o or not n_n:
         return 0.0
     rng = np.random.default_rng(seed)
     pick = rng.choice(n_o, size=min(n_o, ESTIMATE_SAMPLE), replace=False)
-    xyz = _unit_vectors(arrays.lat, arrays.lon)
-    tree = cKDTree(xyz[arrays.need_place])
-    near = tree.query_ball_point(xyz[arrays.offer_place[pick]], _chord(arrays.offer_radius[pick]), return_length=True)
+    index = need_places(arrays) if index is None else index
+    hits = index.tree.query_ball_point(index.xyz[arrays.offer_place[pick]], _chord(arrays.offer_radius[pick]))
+    near = np.array([int(index.weight[h].sum()) for h in hits], np.int64)  # needs within reach
     n_res = max(int(arrays.need_resource.max()), int(arrays.offer_resource.max())) + 1
     share = np.bincount(arrays.need_resource, minlength=n_res) / n_n
     ptr = arrays.offer_resource_ptr
@@ -74,18 +82,10 @@ def sparse_plan(problem, *, progress: Callable[[str], None] | None = None, ray=N
     regions' searches then run as Ray actors (:mod:`sinfronteras.planning.planet`).
     ``k``: nearest offer places per need that start the core.
     """
-    from .core import CORE_K, Core
-    from .certify import priced_distance
-    from .leximin import leximin
-    from .regions import ArcSource
-    from .solve import _assemble, in_steps, scale_quantities
-
     say = progress or (lambda msg: None)
     a = problem.arrays
     src = ArcSource(a)
     if ray:
-        from .planet import RaySource
-
         src = RaySource(src, ray, say)
     try:
         say(f"sparse core: {src.n_regions} regions")
@@ -104,8 +104,6 @@ def sparse_plan(problem, *, progress: Callable[[str], None] | None = None, ray=N
         say("assembling the plan")
         result = _assemble(problem, arcs, sc, lex, flow, reach)
         if prev is not None:
-            from .solve import kept_summary
-
             result.summary["previous"] = kept_summary(problem, arcs, sc, flow, *prev)
         result.summary["sparse_core"] = {
             "arcs": len(core),
@@ -134,10 +132,6 @@ def _keep_on_core(problem, src, core, sc, lex, progress=None):
     the stage runs again. With none left, the potentials prove the plan keeps the most
     over all arcs and then has the least distance.
     """
-    from .certify import _allowed, cost_decimals
-    from .regions import _same_resource, finish
-    from .stability import previous_units, stable_flow
-
     a, met = src.a, lex.met
     offer_at = {o.id: j for j, o in enumerate(problem.offers)}
     need_at = {n.id: i for i, n in enumerate(problem.needs)}

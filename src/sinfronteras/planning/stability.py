@@ -37,6 +37,8 @@ from .arcs import Arcs
 from .distance import BATCH_ARCS, COST_DECIMALS
 from .errors import SolverError
 from .flows import INT_LIMIT, min_cost_flow
+from .certify import bellman_ford
+from .leximin import _components
 
 
 def previous_units(problem, arcs: Arcs, sc) -> tuple[np.ndarray, np.ndarray]:
@@ -116,8 +118,6 @@ def stable_flow(
     >>> stable_flow(arcs, np.array([3]), np.array([3, 3]), np.array([1]), np.array([2])).tolist()
     [1, 2]
     """
-    from .leximin import _components
-
     use = met[arcs.need] > 0
     if allowed is not None:
         use &= allowed
@@ -197,8 +197,6 @@ def _potentials(n_nodes, tails, heads, caps, cost, flow) -> np.ndarray:
     batch's sink is at 0, so the batches' potentials are one dual of the whole network
     (whose offers all drain to one sink), as in :mod:`sinfronteras.planning.certify`.
     """
-    from .certify import bellman_ford
-
     fwd, back = flow < caps, flow > 0
     t = np.concatenate([tails[fwd], heads[back]])
     h = np.concatenate([heads[fwd], tails[back]])

@@ -210,6 +210,22 @@ WEB_BIND = env_str("WEB_BIND", "127.0.0.1:8000")
 WEB_WORKERS = env_int("WEB_WORKERS", 2, minimum=1)
 WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
 
+# Sessions live in the database, so that logging out, a password change or a removed member
+# ends them at once (signed-cookie sessions cannot be revoked: never use them). Each request
+# reads its session through a cache in front ("cached_db": writes go to both) when that cache
+# sees every logout at once: a local-memory cache when one process serves the site
+# (CACHE_BACKEND=memory with WEB_WORKERS=1, which says so), or Redis when it is the cache. With several processes and no shared cache, a process's own
+# copy could outlive a logout made in another, so sessions are read from the database alone.
+SESSION_CACHE = ("memory" if CACHE_BACKEND == "memory" and WEB_WORKERS == 1
+                 else "redis" if CACHE_BACKEND == "redis" else None)
+if SESSION_CACHE is not None:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
+    CACHES["sessions"] = (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sessions",
+         "OPTIONS": {"MAX_ENTRIES": 10_000}}
+        if SESSION_CACHE == "memory" else {**CACHES["default"], "KEY_PREFIX": "sessions"})
+
 SESSION_COOKIE_AGE = env_int("SESSION_DAYS", 14, minimum=1) * 24 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
