@@ -44,8 +44,9 @@ demo: catalogues
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/sinfronteras runserver --insecure $(HOST):$(PORT)
 
+# Every core runs tests (pytest-xdist); a file's tests stay on one worker, with its servers.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench: install
 	$(BIN)/python bench/bench_planner.py
