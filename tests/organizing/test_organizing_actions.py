@@ -1,5 +1,6 @@
 """Actions declare needs that the one planner fills; results draw the material stock down."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -150,3 +151,49 @@ def test_another_collective_never_sees_an_action(client, la, alice, dmitri, news
     action = plan_action(alice, la)
     client.force_login(dmitri)
     assert client.get(reverse("organizing:action", args=[action.pk])).status_code == 404
+
+
+def test_an_action_that_asks_for_nothing_says_so_instead_of_planned(client, la, alice, newspaper):
+    client.force_login(alice)
+    answer = client.post(reverse("organizing:action_new"),
+                         action_data(la, copies="0", people="0", hours_each="0"), follow=True)
+    page = answer.content.decode()
+    assert answer.redirect_chain, re.findall(r'id="error-[^"]*"[^<]*<p>[^<]*', page)
+    action = Action.objects.get(title="Saturday rally")
+    assert not action.links.exists()
+    assert "It asks for nothing" in page and "its needs are open for offers" not in page
+    assert 'id="asks-nothing"' in page
+
+
+def test_an_action_that_asks_for_copies_is_planned_with_its_needs_open(client, la, alice, newspaper):
+    client.force_login(alice)
+    page = client.post(reverse("organizing:action_new"), action_data(la), follow=True).content.decode()
+    assert "its needs are open for offers" in page and 'id="asks-nothing"' not in page
+
+
+def test_the_action_page_lists_the_commitments_made_for_it(client, la, alice, bob, newspaper):
+    from sinfronteras.organizing.models import Commitment
+
+    action = plan_action(alice, la)
+    other = plan_action(alice, la, title="Another rally")
+    Commitment.objects.create(collective=la, member=bob, what="Bring the banner",
+                              due_on=timezone.localdate() + timedelta(days=2), action=action)
+    Commitment.objects.create(collective=la, member=bob, what="Call the pantry",
+                              due_on=timezone.localdate() + timedelta(days=2), action=other)
+    client.force_login(alice)
+    page = client.get(reverse("organizing:action", args=[action.pk])).content.decode()
+    listed = page.split('id="action-commitments"')[1]
+    assert "Bring the banner" in listed and bob.display_name in listed
+    assert "Call the pantry" not in page
+
+
+def test_a_spanish_organizer_reads_that_the_action_asks_for_nothing_in_spanish(client, la, alice,
+                                                                                newspaper):
+    alice.language = "es"
+    alice.save(update_fields=["language"])
+    client.force_login(alice)
+    page = client.post(reverse("organizing:action_new"),
+                       action_data(la, copies="0", people="0", hours_each="0"),
+                       follow=True).content.decode()
+    assert "No pide nada: ni personas ni ejemplares" in page
+    assert "Compromisos de miembros para ella" in page

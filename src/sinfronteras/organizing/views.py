@@ -35,7 +35,11 @@ def action_new(request):
     form = ActionForm(request.POST or None, member=request.user)
     if request.method == "POST" and form.is_valid():
         action = services.do_create_action(request.user, form)
-        messages.success(request, _("The action is planned; its needs are open for offers."))
+        if action.links.exists():
+            messages.success(request, _("The action is planned; its needs are open for offers."))
+        else:
+            messages.info(request, _("The action is on the calendar. It asks for nothing: no "
+                                     "people and no copies, so the plan sends nothing to it."))
         return redirect("organizing:action", pk=action.pk)
     return render(request, "organizing/action_form.html", {"form": form})
 
@@ -47,6 +51,7 @@ def action_page(request, pk):
     return render(request, "organizing/action.html", {
         "action": action, "needs": services.action_needs(action), "can_write": can_write,
         "coming": services.people_coming(action),
+        "commitments": action.commitments.select_related("member", "action"),
         "over": action.is_over(),
     })
 
