@@ -41,7 +41,7 @@ EXIT_USAGE = 2  #: bad input: one line on stderr says what to fix
 STDOUT = "-"
 
 __all__ = ["EXIT_DONE", "EXIT_FAILED", "EXIT_USAGE", "UsageError", "Parser", "parser", "epilog",
-           "add_output", "add_json", "deprecated", "error_line", "dumps", "write", "run"]
+           "add_output", "add_json", "check_output", "deprecated", "error_line", "dumps", "write", "run"]
 
 
 def epilog(example: str) -> str:
@@ -88,6 +88,17 @@ def _first_line(message) -> str:
 def dumps(value) -> str:
     """JSON as every command prints it: UTF-8 text, one line, dates as text."""
     return json.dumps(value, ensure_ascii=False, allow_nan=False, default=str)
+
+
+def check_output(path: str | None) -> None:
+    """Refuse, before any work, an ``-o FILE`` whose folder does not exist or is a folder itself."""
+    if path in (None, STDOUT):
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"-o {path}: is a folder: give a file name")
+    if not target.parent.is_dir():
+        raise UsageError(f"-o {path}: cannot write: no folder {target.parent}")
 
 
 def write(path: str | None, text: str) -> None:

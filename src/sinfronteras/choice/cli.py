@@ -128,6 +128,7 @@ def _tally(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     if args.seats < 1:
         raise cliconv.UsageError(f"--seats {args.seats}: elect at least 1")
+    cliconv.check_output(args.output)
     try:
         profile = read_ballots(args.file)
         result = count(profile, args.rule, args.seats)

@@ -143,6 +143,7 @@ def run(args, collective_demands=None) -> int:
     json_file = _old_spellings(args)
     if args.table is None:
         raise _UsageError("the following arguments are required: table")
+    cliconv.check_output(json_file or args.output)
     table = read_table(args.table)
     economy = Economy.from_table(table)
     economy.check_productive()

@@ -104,6 +104,7 @@ def format_table(summary: dict, other: dict | None = None, other_name: str = "gr
 
 
 def _run(args) -> int:
+    cliconv.check_output(args.output)
     progress = _Progress()
     problem = _load(args.problem)
     progress(f"read {len(problem.needs)} needs and {len(problem.offers)} offers")

@@ -53,6 +53,7 @@ def _world(argv: list[str]) -> int:
         raise _UsageError(f"--radius-km {args.radius_km}: a reach is 0 km or more")
     if args.grid_deg is not None and not 0 < args.grid_deg <= 180:
         raise _UsageError(f"--grid-deg {args.grid_deg}: a cell is more than 0 and at most 180 degrees")
+    cliconv.check_output(args.output)
     world = world_problem(args.year, min_pop=args.min_pop, radius_km=args.radius_km,
                           within=args.within, grid_deg=args.grid_deg)
     cliconv.write(args.output, json.dumps(world.doc))
