@@ -3,13 +3,16 @@
 import os
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+
+from sinfronteras.clicommand import Command as ConventionCommand
 
 
-class Command(BaseCommand):
+class Command(ConventionCommand):
     help = ("Print a new VAPID key pair as VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY lines, or with "
             "--file write the private key (PEM) there for VAPID_KEY_FILE. New keys end every "
             "device's subscription: members turn notifications on again.")
+    example = "sinfronteras newvapidkeys --file /etc/sinfronteras/vapid.pem"
 
     def add_arguments(self, parser):
         parser.add_argument("--file", help="write a PEM file (readable only by its owner) instead")

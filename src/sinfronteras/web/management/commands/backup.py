@@ -35,6 +35,8 @@ sinfronteras restore sinfronteras-2026-12-06.age --identity key.txt"""
         cliconv.add_json(parser, "what was written")
 
     def handle(self, *args, output, recipient, passphrase_file, json=False, **options):
+        if output == cliconv.STDOUT:
+            raise CommandError("-o -: a backup is binary: give it a file name", returncode=2)
         try:
             recipients = tuple(recipient or settings.BACKUP_RECIPIENTS)
             key = Key(recipients=recipients,
