@@ -265,3 +265,34 @@ def test_createcollective_prints_what_it_made_as_json(site):
                         "--catalogue", "empty", "--json", env=env, cwd=folder)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"collective": "Tijuana", "slug": "tijuana", "coordinator": "rosa"}
+
+
+@pytest.mark.parametrize("argv, prog, words", [
+    (["closeproposals", "--bogus"], "closeproposals", "unrecognized arguments"),
+    (["backup", "-o", "-", "--passphrase-file", "nowhere"], "backup", "a backup is binary"),
+    (["newsealkey", "extra"], "newsealkey", "unrecognized arguments: extra"),
+])
+def test_the_maintenance_commands_refuse_bad_input_in_one_line(site, argv, prog, words):
+    env, folder = site
+    assert words in one_line(sinfronteras(*argv, env=env, cwd=folder), prog)
+
+
+def test_the_maintenance_commands_report_as_json_or_to_a_file(site):
+    env, folder = site
+    assert json.loads(sinfronteras("closeproposals", "--json", env=env, cwd=folder).stdout) == []
+    done = sinfronteras("expireconversations", "-o", "gone.txt", env=env, cwd=folder)
+    assert done.returncode == 0 and (folder / "gone.txt").read_text() == "conversations deleted: 0\n"
+
+
+def test_an_unknown_command_is_one_line_naming_the_nearest(site):
+    env, folder = site
+    done = sinfronteras("plna", env=env, cwd=folder)
+    assert done.returncode == 2 and done.stderr.strip().splitlines() == [
+        "sinfronteras: error: unknown command 'plna': did you mean plan or replan? "
+        "(`sinfronteras help` lists them all)"]
+
+
+def test_help_lists_the_pure_commands_and_shows_their_help(site):
+    env, folder = site
+    assert "\n    tally\n" in sinfronteras("help", env=env, cwd=folder).stdout
+    assert "example:\n  sinfronteras tally" in sinfronteras("help", "tally", env=env, cwd=folder).stdout
