@@ -25,7 +25,7 @@ install: $(TEST_STAMP) catalogues
 catalogues: $(RUN_STAMP)
 	$(BIN)/sinfronteras compilecatalogues
 
-# The demo's simulated SMS phone (README, "Try SMS without a phone"); the worker posts to it.
+# The demo's simulated SMS phone (docs/operators.md, "Try SMS without a phone"); the worker posts to it.
 demo: export SMS_DEMO_PHONE ?= 1
 demo: export SITE_URL ?= http://$(HOST):$(PORT)
 demo: catalogues

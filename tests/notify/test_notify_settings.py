@@ -13,8 +13,9 @@ from django_tasks_db.models import DBTaskResult
 
 from conftest import Client
 from push_service import Device
-from sinfronteras.notify.channels import Channel, do_notify, register, unregister
+from sinfronteras.notify.channels import Channel, register, unregister
 from sinfronteras.notify.events import KINDS, UnknownKind
+from sinfronteras.notify.jobs import do_notify
 from sinfronteras.notify.models import Preference, PushSubscription, quiet_at
 from sinfronteras.notify.services import do_subscribe
 

@@ -86,12 +86,12 @@ def test_replanning_keeps_the_proposal_and_holds_what_it_held_once(small_world, 
 
 
 def test_a_failed_plan_changes_nothing_and_says_why(small_world, la, monkeypatch):
-    import sinfronteras.plans.store as store
+    import sinfronteras.plans.jobs as jobs  # where a run calls store()
 
     def broken(run, outcome):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store, "store", broken)
+    monkeypatch.setattr(jobs, "store", broken)
     run = make_plan(la)
     assert run.status == "failed" and "disk full" in run.error
     assert not Task.objects.exists()

@@ -79,7 +79,7 @@ class LoopbackGateway:
         return statuses
 
     def register_webhook(self, url: str, event: str = "sms:received") -> dict:
-        """What the README tells an operator to do with curl, through the same API."""
+        """What docs/operators.md tells an operator to do with curl, through the same API."""
         request = urllib.request.Request(
             f"{self.url}/webhooks", method="POST",
             data=json.dumps({"url": url, "event": event}).encode(),

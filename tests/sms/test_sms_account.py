@@ -244,7 +244,8 @@ def test_the_worker_tries_again_later_when_the_gateway_is_down(carla, gateway, s
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its connections when done
 def test_a_notification_of_the_notify_core_reaches_a_member_by_sms(carla, gateway):
-    from sinfronteras.notify.channels import channel_named, do_notify
+    from sinfronteras.notify.channels import channel_named
+    from sinfronteras.notify.jobs import do_notify
 
     add_number(carla, CARLA)
     assert channel_named("sms") is not None

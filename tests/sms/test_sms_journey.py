@@ -27,7 +27,7 @@ NEEDLES = [CARLA_E164, DRIVER_E164, "2135550147", "2135550199", "555-0147", "555
 
 @pytest.fixture
 def webhook(live_server, gateway):
-    """The operator registers the site's webhook with the gateway, as the README says."""
+    """The operator registers the site's webhook with the gateway, as docs/operators.md says."""
     hook = gateway.register_webhook(f"{live_server.url}/sms/webhook/")
     assert hook["event"] == "sms:received"
     return hook

@@ -1,4 +1,4 @@
-"""The production command, as README's "Production" runs it: gunicorn on loopback with
+"""The production command, as docs/operators.md's "Production" runs it: gunicorn on loopback with
 HTTPS=1 behind a (pretend) TLS proxy, static files through WhiteNoise, a SQLite file of its
 own. Every page a member and a coordinator reach opens, with strict headers, and its
 stylesheet comes compressed with a long cache; the access log keeps no secret."""

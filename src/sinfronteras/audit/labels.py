@@ -9,6 +9,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sinfronteras.assembly.models import Change, Kind
+from sinfronteras.members.models import Role
+from sinfronteras.web.formats import number
+
 LABELS = {
     "action.created": _("an action was planned"),
     "action.needs_closed": _("an action that is over closed its needs"),
@@ -94,9 +98,6 @@ DATA_LABELS = {
 
 def _named_value(key: str, value):
     """The words for a stored name: a setting, a change, a kind of proposal, a role."""
-    from sinfronteras.assembly.models import Change, Kind
-    from sinfronteras.members.models import Role
-
     if not isinstance(value, str):
         return None
     if key in ("setting", "change"):
@@ -113,8 +114,6 @@ def _named_value(key: str, value):
 
 def data_value(value) -> str:
     """A stored value in the reader's words: yes/no, numbers as they write them, lists."""
-    from sinfronteras.web.formats import number
-
     if value is True:
         return str(_("yes"))
     if value is False:

@@ -28,20 +28,6 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.action} #{self.pk}"
 
-    @property
-    def label(self) -> str:
-        """What happened, in words of the page's language."""
-        from .labels import label
-
-        return label(self.action)
-
-    @property
-    def details(self) -> list[tuple[str, str]]:
-        """The event's data in words of the page's language: no machine keys."""
-        from .labels import details
-
-        return details(self.data)
-
 
 def plain(value):
     """A value as an event's data keeps it: JSON's own types as they are, others as text."""

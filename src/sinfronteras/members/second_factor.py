@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from sinfronteras.audit.models import record
+
 #: Paths a coordinator may open before the second factor (besides the 2FA pages).
 # /sw.js: browsers check the service worker for updates on their own, and a redirect fails it.
 OPEN_PREFIXES = ("/static/", "/logout/", "/language/", "/login/", "/api/", "/sw.js")
@@ -140,8 +142,6 @@ def do_renew_recovery_codes(member) -> list[str]:
     """Replace a coordinator's recovery codes with ten new ones; returns them (shown once)."""
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
-    from sinfronteras.audit.models import record
-
     StaticToken.objects.filter(device__user=member).delete()
     device, _created = StaticDevice.objects.get_or_create(user=member, name="recovery codes")
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
@@ -202,8 +202,6 @@ def second_factor(request):
 def _verified(request, device, setting_up):
     from django_otp import login as otp_login
 
-    from sinfronteras.audit.models import record
-
     member = request.user
     otp_login(request, device)
     if setting_up:
@@ -223,8 +221,6 @@ def _verified(request, device, setting_up):
 def _confirm(device):
     """The new authenticator replaces any earlier one."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from sinfronteras.audit.models import record
 
     member = device.user
     replaced = TOTPDevice.objects.filter(user=member).exclude(pk=device.pk).delete()[0]

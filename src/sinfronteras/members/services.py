@@ -8,8 +8,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from sinfronteras.audit.models import Event, plain, record
+from sinfronteras.sharing.models import Need
 
 from .models import ApiToken, Collective, Invite, Member, Role, hash_token
+from .signals import member_leaving
 
 
 class InviteInvalid(Exception):
@@ -67,10 +72,6 @@ def do_issue_token(member: Member, name: str, *, scope: str = Role.MEMBER, days:
     member holds at most ``API_TOKENS_PER_MEMBER`` live tokens. ``TokenRefused`` says
     what to change otherwise.
     """
-    from django.utils.translation import gettext as _
-
-    from sinfronteras.audit.models import record
-
     name = (name or "").strip()
     days = settings.API_TOKEN_DAYS if days is None else days
     if not name or len(name) > 60:
@@ -145,8 +146,6 @@ def do_change_setting(collective, name: str, value, *, decision_ref: int, resour
     (a share from 0.01 to 1), or ``basic`` (with ``resource``: whether that resource counts
     as a basic need).
     """
-    from sinfronteras.audit.models import plain, record
-
     if name == "basic":
         if resource is None or resource.collective_id != collective.pk:
             raise ValueError("Changing 'basic' needs a resource of this collective.")
@@ -175,8 +174,6 @@ def do_change_role(collective, member, role: str, *, decision_ref: int) -> None:
     a decision that would leave none is refused (``ValueError``), and so is one about
     somebody who has left or belongs elsewhere.
     """
-    from sinfronteras.audit.models import record
-
     _refuse_one_who_left(collective, member)
     if role not in Role.values:
         raise ValueError(f"{role!r} is not a role; use one of {Role.values}.")
@@ -195,8 +192,6 @@ def do_change_role(collective, member, role: str, *, decision_ref: int) -> None:
 def do_mark_organisation(collective, member, organisation: bool, *, decision_ref: int) -> None:
     """Apply a passed decision that marks an account as an organisation's (it no longer
     votes or counts in the quorum) or as a person's again. A coordinator stays a person."""
-    from sinfronteras.audit.models import record
-
     _refuse_one_who_left(collective, member)
     if organisation and member.role == Role.COORDINATOR:
         raise ValueError("A coordinator is a person: make them a member first.")
@@ -214,9 +209,6 @@ def decisions_in_force(collective) -> list[int]:
     For each planning setting, the latest decision that changed it; and each
     participatory budget whose chosen projects still wait as open needs.
     """
-    from sinfronteras.audit.models import Event
-    from sinfronteras.sharing.models import Need
-
     latest: dict[str, int] = {}
     events = Event.objects.filter(collective=collective, action="settings.changed",
                                   decision_ref__isnull=False).order_by("created_at", "pk")
@@ -243,10 +235,6 @@ def do_leave(member) -> None:
     the audit log keeps that a member left, not who. The collective's last coordinator
     cannot leave (``LeaveRefused``) until the members choose another.
     """
-    from django.utils.translation import gettext as _
-
-    from sinfronteras.audit.models import record
-
     member = Member.objects.select_for_update().get(pk=member.pk)
     try:
         _refuse_the_last_coordinator(member)  # under row locks: two cannot leave at once
@@ -287,8 +275,6 @@ def do_remove_member(collective, member, *, decision_ref: int) -> None:
     housekeeping erases them after the retention the members decided. The last
     coordinator is not removed.
     """
-    from sinfronteras.audit.models import record
-
     _refuse_one_who_left(collective, member)
     member = Member.objects.select_for_update().get(pk=member.pk)
     _refuse_the_last_coordinator(member)
@@ -314,18 +300,11 @@ def _refuse_the_last_coordinator(member) -> None:
 
 
 def _release_everything(member) -> None:
-    """Tasks the member carries go back to the pool; their needs and offers are withdrawn."""
-    from sinfronteras.plans.models import Task, TaskState
-    from sinfronteras.plans.store import retire
-    from sinfronteras.sharing.services import do_withdraw_need, do_withdraw_offer
-
-    retire(Task.objects.filter(carrier=member, state__in=[TaskState.PROPOSED, TaskState.ACCEPTED]),
-           TaskState.DECLINED)
+    """What the member holds is given back: the collective's needs they posted go to another
+    coordinator, and the apps that keep the member's tasks, needs and offers release them
+    (receivers of :data:`member_leaving`, e.g. ``plans.signals``)."""
     _hand_over_the_collectives_needs(member)
-    for need in member.needs.open():
-        do_withdraw_need(need)
-    for offer in member.offers.active():
-        do_withdraw_offer(offer)
+    member_leaving.send(sender=Member, member=member)
 
 
 def _hand_over_the_collectives_needs(member) -> None:
@@ -340,8 +319,6 @@ def _hand_over_the_collectives_needs(member) -> None:
 
 def _forget_in_the_log(member) -> None:
     """The log keeps that a decision changed a role; a member who left is no longer named."""
-    from sinfronteras.audit.models import Event
-
     for event in Event.objects.filter(collective_id=member.collective_id,
                                       action__in=["role.changed", "member.removed",
                                                   "member.organisation"],

@@ -2,8 +2,8 @@
 
 A channel is a small object with a ``name``, ``wants(member, kind)`` and
 ``send(member, note)``; it is registered once (in its app's ``ready()``) with
-``register``. ``do_notify`` never sends: for each channel that wants the note, outside
-the member's quiet hours, it queues a worker job (``jobs.deliver``) that calls
+``register``. ``jobs.do_notify`` never sends: for each channel that wants the note,
+outside the member's quiet hours, it queues a worker job (``jobs.deliver``) that calls
 ``send``. ``send`` raises ``Retry`` for a failure worth trying again later (the job
 is queued again with backoff) and ``Gone`` when the member cannot be reached on this
 channel any more (nothing is retried).
@@ -115,57 +115,3 @@ def channels() -> list[Channel]:
 
 def channel_named(name: str) -> Channel | None:
     return _CHANNELS.get(name)
-
-
-def do_notify(member, kind: str, path: str | None = None, now=None) -> list[str]:
-    """Queue the note for each channel the member wants; returns the channels queued.
-
-    Nothing goes to a member who turned this kind off, who is in their quiet hours
-    (nothing is held for later: the page shows it), or who is no longer active.
-    """
-    from .models import preference_of
-
-    kind_of(kind)  # a wrong kind is a programming error: loud
-    if member is None or not member.is_active:
-        return []
-    preference = preference_of(member)
-    if not preference.wants(kind) or preference.is_quiet(now):
-        return []
-    from .jobs import deliver
-
-    queued = []
-    for channel in channels():
-        if channel.wants(member, kind):
-            deliver.enqueue(member.pk, kind, clean_path(path, kind_of(kind)), channel.name)
-            queued.append(channel.name)
-    return queued
-
-
-def notify_after_commit(members, kind: str, path: str | None = None) -> None:
-    """``do_notify`` each of these members (or ids), in the worker, once the current
-    transaction commits: a rolled-back change tells nobody, and a request that tells a
-    whole area pays one queued job, not a query per member.
-
-    The hooks in other apps call this.
-    """
-    from django.db import transaction
-
-    kind_of(kind)
-    ids = sorted({getattr(m, "pk", m) for m in members if m is not None})
-    if not ids:
-        return
-
-    def queue():
-        from .jobs import fan_out
-
-        fan_out.enqueue(ids, kind, path)
-
-    transaction.on_commit(queue)
-
-
-def do_notify_each(member_ids, kind: str, path: str | None = None) -> int:
-    """``do_notify`` each active member of these ids; how many got a job queued."""
-    from sinfronteras.members.models import Member
-
-    return sum(bool(do_notify(member, kind, path))
-               for member in Member.objects.filter(pk__in=member_ids, is_active=True))

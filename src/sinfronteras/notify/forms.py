@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .endpoints import RefusedEndpoint, check_endpoint
 from .events import KINDS
 from .models import Preference
 
@@ -38,8 +39,6 @@ class SubscriptionForm(forms.Form):
     auth = forms.RegexField(r"^[A-Za-z0-9_-]{16,40}=*$", max_length=60)
 
     def clean_endpoint(self):
-        from .endpoints import RefusedEndpoint, check_endpoint
-
         endpoint = self.cleaned_data["endpoint"]
         try:
             check_endpoint(endpoint)

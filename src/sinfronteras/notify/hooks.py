@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from .channels import notify_after_commit
+from sinfronteras.members.models import Member
+
 from .events import (ALERT_LIFTED, ALERT_RAISED, CARRY_PLANNED, NEED_ON_ITS_WAY, TASK_DROPPED,
                      TASK_MESSAGE, TASK_PROPOSED)
+from .jobs import notify_after_commit
 
 
 def tasks_proposed(carrier_ids) -> None:
@@ -37,8 +39,6 @@ def message_posted(task, author) -> None:
 
 
 def _in_area(alert, but=None):
-    from sinfronteras.members.models import Member
-
     return list(Member.objects.filter(collective_id=alert.collective_id, area_id=alert.area_id,
                                       is_active=True).exclude(pk=getattr(but, "pk", None))
                 .values_list("pk", flat=True))

@@ -23,6 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 from sinfronteras.web.keyfiles import make_once
 
 from .channels import Channel, Gone, Retry
+from .endpoints import RefusedEndpoint, Unresolved, check_endpoint
 
 log = logging.getLogger("sinfronteras.notify")
 
@@ -134,8 +135,6 @@ class PushChannel(Channel):
         if not subscriptions:
             raise Gone("no device of this member receives push notes")
         from requests import Session, TooManyRedirects
-
-        from .endpoints import RefusedEndpoint, Unresolved, check_endpoint
 
         vapid = Vapid02(vapid_key())
         payload = json.dumps(note.as_dict(), ensure_ascii=False)

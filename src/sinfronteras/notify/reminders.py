@@ -7,15 +7,16 @@ from datetime import datetime, time, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .channels import notify_after_commit
+from sinfronteras.assembly.models import Participation, Proposal, Status
+from sinfronteras.members.models import Member
+
 from .events import VOTE_CLOSES_TOMORROW
+from .jobs import notify_after_commit
+from .models import ClosingReminder
 
 
 def voters_left(proposal):
     """Active members of the proposal's collective who have not voted on it yet."""
-    from sinfronteras.assembly.models import Participation
-    from sinfronteras.members.models import Member
-
     voted = Participation.objects.filter(proposal=proposal).values("member_id")
     return Member.objects.filter(collective_id=proposal.collective_id, is_active=True,
                                  removed_at__isnull=True, is_organisation=False).exclude(pk__in=voted)
@@ -28,10 +29,6 @@ def remind_closing_proposals(now=None) -> int:
     a proposal is reminded of within a quarter of an hour of the day before. Returns how
     many proposals were reminded of.
     """
-    from sinfronteras.assembly.models import Proposal, Status
-
-    from .models import ClosingReminder
-
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     end_of_tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=2), time.min))

@@ -16,8 +16,11 @@ from django.utils import timezone
 from sinfronteras.audit.models import record
 from sinfronteras.members.models import Member
 from sinfronteras.members.services import do_create_invite
+from sinfronteras.plans.carriers import km_between
+from sinfronteras.plans.models import SealedAddress, Task, TaskState
 from sinfronteras.plans.sealing import seal, unseal
-from sinfronteras.sharing.models import Need, Offer, OfferStatus, Resource
+from sinfronteras.plans.store import retire
+from sinfronteras.sharing.models import Need, NeedStatus, Offer, OfferStatus, Resource
 
 from .models import (Action, ActionNeed, Commitment, CommitmentState, Conversation, MonthlyTally,
                      OrganizingSettings)
@@ -105,8 +108,6 @@ TAKING_STATES = ("open", "proposed", "accepted", "done")
 
 def action_needs(action) -> list[tuple[Need, Decimal]]:
     """The action's needs, each with how much the plan has given it so far (live or done tasks)."""
-    from sinfronteras.plans.models import Task
-
     rows = []
     for link in action.links.select_related("need__resource", "need__area"):
         planned = sum((t.quantity for t in Task.objects.filter(need_id=link.need_id,
@@ -121,8 +122,6 @@ def people_coming(action) -> dict | None:
 
     Counted in people (the givers of its presence tasks), beside the people × hours asked.
     """
-    from sinfronteras.plans.models import Task
-
     if not (action.people and action.hours_each):
         return None
     links = action.links.filter(need__resource__in_person=True).values("need_id")
@@ -136,8 +135,6 @@ def people_coming(action) -> dict | None:
 
 def _taken_by_tasks(action) -> int:
     """Copies this action's own tasks already take from the stock (live or done)."""
-    from sinfronteras.plans.models import Task
-
     links = action.links.filter(need__resource_id=action.material_id).values("need_id")
     tasks = Task.objects.filter(need_id__in=links, state__in=TAKING_STATES)
     return int(sum(t.quantity for t in tasks))
@@ -145,8 +142,6 @@ def _taken_by_tasks(action) -> int:
 
 def _stock(action):
     """Active offers of the action's material, the ones that fed it first, then by area."""
-    from sinfronteras.plans.carriers import km_between
-
     fed = set(action.links.values_list("need__tasks__offer_id", flat=True))
     ids = Offer.objects.filter(collective_id=action.collective_id, status=OfferStatus.ACTIVE,
                                resources=action.material_id).values("pk")
@@ -188,10 +183,6 @@ UNACCEPTED = ("open", "proposed")
 def close_needs(action) -> int:
     """The action is over: its open needs close and no plan sends anything to them again;
     tasks not yet accepted go back, with what they held. Returns the needs closed."""
-    from sinfronteras.plans.models import SealedAddress, Task, TaskState
-    from sinfronteras.plans.store import retire
-    from sinfronteras.sharing.models import NeedStatus
-
     needs = Need.objects.filter(action_link__action=action, status=NeedStatus.OPEN)
     ids = list(needs.values_list("pk", flat=True))
     if not ids:

@@ -12,6 +12,8 @@ from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from sinfronteras.web.formats import number
+
 from .models import Action, MonthlyTally
 
 METRICS = [("copies", _("Copies distributed")), ("conversations", _("Conversations")),
@@ -85,8 +87,6 @@ def bar_chart(pairs: list[tuple[str, int]], width: int = 320, bar_h: int = 16) -
     Short labels (months) sit beside their bar; long ones (actions' titles) go whole on
     their own lines above it, so no label is cut.
     """
-    from sinfronteras.web.formats import number
-
     labels = [str(label) for label, _value in pairs]
     beside = all(len(label) <= 12 for label in labels)
     label_w, gap, line_h = (96 if beside else 0), 6, 13

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import SealedAddress, SealedPickup, TaskKind, TaskState
+from .alerts import alerted_area_ids
+from .models import LIVE_TASK, SealedAddress, SealedPickup, Task, TaskKind, TaskState
 from .sealing import Unreadable, seal, unseal
 
 
@@ -56,7 +57,6 @@ def _carrier_now(member, task, area_id) -> bool:
     alert at that place (nobody goes, so nobody reads it)."""
     if task.carrier_id != member.pk or task.state != TaskState.ACCEPTED or not task.in_window():
         return False
-    from .alerts import alerted_area_ids
 
     return area_id not in alerted_area_ids(task.need.collective_id)
 
@@ -86,7 +86,5 @@ def readable_pickup(member, task) -> str | None:
 
 def destroy_used_pickup(offer_id) -> None:
     """A carry is done: the pickup point goes unless another live carry still needs it."""
-    from .models import LIVE_TASK, Task
-
     if not Task.objects.filter(LIVE_TASK, offer_id=offer_id, kind=TaskKind.CARRY).exists():
         SealedPickup.objects.filter(offer_id=offer_id).delete()

@@ -24,8 +24,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sinfronteras.audit.models import record
 from sinfronteras.members.models import Area
+from sinfronteras.notify.hooks import alert_lifted, alert_raised
 from sinfronteras.numbers import WholeField
+from sinfronteras.sharing.models import Need, Offer
 
 from .models import LIVE_STATES, AreaAlert, DropReason, Task, TaskState
 from .store import commit, drop
@@ -61,8 +64,6 @@ def touches(task, area_ids) -> bool:
 @transaction.atomic
 def do_raise_alert(member, area, hours: int) -> AreaAlert:
     """Pause deliveries in ``area`` for ``hours``; unaccepted tasks there go back to the pool."""
-    from sinfronteras.audit.models import record
-
     now = timezone.now()
     alert = AreaAlert.objects.create(collective_id=member.collective_id, area=area,
                                      raised_by=member, until=now + timedelta(hours=hours))
@@ -72,7 +73,6 @@ def do_raise_alert(member, area, hours: int) -> AreaAlert:
         state__in=[s for s in LIVE_STATES if s != TaskState.ACCEPTED])), DropReason.ALERT, now, alert)
     record(member.collective, "alert.raised", actor=member,
            data={"area": area.name, "until": alert.until.isoformat(timespec="minutes")})
-    from sinfronteras.notify.hooks import alert_raised
 
     alert_raised(alert, member)
     return alert
@@ -84,14 +84,11 @@ def can_lift(member, alert) -> bool:
 
 @transaction.atomic
 def do_lift_alert(member, alert) -> AreaAlert:
-    from sinfronteras.audit.models import record
-
     updated = AreaAlert.objects.active().filter(pk=alert.pk).update(lifted_at=timezone.now())
     if updated:
         back = give_back(alert)
         record(member.collective, "alert.lifted", actor=member,
                data={"area": alert.area.name, "tasks_back": back})
-        from sinfronteras.notify.hooks import alert_lifted
 
         alert_lifted(alert, member)
     alert.refresh_from_db()
@@ -102,8 +99,6 @@ def give_back(alert, now=None) -> int:
     """Give back, as they were, the tasks ``alert`` paused, where the plan can still make
     them: the need still open and lacking it, the offer (and the carrier's hours) still
     there and free, the window not over, no other alert on there. Returns how many."""
-    from sinfronteras.sharing.models import Need, Offer
-
     now = now or timezone.now()
     still = alerted_area_ids(alert.collective_id, now)
     back = 0

@@ -21,6 +21,7 @@ from sinfronteras.planning import Problem, plan
 from sinfronteras.planning.arcs import haversine_km
 from sinfronteras.planning.model import tier_of
 
+from .models import Task, TaskKind, TaskState
 from .windows import first_window
 
 #: A carry takes this long to arrange and hand over, plus the drive at CITY_KMH.
@@ -163,8 +164,6 @@ def _try(carry: Carry, offer, hours_left: dict, default_radius, tz, limits) -> b
 def live_carries(collective) -> dict[int, int]:
     """How many accepted carries each member holds now (their addresses still live)."""
     from django.db.models import Count
-
-    from .models import Task, TaskKind, TaskState
 
     rows = (Task.objects.filter(need__collective=collective, kind=TaskKind.CARRY,
                                 state=TaskState.ACCEPTED, carrier__isnull=False)

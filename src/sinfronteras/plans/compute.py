@@ -9,13 +9,13 @@ from decimal import ROUND_DOWN, Decimal
 from django.utils import timezone
 
 from sinfronteras.planning import Problem, greedy, plan
+from sinfronteras.members.services import decisions_in_force
 from sinfronteras.planning.errors import ProblemError
 
 from .carriers import (HANDLING_HOURS, Carry, assign_carriers, carry_hours, km_between, live_carries,
                        spans_of, tier_for)
 from .problem import Snapshot, resource_areas, snapshot
 from .report import promises
-from .runs import parameters
 from .screen import drop_entry, window_end
 from .windows import HORIZON_DAYS, first_window
 
@@ -81,6 +81,19 @@ def handover_window(need, offer, now, tz):
     earliest, latest = time_range(need, now)
     return first_window([spans_of(need), spans_of(offer)], earliest, latest,
                         HANDLING_HOURS * 60, tz)
+
+
+def parameters(collective, paused: set[int]) -> dict:
+    """The settings in force for a run, the areas an alert left out (``paused``, as the
+    run's snapshot saw them), and the decisions behind the settings."""
+    basic = sorted(collective.resources.filter(basic=True).values_list("key", flat=True))
+    radius = collective.default_radius_km
+    names = sorted(collective.areas.filter(pk__in=paused).values_list("name", flat=True))
+    waiting = collective.needs.open().filter(area_id__in=paused).count()
+    return {"retention_days": collective.retention_days, "horizon_days": collective.horizon_days,
+            "default_radius_km": None if radius is None else float(radius),
+            "basic_resources": basic, "paused_areas": names,
+            "paused_needs": waiting}, decisions_in_force(collective)
 
 
 def compute(collective, progress=lambda stage, pct: None, solve=None) -> Outcome:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .lifecycle import waiting_for
 from .models import AreaAlert
+from .task_messages import unread_task_ids
 
 
 def for_every_page(request) -> dict:
@@ -12,7 +13,6 @@ def for_every_page(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .task_messages import unread_task_ids
 
     return {"area_alerts": list(AreaAlert.objects.on_in(user.collective_id).select_related("area")),
             "tasks_waiting": waiting_for(user), "tasks_unread": len(unread_task_ids(user))}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from sinfronteras.web.formats import number
 
-from .models import LIVE_STATES, TaskKind, TaskState
+from .models import LIVE_STATES, SealedAddress, SealedPickup, TaskKind, TaskState
 
 
 def _spanish() -> bool:
@@ -76,14 +76,10 @@ def needs_pickup_point(task) -> bool:
 
 
 def has_pickup_point(offer) -> bool:
-    from .models import SealedPickup
-
     return SealedPickup.objects.filter(offer_id=offer.pk).exists()
 
 
 def has_address(task) -> bool:
-    from .models import SealedAddress
-
     return SealedAddress.objects.filter(need_id=task.need_id).exists()
 
 
@@ -174,8 +170,6 @@ def mark_givers_part(tasks, member) -> list:
     """On *My tasks*: each carry of something the member gives says to whom (by role) and
     where the carrier picks it up; the first carry of an offer with no pickup point asks for
     one (``task.asks_pickup``). Sets attributes on the tasks; returns them."""
-    from .models import SealedPickup
-
     tasks = list(tasks)
     offers = {t.offer_id for t in tasks
               if t.kind == TaskKind.CARRY and t.offer.posted_by_id == member.pk}

@@ -1,60 +1,43 @@
-"""Housekeeping: expire tasks past their window, renew weekly offers, destroy
-addresses, delete old needs, erase removed members, tidy the worker's job records.
+"""The plans' housekeeping steps: fail runs whose worker died, expire tasks past their
+window, give back what ended alerts paused, renew weekly offers, destroy addresses and
+pickup points, delete ended tasks' messages and old needs, tidy the worker's job records.
 
-Run by ``sinfronteras housekeeping`` (from cron, e.g. every 15 minutes) and
-after every plan run. Safe to run any number of times.
+Each step registers with :mod:`sinfronteras.housekeeping`, which runs every app's steps
+(``sinfronteras housekeeping`` from cron, e.g. every 15 minutes, and before every plan
+run). Safe to run any number of times.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
+from sinfronteras import housekeeping
+from sinfronteras.audit.models import record
 from sinfronteras.members.models import Collective
 from sinfronteras.sharing.models import Need, NeedStatus, Offer
 
+from .alerts import give_back
+from .jobs import mark_stale_runs, tidy_job_results
 from .models import LIVE_STATES as LIVE
-from .models import SealedAddress, SealedPickup, Task, TaskKind, TaskMessage, TaskState
+from .models import (AreaAlert, SealedAddress, SealedPickup, Task, TaskKind, TaskMessage, TaskSeen,
+                     TaskState)
 from .store import milli, retire
-
+from .windows import week_start
 
 
 def do_housekeeping(now=None) -> dict:
-    now = now or timezone.now()
-    from .runs import mark_stale_runs
-
-    stale = sum(mark_stale_runs(collective, now) for collective in Collective.objects.all())
-    expired = _expire_tasks(now)
-    given_back = _give_back_after_alerts(now)
-    no_pickup = return_carries_without_pickup(now)
-    renewed = renew_weekly_offers(now)
-    destroyed = _destroy_addresses(now) + _destroy_pickups(now)
-    messages = _delete_messages_of_ended_tasks()
-    deleted = _delete_old_needs(now)
-    from sinfronteras.members.services import do_erase_removed_members
-    from sinfronteras.organizing.services import do_close_ended_actions
-
-    from sinfronteras.notify.reminders import remind_closing_proposals
-
-    from .jobs import tidy_job_results
-
-    return {"plan_runs_failed": stale, "tasks_expired": expired, "tasks_given_back": given_back,
-            "carries_without_pickup": no_pickup, "weekly_offers_renewed": renewed,
-            "addresses_destroyed": destroyed, "needs_deleted": deleted,
-            "messages_deleted": messages,
-            "action_needs_closed": do_close_ended_actions(now),
-            "members_erased": do_erase_removed_members(now), **tidy_job_results(now),
-            "closing_reminders": remind_closing_proposals(now)}
+    """Run every app's registered housekeeping steps (:func:`sinfronteras.housekeeping.run`)."""
+    return housekeeping.run(now)
 
 
-def week_start(now) -> datetime:
-    """Monday 00:00 (local time) of the week ``now`` falls in."""
-    today = timezone.localtime(now).date()
-    return timezone.make_aware(datetime.combine(today - timedelta(days=today.weekday()), time.min))
+def fail_stale_runs(now) -> int:
+    """Runs whose worker was not heard from in time are marked failed."""
+    return sum(mark_stale_runs(collective, now) for collective in Collective.objects.all())
 
 
 def renew_weekly_offers(now) -> int:
@@ -84,8 +67,6 @@ def return_carries_without_pickup(now) -> int:
     """A carry needs a place to pick up: a public one, or the giver's sealed pickup point.
     Without one ``Collective.pickup_hours`` (decided by vote) after its plan, it goes back
     to the plan (state ``no_pickup``), and the audit log and the plan page say so."""
-    from sinfronteras.audit.models import record
-
     returned = 0
     for collective in Collective.objects.all():
         sealed = SealedPickup.objects.filter(offer_id=OuterRef("offer_id"))
@@ -100,6 +81,11 @@ def return_carries_without_pickup(now) -> int:
                                                            "hours": collective.pickup_hours})
         returned += count
     return returned
+
+
+def _destroy_sealed(now) -> int:
+    """Sealed addresses and pickup points whose time is over are destroyed."""
+    return _destroy_addresses(now) + _destroy_pickups(now)
 
 
 def _destroy_addresses(now) -> int:
@@ -123,12 +109,10 @@ def _destroy_pickups(now) -> int:
     return SealedPickup.objects.filter(pk__in=ids).delete()[0] and len(ids)
 
 
-def _delete_messages_of_ended_tasks() -> int:
+def _delete_messages_of_ended_tasks(now=None) -> int:
     """A task's messages last while it may still be carried out (a task an alert paused
     may: lifting the alert gives it back, messages and all), and so do the times its people
     last looked at them."""
-    from .models import TaskSeen
-
     TaskSeen.objects.exclude(task__state__in=LIVE).exclude(task__paused_by__isnull=False).delete()
     return (TaskMessage.objects.exclude(task__state__in=LIVE)
             .exclude(task__paused_by__isnull=False).delete()[0])
@@ -136,9 +120,6 @@ def _delete_messages_of_ended_tasks() -> int:
 
 def _give_back_after_alerts(now) -> int:
     """An alert that ended by itself gives back the tasks it paused, as lifting it does."""
-    from .alerts import give_back
-    from .models import AreaAlert
-
     back = 0
     for alert in AreaAlert.objects.filter(paused_tasks__isnull=False).distinct():
         if alert.lifted_at is None and alert.until > now:
@@ -160,3 +141,16 @@ def _delete_old_needs(now) -> int:
             collective=collective, status=NeedStatus.WITHDRAWN, updated_at__lt=limit)
         deleted += old.delete()[1].get("sharing.Need", 0)
     return deleted
+
+
+# The order they run in: runs and tasks past their time first, so that what they give
+# back is counted by the steps after them.
+housekeeping.register("plan_runs_failed", fail_stale_runs)
+housekeeping.register("tasks_expired", _expire_tasks)
+housekeeping.register("tasks_given_back", _give_back_after_alerts)
+housekeeping.register("carries_without_pickup", return_carries_without_pickup)
+housekeeping.register("weekly_offers_renewed", renew_weekly_offers)
+housekeeping.register("addresses_destroyed", _destroy_sealed)
+housekeeping.register("messages_deleted", _delete_messages_of_ended_tasks)
+housekeeping.register("needs_deleted", _delete_old_needs)
+housekeeping.register(None, tidy_job_results)

@@ -12,11 +12,16 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sinfronteras.notify.hooks import task_accepted
 from sinfronteras.sharing.models import NeedStatus, Offer
 
-from .carriers import km_between, reach_km
-from .models import LIVE_STATES, Task, TaskKind, TaskState
+from .addresses import destroy_used_pickup
+from .alerts import alerted_area_ids, touches
+from .carriers import km_between, reach_km, spans_of
+from .handover import moment_text
+from .models import LIVE_STATES, SealedAddress, Task, TaskKind, TaskState
 from .store import commit, retire
+from .windows import first_window
 
 
 class TaskRefused(Exception):
@@ -40,8 +45,6 @@ def access_task(member, pk) -> Task:
 
 
 def _refuse_during_an_alert(task: Task) -> None:
-    from .alerts import alerted_area_ids, touches
-
     if touches(task, alerted_area_ids(task.need.collective_id)):
         raise TaskRefused(_("Deliveries there are paused by an alert. Wait until it is lifted."))
 
@@ -54,7 +57,6 @@ def do_accept(member, task: Task) -> Task:
     if not changed:
         raise TaskRefused(_("This task is no longer waiting for you."))
     task.refresh_from_db()
-    from sinfronteras.notify.hooks import task_accepted
 
     task_accepted(task)
     return task
@@ -87,9 +89,6 @@ def eligible_carrier_offer(member, task: Task, offers=None):
 
 def _free_then(offer, task) -> bool:
     """A carrier who said their days and hours takes a timed task only within them."""
-    from .carriers import spans_of
-    from .windows import first_window
-
     spans = spans_of(offer)
     if not spans or not task.timed:
         return True
@@ -116,7 +115,6 @@ def do_take(member, task: Task) -> Task:
     except IntegrityError:
         raise TaskRefused(_("That would go beyond the hours you offered.")) from None
     task.refresh_from_db()
-    from sinfronteras.notify.hooks import task_accepted
 
     task_accepted(task)
     return task
@@ -129,8 +127,6 @@ def too_early(task: Task, now=None) -> bool:
 
 def done_from_text(task: Task) -> str:
     """When "Mark done" can be pressed, in the reader's language."""
-    from .handover import moment_text
-
     return _("You can mark it done from %(when)s, once you have handed it over.") % {
         "when": moment_text(task.window_start)}
 
@@ -148,7 +144,6 @@ def do_done(member, task: Task) -> Task:
         raise TaskRefused(_("Only the carrier of an accepted task can mark it done."))
     task.refresh_from_db()
     _settle_need(task.need)
-    from .addresses import destroy_used_pickup
 
     destroy_used_pickup(task.offer_id)
     return task
@@ -156,8 +151,6 @@ def do_done(member, task: Task) -> Task:
 
 def _settle_need(need) -> None:
     """The delivery happened: destroy the sealed address; a covered need is fulfilled."""
-    from .models import SealedAddress
-
     SealedAddress.objects.filter(need_id=need.pk).delete()
     done = sum(t.quantity for t in need.tasks.filter(state=TaskState.DONE))
     if done >= need.quantity and need.status == NeedStatus.OPEN:

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .sealing import Unreadable, unseal
+
 ACTIVE_RUN = Q(status__in=["queued", "running"])
 
 
@@ -284,8 +286,6 @@ class TaskMessage(models.Model):
     @property
     def text(self) -> str:
         """The words, for the task's page only; empty when no configured key opens them."""
-        from .sealing import Unreadable, unseal
-
         try:
             return unseal(self.ciphertext)
         except Unreadable:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -18,7 +18,9 @@ from django.utils import timezone
 from sinfronteras.sharing.models import Need, Offer, Resource
 
 from .models import Task, TaskState
-from .screen import need_problem, offer_problem
+from .alerts import alerted_area_ids
+from .screen import need_problem, offer_problem, whole
+from .windows import week_start
 
 KEPT_STATES = ("accepted", "done")
 #: Live tasks whose people were told but that nobody accepted yet: a replan may change them.
@@ -46,8 +48,6 @@ class Snapshot:
 def _kept(collective, field_name: str, value: str = "quantity") -> dict[int, Decimal]:
     """What accepted and done tasks hold, per offer (or need); a weekly offer counts
     only this week's finished tasks."""
-    from .housekeeping import week_start
-
     offer = field_name.removesuffix("_id")
     last_week = Q(state=TaskState.DONE, done_at__lt=week_start(timezone.now()),
                   **{f"{offer}__weekly": True}) if offer != "need" else Q(pk__in=[])
@@ -57,30 +57,12 @@ def _kept(collective, field_name: str, value: str = "quantity") -> dict[int, Dec
     return {row[field_name]: row["total"] or Decimal(0) for row in rows}
 
 
-def whole(quantity: Decimal, step: Decimal | None, *, up: bool) -> Decimal:
-    """``quantity`` to a whole number of ``step`` (up for what a need still lacks, down for
-    what an offer still holds): amounts left from before the resource had a step, or from
-    older plans, are planned in whole steps too.
-
-    >>> whole(Decimal("1.717"), Decimal(1), up=True), whole(Decimal("1.717"), Decimal(1), up=False)
-    (Decimal('2'), Decimal('1'))
-    >>> whole(Decimal("1.717"), None, up=True)
-    Decimal('1.717')
-    """
-    if not step:
-        return quantity
-    steps = (quantity / step).to_integral_value(ROUND_CEILING if up else ROUND_FLOOR)
-    return steps * step
-
-
 def _one_step(resources: list) -> list:
     """An offer's resources that share its first one's step (the planner refuses a mix)."""
     return [r for r in resources if r.step == resources[0].step] if resources else []
 
 
 def snapshot(collective) -> Snapshot:
-    from .alerts import alerted_area_ids
-
     today = timezone.localdate()
     paused = alerted_area_ids(collective.pk)  # deliveries there wait for the alert to end
     resources = list(Resource.objects.filter(collective=collective))

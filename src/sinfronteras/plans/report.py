@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
+from sinfronteras.audit.models import Event
+from sinfronteras.sharing.bounds import id_in_range
 from sinfronteras.web.formats import amount, number, percent
 
 TIER_NAMES = {1: gettext_lazy("Basic and urgent"), 2: gettext_lazy("Basic"),
@@ -163,16 +165,6 @@ def bars(rows: list[dict], width: int = 320) -> dict:
     return {"width": width, "height": max(1, len(rows)) * (2 * bar_h + gap), "items": items}
 
 
-def decisions_of(run) -> list:
-    """The decisions a run followed, oldest first, with their proposals (title, link)."""
-    from sinfronteras.assembly.models import Decision
-
-    found = {d.pk: d for d in Decision.objects.filter(
-        pk__in=run.decisions or [], proposal__collective_id=run.collective_id,
-    ).select_related("proposal")}
-    return [found[pk] for pk in run.decisions or [] if pk in found]
-
-
 def unmet_page(run, query, per_page: int) -> dict:
     """One page of a run's needs not fully met, filtered by tier and area, with the counts."""
     from django.core.paginator import Paginator
@@ -204,8 +196,6 @@ def unmet_page(run, query, per_page: int) -> dict:
 def _choice(value, allowed) -> int | None:
     """A whole number from the query string (an id at most: ``bounds.id_in_range``), or None
     when absent or not one we know ("²" or a 26-digit number is none)."""
-    from sinfronteras.sharing.bounds import id_in_range
-
     if not id_in_range(value):
         return None
     whole = int(value)
@@ -225,8 +215,6 @@ def trips(run) -> dict:
 def carries_without_pickup(run) -> int:
     """How many carries went back to the plan since ``run`` because their givers gave no
     pickup point in time (housekeeping's audit events, which name no one)."""
-    from sinfronteras.audit.models import Event
-
     events = Event.objects.filter(collective_id=run.collective_id, action="plan.no_pickup",
                                   created_at__gte=run.finished_at or run.created_at)
     return sum(int(e.data.get("tasks", 0)) for e in events)

@@ -12,6 +12,7 @@ import math
 import re
 from datetime import datetime, time, timedelta
 from datetime import timezone as dt_timezone
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -90,3 +91,19 @@ def drop_entry(snap, entry: str, message: str) -> bool:
             snap.left_out.append(left_out(kind, rows.pop(key).pk, reason, message))
         doc[part] = [row for row in doc[part] if row["id"] not in gone]
     return True
+
+
+def whole(quantity: Decimal, step: Decimal | None, *, up: bool) -> Decimal:
+    """``quantity`` to a whole number of ``step`` (up for what a need still lacks, down for
+    what an offer still holds): amounts left from before the resource had a step, or from
+    older plans, are planned in whole steps too.
+
+    >>> whole(Decimal("1.717"), Decimal(1), up=True), whole(Decimal("1.717"), Decimal(1), up=False)
+    (Decimal('2'), Decimal('1'))
+    >>> whole(Decimal("1.717"), None, up=True)
+    Decimal('1.717')
+    """
+    if not step:
+        return quantity
+    steps = (quantity / step).to_integral_value(ROUND_CEILING if up else ROUND_FLOOR)
+    return steps * step

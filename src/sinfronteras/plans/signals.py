@@ -4,7 +4,9 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from sinfronteras.members.signals import member_leaving
 from sinfronteras.sharing.models import Need, NeedStatus, Offer, OfferStatus
+from sinfronteras.sharing.services import do_withdraw_need, do_withdraw_offer
 
 from .models import LIVE_STATES as LIVE
 from .models import SealedAddress, Task, TaskState
@@ -36,3 +38,15 @@ def cancel_tasks_of_a_withdrawn_offer(sender, instance, **kwargs):
             task.state, task.carrier, task.carrier_offer, task.accepted_at = (
                 TaskState.OPEN, None, None, None)
             task.save(update_fields=["state", "carrier", "carrier_offer", "accepted_at"])
+
+
+@receiver(member_leaving)
+def release_a_leaving_member(sender, member, **kwargs):
+    """Tasks the member carries go back to the pool; their needs and offers are withdrawn
+    (which, above, supersedes the tasks that served them)."""
+    retire(Task.objects.filter(carrier=member, state__in=[TaskState.PROPOSED, TaskState.ACCEPTED]),
+           TaskState.DECLINED)
+    for need in member.needs.open():
+        do_withdraw_need(need)
+    for offer in member.offers.active():
+        do_withdraw_offer(offer)

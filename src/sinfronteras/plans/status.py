@@ -9,10 +9,12 @@ from sinfronteras.planning.result import NOTHING_IN_REACH
 from sinfronteras.sharing.models import Need
 from sinfronteras.web.formats import amount, number
 
+from .alerts import alerted_area_ids
 from .compute import NO_COMMON_TIME
 from .dropped import dropped_for_need
 from .models import LIVE_STATES as LIVE
 from .models import NeedOutcome, RunStatus, SealedAddress, TaskState
+from .task_messages import unread_task_ids
 
 
 def state_of(need) -> str:
@@ -54,8 +56,6 @@ def share_of(need, outcome, paused: set[int]) -> str:
 
 def reasons_for(needs) -> None:
     """Set ``plan_reason`` on each need: the sentence *My tasks* gives (for Home's cards)."""
-    from .alerts import alerted_area_ids
-
     needs = list(needs)
     if not needs:
         return
@@ -76,14 +76,11 @@ def latest_outcomes(needs) -> dict[int, NeedOutcome]:
 
 
 def need_states(member) -> list[dict]:
-    from .alerts import alerted_area_ids
-
     needs = list(Need.objects.personal(member).filter(status__in=["open", "fulfilled"])
                  .with_progress().select_related("resource", "area")
                  .prefetch_related("tasks__offer__posted_by", "slots"))
     outcomes, paused = latest_outcomes(needs), alerted_area_ids(member.collective_id)
     sealed = set(SealedAddress.objects.filter(need__in=needs).values_list("need_id", flat=True))
-    from .task_messages import unread_task_ids
 
     unread = unread_task_ids(member)
     return [{"need": need, "state": state_of(need), "sealed": need.pk in sealed,

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from sinfronteras.audit.models import record
 from sinfronteras.members.models import Collective
+from sinfronteras.notify.hooks import carries_planned, tasks_dropped, tasks_proposed
 from sinfronteras.sharing.models import Need, NeedStatus, Offer
 
 from .models import Allocation, DropReason, NeedOutcome, PlanRun, RunStatus, Task, TaskKind, TaskState
-from .problem import whole
+from .screen import whole
 
 LIVE_UNACCEPTED = (TaskState.OPEN, TaskState.PROPOSED)
 KEPT = (TaskState.ACCEPTED, TaskState.DONE)
@@ -90,7 +91,6 @@ def store(run: PlanRun, outcome) -> None:
     record(run.collective, "plan.done", actor=None,
            data={"run": run.pk, "tasks": len(outcome.tasks), "kept": len(kept), "dropped": len(dropped),
                  "decisions": outcome.decisions, "left_out": len(outcome.snap.left_out)})
-    from sinfronteras.notify.hooks import carries_planned, tasks_dropped, tasks_proposed
 
     tasks_proposed(proposed)
     tasks_dropped(dropped)

@@ -13,8 +13,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sinfronteras.notify.hooks import message_posted
+
 from .lifecycle import TaskRefused
-from .models import LIVE_STATES, MESSAGE_MAX, TaskMessage
+from .models import LIVE_STATES, MESSAGE_MAX, Task, TaskMessage, TaskSeen, TaskState
+from .sealing import seal
 
 #: A task's thread is bounded too: arranging a hand-over takes a few notes.
 MESSAGES_PER_TASK = 100
@@ -42,8 +45,6 @@ def mark_seen(member, task) -> None:
     """One of the task's people opened its page: its messages so far are no longer new."""
     from django.utils import timezone
 
-    from .models import TaskSeen
-
     TaskSeen.objects.update_or_create(task=task, member=member,
                                       defaults={"seen_at": timezone.now()})
     member._unread_task_ids = None  # read again
@@ -53,8 +54,6 @@ def unread_tasks(member):
     """Live tasks of which the member is one of the people, with a message by someone else
     that is newer than the member's last look at the task's page."""
     from django.db.models import Exists, OuterRef, Q
-
-    from .models import Task, TaskSeen, TaskState
 
     mine = (Q(need__posted_by=member) | Q(offer__posted_by=member)
             | (Q(carrier=member) & ~Q(state=TaskState.DECLINED)))
@@ -79,12 +78,10 @@ def do_post_message(member, task, text: str) -> TaskMessage:
         raise TaskRefused(_("This task has ended; its messages are closed."))
     if task.messages.count() >= MESSAGES_PER_TASK:
         raise TaskRefused(_("This task has too many messages already."))
-    from .sealing import seal
 
     message = TaskMessage.objects.create(task=task, author=member, role=role,
                                          ciphertext=seal(text[:MESSAGE_MAX]))
     mark_seen(member, task)  # the writer has read the thread up to here
-    from sinfronteras.notify.hooks import message_posted
 
     message_posted(task, member)
     return message

@@ -15,8 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from sinfronteras.assembly.models import Decision
+from sinfronteras.federation.models import Peer, PeerState
 from sinfronteras.sharing.bounds import id_in_range
-from sinfronteras.sharing.models import Offer
+from sinfronteras.sharing.capacity import outliers
+from sinfronteras.sharing.models import Need, Offer
 from sinfronteras.sharing.services import access_need, access_offer
 from sinfronteras.web.confirm import ask, confirmed
 from sinfronteras.web.formats import amount
@@ -25,8 +28,16 @@ from . import alerts, dropped, handover, lifecycle, report, runs, screen, task_m
 from .addresses import (AddressForm, PickupForm, do_delete_address, do_delete_pickup,
                         do_seal_address, do_seal_pickup, readable_address, readable_pickup)
 from .export import NoSuchRun, pick_run, plan_document, problem_document
-from .models import LIVE_STATES, AreaAlert, TaskState
+from .models import LIVE_STATES, AreaAlert, Task, TaskState
 from .status import need_states
+
+
+def decisions_of(run) -> list:
+    """The decisions a run followed, oldest first, with their proposals (title, link)."""
+    found = {d.pk: d for d in Decision.objects.filter(
+        pk__in=run.decisions or [], proposal__collective_id=run.collective_id,
+    ).select_related("proposal")}
+    return [found[pk] for pk in run.decisions or [] if pk in found]
 
 
 def coordinator_required(view):
@@ -56,7 +67,7 @@ def plan_page(request):
     context = {
         "run": run, "shown": shown, "rows": rows, "chart": report.bars(rows),
         "shortages": report.shortage_sentences(shown.summary) if shown else [],
-        "decisions": report.decisions_of(shown) if shown else [],
+        "decisions": decisions_of(shown) if shown else [],
         "trips": report.trips(shown) if shown else None,
         "left_out": [dict(row, words=screen.REASONS.get(row["reason"], row["reason"]))
                      for row in shown.left_out] if shown else [],
@@ -70,16 +81,12 @@ def plan_page(request):
         context["untimed"] = _readable(collective, shown.summary.get("untimed", [])[:20])
         context.update(report.unmet_page(shown, request.GET, UNMET_PER_PAGE))
     if member.is_coordinator:
-        from sinfronteras.sharing.capacity import outliers
-
         context["outliers"] = outliers(collective)
     return render(request, "plans/plan.html", context)
 
 
 def _readable(collective, rows) -> list[dict]:
     """A stored summary's rows with their resource (for its unit and name) and area."""
-    from sinfronteras.sharing.models import Need
-
     resources = {r.key: r for r in collective.resources.all()}
     areas = dict(Need.objects.filter(collective=collective, pk__in=[r.get("need") for r in rows])
                  .values_list("pk", "area__name"))
@@ -89,8 +96,6 @@ def _readable(collective, rows) -> list[dict]:
 
 def _federation_of(collective):
     """The federation the collective plans with, or None (its page says what crossed)."""
-    from sinfronteras.federation.models import Peer, PeerState
-
     peer = (Peer.objects.filter(collective=collective).exclude(state=PeerState.LEFT)
             .select_related("federation").order_by("-joined_at").first())
     return peer.federation if peer else None
@@ -301,8 +306,6 @@ def need_address_delete(request, pk):
 def _back_to_task(request, offer):
     """The task page the giver sealed from (``task`` in the form), if it is a carry of
     this offer; else None (back to the offers)."""
-    from .models import Task
-
     pk = request.POST.get("task", "")
     if pk.isascii() and pk.isdigit() and len(pk) < 12:
         return Task.objects.filter(pk=int(pk), offer=offer).values_list("pk", flat=True).first()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from django.utils import timezone
+
 #: A slot: weekday (Monday 0 .. Sunday 6), start, end (local times, end after start).
 Span = tuple[int, time, time]
 
@@ -90,3 +92,9 @@ def first_window(schedules, earliest, latest, minutes, tz):
     if windows is None:
         return None
     return windows[0] if windows else False
+
+
+def week_start(now) -> datetime:
+    """Monday 00:00 (local time) of the week ``now`` falls in."""
+    today = timezone.localtime(now).date()
+    return timezone.make_aware(datetime.combine(today - timedelta(days=today.weekday()), time.min))

@@ -3,6 +3,7 @@
 from django import template
 
 from sinfronteras.plans.handover import window_text
+from sinfronteras.plans.status import reasons_for
 
 register = template.Library()
 
@@ -18,7 +19,5 @@ def attach_plan_reasons(needs) -> str:
     """Give each need (a list or a queryset, evaluated once here) ``plan_reason``: why the
     last plan did not meet it in full, as *My tasks* says it. Three queries, whatever the
     number of needs."""
-    from sinfronteras.plans.status import reasons_for
-
     reasons_for(needs)
     return ""

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from sinfronteras.clicommand import Command as ConventionCommand
+from sinfronteras.notify.push import new_private_key, pem_of, raw_private, raw_public
 
 
 class Command(ConventionCommand):
@@ -18,8 +19,6 @@ class Command(ConventionCommand):
         parser.add_argument("--file", help="write a PEM file (readable only by its owner) instead")
 
     def handle(self, *args, file=None, **options):
-        from sinfronteras.notify.push import new_private_key, pem_of, raw_private, raw_public
-
         key = new_private_key()
         if file:
             path = Path(file)

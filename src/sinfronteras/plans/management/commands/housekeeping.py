@@ -1,12 +1,12 @@
-"""sinfronteras housekeeping [--json] [-o FILE]: expire tasks, destroy addresses, delete old needs."""
+"""sinfronteras housekeeping [--json] [-o FILE]: run every app's registered housekeeping steps once."""
 
-from sinfronteras import cliconv
+from sinfronteras import cliconv, housekeeping
 from sinfronteras.clicommand import Command as ConventionCommand
-from sinfronteras.plans.housekeeping import do_housekeeping
 
 
 class Command(ConventionCommand):
-    help = "Expire tasks past their window, destroy spent addresses, delete needs past retention."
+    help = ("Run every app's housekeeping once: expire tasks past their window, destroy spent "
+            "addresses, delete needs past retention, erase removed members, and the rest.")
     example = """\
 sinfronteras housekeeping
 sinfronteras housekeeping --json -o /var/log/sinfronteras/housekeeping.json"""
@@ -16,6 +16,6 @@ sinfronteras housekeeping --json -o /var/log/sinfronteras/housekeeping.json"""
         cliconv.add_json(parser, "what was done")
 
     def handle(self, *args, output=None, json=False, **options):
-        done = do_housekeeping()
+        done = housekeeping.run()
         self.emit(done, ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in done.items()),
                   output=output, as_json=json)
