@@ -144,6 +144,12 @@ def test_economys_old_json_out_still_writes_the_file_and_says_it_is_deprecated(f
     assert done.stderr.strip().splitlines() == ["sinfronteras economy: --json - is deprecated; use --json"]
 
 
+def test_economys_json_before_the_table_reads_the_table_and_prints_json(files):
+    done = sinfronteras("economy", "--json", "table.csv", cwd=files)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert json.loads(done.stdout)["products"] == ["a", "b"]
+
+
 @pytest.mark.parametrize("argv, words", [
     (["economy"], "required: table"),
     (["economy", "missing.csv"], "missing.csv: cannot read"),
