@@ -46,7 +46,7 @@ def test_a_bad_file_exits_2_with_one_line_naming_the_line(tmp_path):
     run = subprocess.run([sys.executable, "-m", "sinfronteras.cli", "tally", str(bad), "--rule", "greedy"],
                          capture_output=True, text=True)
     assert run.returncode == 2
-    assert run.stderr.strip().splitlines() == [f"error: {bad}: line 9: unknown project 9"]
+    assert run.stderr.strip().splitlines() == [f"sinfronteras tally: error: {bad}: line 9: unknown project 9"]
     assert run.stdout == ""
 
 

@@ -158,4 +158,4 @@ def test_the_cli_prints_one_line_and_exits_2_on_bad_input():
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "CommandError: --username 'a b': use 3 to 40 letters, digits, - or _."]
+        "sinfronteras createcollective: error: --username 'a b': use 3 to 40 letters, digits, - or _."]

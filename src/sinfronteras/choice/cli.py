@@ -1,7 +1,8 @@
-"""``sinfronteras tally FILE --rule RULE [--seats N] [--json]``: recount a ballot file.
+"""``sinfronteras tally FILE --rule RULE [--seats N] [--json] [-o FILE]``: recount a ballot file.
 
-Exit 0 with the winners and the rounds; exit 2 with one line naming the line
-number and the problem for a bad file (never a traceback).
+Exit 0 with the winners and the rounds (``--json``: as JSON; ``-o FILE``: into
+FILE); exit 2 with one line naming the line number and the problem for a bad
+file (never a traceback). See ``docs/cli.md``.
 
 Examples
 --------
@@ -11,10 +12,10 @@ Examples
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from fractions import Fraction
+
+from .. import cliconv
 
 from .budget import equal_shares_add1, equal_shares_add1_comparison, greedy
 from .model import ApprovalProfile, BallotFileError, Budget, RankedProfile, Result, ScoreProfile, exact
@@ -26,6 +27,10 @@ from .simple import approval, score
 RANKED = {"schulze": schulze, "ranked-pairs": ranked_pairs, "irv": instant_runoff, "stv": single_transferable_vote}
 BUDGET = {"mes-add1": equal_shares_add1, "mes-add1-comparison": equal_shares_add1_comparison, "greedy": greedy}
 RULES = (*RANKED, "approval", "score", *BUDGET)
+PROG = "sinfronteras tally"
+EXAMPLE = """\
+sinfronteras tally burlington_2009_mayor.toi --rule irv
+sinfronteras tally assen.pb --rule mes-add1 --json -o result.json"""
 
 
 def _as_approval(profile) -> ApprovalProfile:
@@ -109,36 +114,37 @@ def read_ballots(path: str):
     return read_pabulib(path) if path.lower().endswith(".pb") else read_preflib(path)
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="sinfronteras tally", description="Recount a PrefLib or Pabulib ballot file.")
-    parser.add_argument("file")
-    parser.add_argument("--rule", choices=RULES, default="schulze")
-    parser.add_argument("--seats", type=int, default=1)
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    args = parser.parse_args(argv)
+def _parser():
+    p = cliconv.parser(PROG, "Recount a PrefLib (.soi/.toi/...) or Pabulib (.pb) ballot file.", EXAMPLE)
+    p.add_argument("file", help="the ballot file")
+    p.add_argument("--rule", choices=RULES, default="schulze", help="the counting rule (default %(default)s)")
+    p.add_argument("--seats", type=int, default=1, help="how many to elect (default %(default)s)")
+    cliconv.add_output(p, "the result")
+    cliconv.add_json(p)
+    return p
+
+
+def _tally(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
     if args.seats < 1:
-        print("error: --seats must be at least 1", file=sys.stderr)
-        return 2
+        raise cliconv.UsageError(f"--seats {args.seats}: elect at least 1")
+    cliconv.check_output(args.output)
     try:
         profile = read_ballots(args.file)
         result = count(profile, args.rule, args.seats)
     except BallotFileError as err:
-        print(f"error: {args.file}: {err}", file=sys.stderr)
-        return 2
+        raise cliconv.UsageError(f"{args.file}: {err}") from None
     except (OSError, UnicodeDecodeError) as err:
-        print(f"error: {args.file}: cannot read: {getattr(err, 'strerror', None) or err}", file=sys.stderr)
-        return 2
-    except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+        raise cliconv.UsageError(f"{args.file}: cannot read: {getattr(err, 'strerror', None) or err}") from None
     except (RecursionError, MemoryError, ArithmeticError) as err:
-        print(f"error: {args.file}: rule {args.rule} cannot count this file: {type(err).__name__}", file=sys.stderr)
-        return 2
+        raise cliconv.UsageError(f"{args.file}: rule {args.rule} cannot count this file: "
+                                 f"{type(err).__name__}") from None
     for line in getattr(profile, "warnings", ()):
-        print(f"warning: {args.file}: {line}", file=sys.stderr)
-    try:
-        print(json.dumps(to_json(result, profile), ensure_ascii=False) if args.json else _text(result, profile))
-        sys.stdout.flush()
-    except BrokenPipeError:  # e.g. piped into head
-        sys.stdout = None
+        print(f"{PROG}: warning: {args.file}: {line}", file=sys.stderr)
+    cliconv.write(args.output, cliconv.dumps(to_json(result, profile)) if args.json else _text(result, profile))
     return 0
+
+
+def main(argv: list[str]) -> int:
+    """Run the command; returns the exit status (0 done, 2 bad input, 1 internal error)."""
+    return cliconv.run(PROG, _tally, argv, bad_input=(ValueError,))

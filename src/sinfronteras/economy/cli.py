@@ -1,11 +1,13 @@
-"""``sinfronteras economy TABLE.csv [--labour-available L] [--capacities F] [--demands F] [--json OUT]``.
+"""``sinfronteras economy TABLE.csv [--labour-available L] [--capacities F] [--demands F] [-o FILE] [--json]``.
 
 Prints one line per product (output multiplier, labour coefficient, labour value,
 gross output for the table's final demand) and, with a labour budget or
 capacities, the plan: each tier's lowest fraction, labour needed against
-offered, and the bottlenecks in words. ``--json OUT`` (``-``: standard output)
-writes the keys documented in ``docs/economy.md``. Bad input exits with status 2
-and one line naming the file, row and column.
+offered, and the bottlenecks in words. ``--json`` prints the keys documented in
+``docs/economy.md`` instead; ``-o FILE`` writes either to FILE. The old
+``--json OUT`` (JSON to OUT, the lines on standard output) still works for one
+release and says so on stderr. Bad input exits with status 2 and one line naming
+the file, row and column (``docs/cli.md``).
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import json
 import sys
 from pathlib import Path
 
-from ..oneline import Parser as _Parser
-from ..oneline import UsageError as _UsageError
+import numpy as np
+
+from .. import cliconv
+from ..cliconv import UsageError as _UsageError
 from . import report
 from .errors import EconomyError, TableError
 from .leontief import Economy
@@ -25,11 +29,15 @@ from .rows import csv_rows as _csv_rows
 from .rows import number as _number
 from .table import read_table
 
+PROG = "sinfronteras economy"
+EXAMPLE = """\
+sinfronteras economy croatia_2010_siot.csv --labour-available 5e7 --rows 10
+sinfronteras economy table.csv --demands demands.csv --capacities caps.csv -o result.json --json"""
+
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="sinfronteras economy",
-                description="Input-output planning: multipliers, labour values, and a fair plan.")
-    p.add_argument("table", help="input-output table (plain CSV or Eurostat layout)")
+    p = cliconv.parser(PROG, "Input-output planning: multipliers, labour values, and a fair plan.", EXAMPLE)
+    p.add_argument("table", nargs="?", help="input-output table (plain CSV or Eurostat layout)")
     p.add_argument("--labour-available", type=float, metavar="L",
                    help="labour offered, in the unit of the table's D1 row")
     p.add_argument("--capacities", metavar="FILE", help="CSV code,capacity: most gross output")
@@ -38,7 +46,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="the open needs of a collective as demands (needs --mapping)")
     p.add_argument("--mapping", metavar="FILE",
                    help="CSV resource,code,factor: a need of RESOURCE is FACTOR units of product CODE per unit")
-    p.add_argument("--json", metavar="OUT", help="write the result as JSON ('-' for standard output)")
+    cliconv.add_output(p, "the lines, or the JSON with --json,")
+    cliconv.add_json(p, nargs="?", const=True, default=False, metavar="OUT",
+                     what="the result (the old --json OUT, which wrote OUT, still works for one release)")
     p.add_argument("--rows", type=int, default=None, help="print at most this many product lines")
     return p
 
@@ -90,14 +100,34 @@ def table_demands(table) -> tuple[list, list[str]]:
             enumerate(zip(table.codes, table.final_demand))], notes
 
 
+def _old_spellings(args) -> str | None:
+    """Read the old ``--json OUT`` / ``--json -``; the JSON file it names, if any."""
+    if args.json is True or args.json is False:
+        return None
+    if args.table is None:  # `economy --json TABLE.csv`: the table, and JSON on standard output
+        args.table, args.json = args.json, True
+        return None
+    old, args.json = args.json, True
+    if args.output:
+        raise _UsageError(f"--json {old}: give either -o FILE --json or the old --json OUT, not both")
+    if old == cliconv.STDOUT:
+        cliconv.deprecated(PROG, "--json -", "--json")
+        return None
+    cliconv.deprecated(PROG, "--json OUT", "-o OUT --json")
+    return old
+
+
 def run(args, collective_demands=None) -> int:
+    json_file = _old_spellings(args)
+    if args.table is None:
+        raise _UsageError("the following arguments are required: table")
+    cliconv.check_output(json_file or args.output)
     table = read_table(args.table)
     economy = Economy.from_table(table)
     economy.check_productive()
     notes = table.notes()
     result = report.analysis(economy, table.final_demand)
     result["notes"] = notes
-    quiet = args.json == "-"
     lines = report.table_lines(economy, result, args.rows)
     if args.labour_available is not None or args.capacities:
         if args.needs_from_collective:
@@ -114,14 +144,12 @@ def run(args, collective_demands=None) -> int:
                             capacities=capacities)
         result.update(report.plan_json(plan, demands))
         lines.extend(report.plan_lines(plan))
-    if args.json:
-        text = json.dumps(result, indent=None, allow_nan=False)
-        if quiet:
-            print(text)
-        else:
-            Path(args.json).write_text(text + "\n", encoding="utf-8")
-    if not quiet:
-        print("\n".join(lines))
+    text = json.dumps(result, indent=None, allow_nan=False)
+    if json_file:  # the old spelling: the JSON to its file, the lines on standard output
+        cliconv.write(json_file, text)
+        cliconv.write(None, "\n".join(lines))
+    else:
+        cliconv.write(args.output, text if args.json else "\n".join(lines))
     for note in notes:
         print(note, file=sys.stderr)
     return 0
@@ -129,9 +157,6 @@ def run(args, collective_demands=None) -> int:
 
 def main(argv: list[str] | None = None, collective_demands=None) -> int:
     """Entry point; ``collective_demands(name, mapping, codes)`` comes from the project's command."""
-    try:
-        args = _parser().parse_args(argv)
-        return run(args, collective_demands)
-    except (_UsageError, EconomyError) as exc:
-        print(f"sinfronteras economy: {exc}", file=sys.stderr)
-        return 2
+    argv = sys.argv[1:] if argv is None else argv
+    return cliconv.run(PROG, lambda a: run(_parser().parse_args(a), collective_demands), argv,
+                       bad_input=(EconomyError,))

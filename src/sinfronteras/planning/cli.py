@@ -1,14 +1,17 @@
-"""``sinfronteras plan PROBLEM.json -o PLAN.json [--compare greedy] [--sparse-core | --full] [--ray [ADDRESS]]``.
+"""``sinfronteras plan PROBLEM.json [-o PLAN.json] [--json] [--compare greedy] [--sparse-core | --full] [--ray [ADDRESS]]``.
 
 ``--sparse-core`` plans on a certified core of arcs (the same ``met`` and
 distance without holding every arc; used by itself above a size), ``--full``
 builds every arc, ``--ray`` runs the sparse core's searches on Ray (a local
 Ray, or the cluster at ADDRESS).
 
-Writes plan format v1 and prints, per tier, how many needs there are, how many
-are fully met, how many got nothing, and the lowest fulfilled fraction, then the
-total distance, and, when the problem has ``previous`` allocations (a
-replan), how much of them the plan kept. Bad input exits with status 2 and one line naming the entry.
+``-o FILE`` writes plan format v1 (``-``: standard output). The command prints,
+per tier, how many needs there are, how many are fully met, how many got
+nothing, and the lowest fulfilled fraction, then the total distance, and, when
+the problem has ``previous`` allocations (a replan), how much of them the plan
+kept; ``--json`` prints that summary as JSON instead. When the plan goes to
+standard output the summary goes to stderr. Bad input exits with status 2 and
+one line naming the entry (``docs/cli.md``).
 """
 
 from __future__ import annotations
@@ -21,18 +24,23 @@ from pathlib import Path
 
 import orjson
 
-from ..oneline import Parser as _Parser
-from ..oneline import UsageError as _UsageError
+from .. import cliconv
+from ..cliconv import UsageError as _UsageError
 from .errors import ProblemError
 
+PROG = "sinfronteras plan"
+EXAMPLE = """\
+sinfronteras plan problem.json -o plan.json --compare greedy
+sinfronteras plan problem.json -o - --json > plan.json 2> summary.json"""
 TIER_NAMES = {"1": "basic, urgent", "2": "basic", "3": "other, urgent", "4": "other"}
 PROGRESS_AFTER_S = 2.0
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="sinfronteras plan", description="Compute the fairest plan for a problem (format v1).")
-    p.add_argument("problem", help="problem document (JSON, format v1)")
-    p.add_argument("-o", "--output", help="where to write the plan (JSON, format v1); '-' for stdout")
+    p = cliconv.parser(PROG, "Compute the fairest plan for a problem (format v1).", EXAMPLE)
+    p.add_argument("problem", help="problem document (JSON, format v1; '-': standard input)")
+    cliconv.add_output(p, "the plan (JSON, format v1)")
+    cliconv.add_json(p, "the per-tier summary")
     p.add_argument("--compare", choices=["greedy"], help="also show what one-request-at-a-time matching does")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--sparse-core", dest="mode", action="store_const", const="sparse",
@@ -102,6 +110,7 @@ def format_table(summary: dict, other: dict | None = None, other_name: str = "gr
 
 
 def _run(args) -> int:
+    cliconv.check_output(args.output)
     from .greedy import greedy  # deferred with numpy and the planner, as in _load
     from .solve import plan
 
@@ -111,23 +120,29 @@ def _run(args) -> int:
     if args.ray and args.mode == "full":
         raise _UsageError("--ray plans on a sparse core: leave out --full")
     result = plan(problem, progress=progress, mode=args.mode, ray=args.ray)
-    progress("writing the plan")
-    text = result.dumps()
-    if args.output == "-":
-        sys.stdout.write(text)
-    elif args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise _UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    if args.output:
+        progress("writing the plan")
+        cliconv.write(args.output, result.dumps())
     if args.compare == "greedy":
         progress("one-request-at-a-time matching, for comparison")
     other = greedy(problem).summary if args.compare == "greedy" else None
-    out = sys.stderr if args.output == "-" else sys.stdout
+    out = sys.stderr if args.output == cliconv.STDOUT else sys.stdout
+    if args.json:
+        print(cliconv.dumps(summary_json(result.summary, other)), file=out)
+        return 0
     print(format_table(result.summary, other), file=out)
     if "previous" in result.summary:
         print(kept_line(result.summary["previous"]), file=out)
     return 0
+
+
+def summary_json(summary: dict, other: dict | None = None) -> dict:
+    """What ``--json`` prints: the plan's summary, and greedy's under ``compare`` when asked for.
+
+    >>> summary_json({"tiers": {}, "distance_km": 0.0}, {"tiers": {}, "distance_km": 1.0})
+    {'tiers': {}, 'distance_km': 0.0, 'compare': {'greedy': {'tiers': {}, 'distance_km': 1.0}}}
+    """
+    return {**summary, "compare": {"greedy": other}} if other is not None else dict(summary)
 
 
 def kept_line(prev: dict) -> str:
@@ -144,32 +159,15 @@ def kept_line(prev: dict) -> str:
 
 def main(argv: list[str]) -> int:
     """Run the command; returns the exit status (0 ok, 2 bad input, 1 internal error)."""
+    return cliconv.run(PROG, _main, argv)
+
+
+def _main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
     try:
-        return _run(_parser().parse_args(argv))
-    except _UsageError as exc:
-        print(f"sinfronteras plan: error: {exc}", file=sys.stderr)
-        return 2
-    except ProblemError as exc:
-        print(f"sinfronteras plan: error: {argv_problem(argv)}: {exc}", file=sys.stderr)
-        return 2
-    except SystemExit as exc:  # --help
-        return int(exc.code or 0)
-    except Exception as exc:  # noqa: BLE001 - one line, never a traceback
-        print(f"sinfronteras plan: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
-
-
-def argv_problem(argv: list[str]) -> str:
-    """The problem path among the arguments (for error lines)."""
-    skip = False
-    for a in argv:
-        if skip:
-            skip = False
-        elif a in ("-o", "--output", "--compare"):
-            skip = True
-        elif not a.startswith("-") or a == "-":
-            return a
-    return "problem"
+        return _run(args)
+    except ProblemError as exc:  # the problem's own words, after the file's name
+        raise _UsageError(f"{args.problem}: {exc}") from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,18 +4,26 @@ Tallies each one, stores its decision and applies the passed ones. Idempotent:
 run it as often as you like (cron, a systemd timer); a closed proposal is skipped.
 """
 
-from django.core.management.base import BaseCommand
-
+from sinfronteras import cliconv
 from sinfronteras.assembly.services import close_due
+from sinfronteras.clicommand import Command as ConventionCommand
 
 
-class Command(BaseCommand):
+class Command(ConventionCommand):
     help = "Close proposals whose voting window has passed, tally them and apply passed decisions."
+    example = "sinfronteras closeproposals --json"
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        cliconv.add_output(parser, "the decisions")
+        cliconv.add_json(parser, "the decisions")
+
+    def handle(self, *args, output=None, json=False, **options):
         decisions = close_due()
+        lines = []
         for decision in decisions:
             outcome = "passed" if decision.passed else "did not pass"
             applied = ", applied" if decision.applied_at else ""
-            self.stdout.write(f"proposal #{decision.proposal_id}: decision #{decision.pk} {outcome}{applied}")
-        self.stdout.write(f"Closed {len(decisions)} proposal{'s' if len(decisions) != 1 else ''}.")
+            lines.append(f"proposal #{decision.proposal_id}: decision #{decision.pk} {outcome}{applied}")
+        lines.append(f"Closed {len(decisions)} proposal{'s' if len(decisions) != 1 else ''}.")
+        self.emit([{"proposal": d.proposal_id, "decision": d.pk, "passed": d.passed, "applied": bool(d.applied_at)}
+                   for d in decisions], lines, output=output, as_json=json)

@@ -1,16 +1,20 @@
 """sinfronteras loaddemo: the demo collective (idempotent)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from sinfronteras import data
+from sinfronteras.clicommand import Command as ConventionCommand
 from sinfronteras.demo.border import do_load_across_border
 from sinfronteras.demo.load import PASSWORD, do_load_demo
 from sinfronteras.notify.push import public_key
 from sinfronteras.plans.runs import do_request_run, execute_run
 
 
-class Command(BaseCommand):
+class Command(ConventionCommand):
     help = "Load the demo collective (LA neighbourhoods, real food pantries, generated people)."
+    example = """\
+sinfronteras migrate && sinfronteras loaddemo --across-border
+sinfronteras democode ana"""
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026)

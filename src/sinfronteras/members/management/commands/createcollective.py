@@ -9,9 +9,11 @@ import re
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
+from sinfronteras import cliconv
+from sinfronteras.clicommand import Command as ConventionCommand
 from sinfronteras.members.forms import username_validator
 from sinfronteras.members.models import Area, Collective, Member
 from sinfronteras.members.services import do_create_collective
@@ -42,8 +44,11 @@ def parse_area(text: str) -> tuple[str, float, float]:
     return name, lat, lon
 
 
-class Command(BaseCommand):
+class Command(ConventionCommand):
     help = "Create a collective and its first coordinator."
+    example = """\
+SINFRONTERAS_PASSWORD=... sinfronteras createcollective "LA Unidos" --username ana \\
+    --area "Boyle Heights:34.03,-118.20" --json"""
 
     def add_arguments(self, parser):
         parser.add_argument("name", help="The collective's name.")
@@ -57,9 +62,10 @@ class Command(BaseCommand):
                             help="Start with food, diapers, hygiene kits, legal help, rides, "
                                  "childcare, newspaper copies and carrying (the default), or with "
                                  "nothing. Coordinators add more on the catalogue page.")
+        cliconv.add_json(parser, "what was created")
 
     def handle(self, *args, name, username, display_name, password, language, area, catalogue,
-               **options):
+               json=False, **options):
         name = name.strip()
         if not name:
             raise fail("The collective's name is empty: give it a name.")
@@ -91,7 +97,8 @@ class Command(BaseCommand):
                 Area.objects.create(collective=collective, name=area_name, lat=lat, lon=lon)
             if catalogue == "starter":
                 do_seed_catalogue(collective, actor=coordinator)
-        self.stdout.write(f"Created {collective.name} ({collective.slug}) with coordinator {username}.")
+        self.emit({"collective": collective.name, "slug": collective.slug, "coordinator": username},
+                  f"Created {collective.name} ({collective.slug}) with coordinator {username}.", as_json=json)
 
     def ask_password(self) -> str:
         if not os.isatty(0):

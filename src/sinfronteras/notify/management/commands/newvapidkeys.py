@@ -3,15 +3,17 @@
 import os
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from sinfronteras.clicommand import Command as ConventionCommand
 from sinfronteras.notify.push import new_private_key, pem_of, raw_private, raw_public
 
 
-class Command(BaseCommand):
+class Command(ConventionCommand):
     help = ("Print a new VAPID key pair as VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY lines, or with "
             "--file write the private key (PEM) there for VAPID_KEY_FILE. New keys end every "
             "device's subscription: members turn notifications on again.")
+    example = "sinfronteras newvapidkeys --file /etc/sinfronteras/vapid.pem"
 
     def add_arguments(self, parser):
         parser.add_argument("--file", help="write a PEM file (readable only by its owner) instead")

@@ -1,14 +1,21 @@
-"""sinfronteras housekeeping: run every app's registered housekeeping steps once."""
+"""sinfronteras housekeeping [--json] [-o FILE]: run every app's registered housekeeping steps once."""
 
-from django.core.management.base import BaseCommand
+from sinfronteras import cliconv, housekeeping
+from sinfronteras.clicommand import Command as ConventionCommand
 
-from sinfronteras import housekeeping
 
-
-class Command(BaseCommand):
+class Command(ConventionCommand):
     help = ("Run every app's housekeeping once: expire tasks past their window, destroy spent "
             "addresses, delete needs past retention, erase removed members, and the rest.")
+    example = """\
+sinfronteras housekeeping
+sinfronteras housekeeping --json -o /var/log/sinfronteras/housekeeping.json"""
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        cliconv.add_output(parser, "what was done")
+        cliconv.add_json(parser, "what was done")
+
+    def handle(self, *args, output=None, json=False, **options):
         done = housekeeping.run()
-        self.stdout.write(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in done.items()))
+        self.emit(done, ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in done.items()),
+                  output=output, as_json=json)

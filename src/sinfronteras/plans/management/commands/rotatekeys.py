@@ -1,17 +1,19 @@
 """sinfronteras rotatekeys: re-seal every address, pickup point, task message, SMS
 number and secret ballot waiting for its close with the newest key."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
+from sinfronteras.clicommand import Command as ConventionCommand
 from sinfronteras.assembly.models import SealedChoice
 from sinfronteras.plans.models import SealedAddress, SealedPickup, TaskMessage
 from sinfronteras.plans.sealing import Unreadable, reseal
 from sinfronteras.sms.models import SmsClaim, SmsNumber
 
 
-class Command(BaseCommand):
+class Command(ConventionCommand):
     help = "Re-encrypt every sealed address with the first (newest) key; then drop old keys."
+    example = "sinfronteras rotatekeys"
 
     def handle(self, *args, **options):
         count = 0

@@ -4,16 +4,18 @@ Change SMS_HASH_KEY (or its file), then run this: each sealed number is opened w
 seal keys and hashed again, so inbound SMS keep finding their members.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
+from sinfronteras.clicommand import Command as ConventionCommand
 from sinfronteras.plans.sealing import Unreadable, unseal
 from sinfronteras.sms.models import SmsClaim, SmsNumber
 from sinfronteras.sms.numbers import sender_hash
 
 
-class Command(BaseCommand):
+class Command(ConventionCommand):
     help = "Hash every member's SMS number again with the current SMS_HASH_KEY."
+    example = "sinfronteras rehashsms"
 
     def handle(self, *args, **options):
         with transaction.atomic():

@@ -6,11 +6,13 @@ without msgfmt still gets every page in Spanish.
 
 import polib
 from django.conf import settings
-from django.core.management.base import BaseCommand
+
+from sinfronteras.clicommand import Command as ConventionCommand
 
 
-class Command(BaseCommand):
+class Command(ConventionCommand):
     help = "Compile every locale/*/LC_MESSAGES/*.po of the package to .mo."
+    example = "sinfronteras compilecatalogues"
 
     def handle(self, *args, **options):
         package = settings.PACKAGE_DIR

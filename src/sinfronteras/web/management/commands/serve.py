@@ -7,13 +7,16 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+
+from sinfronteras.clicommand import Command as ConventionCommand
 
 
-class Command(BaseCommand):
+class Command(ConventionCommand):
     help = ("Serve the site with gunicorn: collect static files and run `check --deploy` "
             "first when HTTPS=1. Run `sinfronteras migrate` before, and a worker "
             "(`sinfronteras db_worker`) beside it.")
+    example = "sinfronteras serve --bind 127.0.0.1:8000 --workers 2"
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=settings.WEB_BIND,
