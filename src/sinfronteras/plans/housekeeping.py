@@ -40,6 +40,8 @@ def do_housekeeping(now=None) -> dict:
 
     from sinfronteras.notify.reminders import remind_closing_proposals
 
+    from sinfronteras.federation.transfers import release_expired
+
     from .jobs import tidy_job_results
 
     return {"plan_runs_failed": stale, "tasks_expired": expired, "tasks_given_back": given_back,
@@ -48,7 +50,8 @@ def do_housekeeping(now=None) -> dict:
             "messages_deleted": messages,
             "action_needs_closed": do_close_ended_actions(now),
             "members_erased": do_erase_removed_members(now), **tidy_job_results(now),
-            "closing_reminders": remind_closing_proposals(now)}
+            "closing_reminders": remind_closing_proposals(now),
+            "transfers_released": release_expired(now)}
 
 
 def week_start(now) -> datetime:
