@@ -302,6 +302,9 @@ def release_expired(now=None) -> int:
     late = list(Transfer.objects.filter(state=TransferState.ACCEPTED, window_end__lt=now))
     for row in late:
         handovers.release(row, TransferState.EXPIRED, "its window passed with no confirmation")
+    # Ended elsewhere (a suspension, leaving): their hand-overs give back what they held.
+    Handover.objects.filter(transfer__state__in=[TransferState.DECLINED, TransferState.EXPIRED]).exclude(
+        state__in=[HandoverState.DONE, HandoverState.RELEASED]).update(state=HandoverState.RELEASED)
     for peer in Peer.objects.filter(collective__isnull=False, transfers_given__state=TransferState.OFFERED).distinct():
         offer_open(peer)
     return len(late)
