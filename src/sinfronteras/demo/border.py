@@ -175,8 +175,8 @@ def _border_carrier(collective, area, carrying, password, rosa, today):
     """A volunteer who drives to Los Angeles on Saturdays: picks up what crosses at the caravan's
     public place in its opening hours, and brings it on to the families in Tijuana."""
     Collective.objects.filter(pk=collective.pk).update(carrier_reach_km=300)
-    member = _member(collective, "tj-transporte", _("Transporte fronterizo (demo)"), password, area, vouched_by=rosa)
-    _offer(collective, member, [carrying], Decimal(20), Decimal(300), today, weekly=True,
+    member = _member(collective, "tj-transporte", "Transporte fronterizo (demo)", password, area, vouched_by=rosa)
+    _offer(collective, member, [carrying], Decimal(40), Decimal(300), today, weekly=True,
            slots=[(5, time(8), time(14))])
 
 

@@ -93,6 +93,7 @@ def plan_pickup(row: Transfer, now=None) -> tuple | None:
     carry = Carry("transfer", place, need.area, carry_hours(0), tier_for(need), schedules=[spans(row.opening_hours)],
                   earliest=now, latest=now + timedelta(days=HORIZON_DAYS))
     hours_left = {o.pk: o.quantity - Decimal(o.committed_milli) / 1000 - held_hours(o) for o in carriers}
+    carriers = [o for o in carriers if hours_left[o.pk] >= hours]  # the whole carry, not only the hand-over
     assign_carriers([carry], carriers, hours_left, collective.default_radius_km,
                     tz=timezone.get_current_timezone(), reach_bound=collective.carrier_reach_km)
     if carry.carrier_offer_id is None:
@@ -152,13 +153,20 @@ class HandoverRefused(Exception):
     """What the member asked cannot be done now (the message says why)."""
 
 
-def tasks_of(member):
-    """The member's hand-overs across a border, live first, then the last ones done."""
-    return (Handover.objects.filter(carrier=member)
-            .exclude(state__in=[HandoverState.WAITING, HandoverState.RELEASED])
-            .select_related("transfer__giver", "transfer__taker", "offer__area", "need__area",
-                            "need__resource", "offer")
-            .order_by("transfer__window_start", "pk"))
+#: How long a hand-over done stays on *My tasks*.
+DONE_SHOWN = timedelta(days=14)
+
+
+def tasks_of(member, most: int = 30) -> list:
+    """The member's hand-overs of transfers, live first (soonest window first), then the ones
+    done lately."""
+    rows = list(Handover.objects.filter(carrier=member)
+                .exclude(state__in=[HandoverState.WAITING, HandoverState.RELEASED])
+                .exclude(state=HandoverState.DONE, done_at__lt=timezone.now() - DONE_SHOWN)
+                .select_related("transfer__giver", "transfer__taker", "offer__area", "need__area",
+                                "need__resource", "offer")
+                .order_by("transfer__window_start", "pk")[:most])
+    return sorted(rows, key=lambda h: h.state == HandoverState.DONE)
 
 
 def _resource(handover):

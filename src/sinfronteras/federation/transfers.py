@@ -37,7 +37,7 @@ from . import handovers, keys, signing, wire
 from .delivery import activity_id, deliver_many
 from .models import Handover, HandoverState, Peer, Round, RoundState, Transfer, TransferState
 from .rounds import label
-from .services import FederationError, local_peer, peer_keys
+from .services import FederationError, peer_keys
 
 NO_PLACE = "no public hand-over place was named for it"
 NO_CARRIER = "no carrier of this collective can reach the public hand-over place in its opening hours"
@@ -309,10 +309,3 @@ def release_expired(now=None) -> int:
         offer_open(peer)
     return len(late)
 
-
-def offer_open_of(collective) -> int:
-    """Offer again what ``collective`` gives that no taker answered (the end of a round)."""
-    try:
-        return offer_open(local_peer(collective))
-    except FederationError:
-        return 0

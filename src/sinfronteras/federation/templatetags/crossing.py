@@ -21,7 +21,7 @@ def crossing_tasks(member) -> list[dict]:
     """The member's hand-overs of transfers, each described for them."""
     if not getattr(member, "is_authenticated", False):
         return []
-    return [handovers.describe(h) for h in handovers.tasks_of(member)[:30]]
+    return [handovers.describe(h) for h in handovers.tasks_of(member)]
 
 
 @register.inclusion_tag("federation/not_planned.html")
