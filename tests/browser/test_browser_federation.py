@@ -41,9 +41,14 @@ def key_folder(settings, tmp_path):
 
 
 @pytest.fixture
-def federated(la, oakland, alice, bob, dmitri, need_of, offer_of):
+def federated(la, oakland, alice, bob, carla, dmitri, need_of, offer_of):
     for collective in (la, oakland):
         collective.resources.filter(key="food").update(uri=RICE)
+    la.carrier_reach_km = 1000  # Carla carries for LA, as far as Oakland's pantry
+    la.save(update_fields=["carrier_reach_km"])
+    Resource.objects.create(collective=la, key="carrying", name_en="Carrying", name_es="Transporte",
+                            unit="hours", carries=True)
+    offer_of(carla, ["carrying"], 40, radius_km=Decimal(1000))
     offer_of(dmitri, ["food"], 8, public_place="Fruitvale community pantry")
     need_of(bob, "food", 5)
     _federation, code = services.do_create_federation("Sin Fronteras", la)
