@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from sinfronteras.notify.hooks import task_accepted, tasks_proposed
 from sinfronteras.plans.carriers import Carry, assign_carriers, carry_hours, km_between, tier_for
 from sinfronteras.plans.handover import window_text
+from sinfronteras.plans.housekeeping import week_start
 from sinfronteras.plans.models import SealedAddress, Task, TaskState
 from sinfronteras.plans.sealing import Unreadable, unseal
 from sinfronteras.plans.windows import HORIZON_DAYS
@@ -142,8 +143,11 @@ def hold(collective, field_name: str, value: str = "quantity") -> dict:
     """What this collective's live (and done) hand-overs hold, per need, offer or carrier offer
     (``plans.problem.HOLDS``): a plan never gives it twice."""
     rows = (Handover.objects.filter(transfer__round__peer__collective=collective)
-            .exclude(state=HandoverState.RELEASED).exclude(**{f"{field_name}__isnull": True})
-            .values(field_name).annotate(total=Sum(value)).order_by())
+            .exclude(state=HandoverState.RELEASED).exclude(**{f"{field_name}__isnull": True}))
+    if field_name != "need_id":  # a weekly offer counts only this week's, as its tasks do
+        rows = rows.exclude(state=HandoverState.DONE, done_at__lt=week_start(timezone.now()),
+                            **{f"{field_name.removesuffix('_id')}__weekly": True})
+    rows = rows.values(field_name).annotate(total=Sum(value)).order_by()
     return {row[field_name]: row["total"] or Decimal(0) for row in rows}
 
 
