@@ -15,7 +15,7 @@ What a live hand-over holds of a need, an offer or a carrier's hours is held fro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from sinfronteras.notify.hooks import task_accepted, tasks_proposed
 from sinfronteras.plans.carriers import Carry, assign_carriers, carry_hours, km_between, tier_for
 from sinfronteras.plans.handover import window_text
-from sinfronteras.plans.housekeeping import week_start
 from sinfronteras.plans.models import SealedAddress, Task, TaskState
 from sinfronteras.plans.sealing import Unreadable, unseal
 from sinfronteras.plans.windows import HORIZON_DAYS
@@ -137,6 +136,12 @@ def received_here(row: Transfer) -> None:
     Transfer.objects.filter(pk=row.pk).update(state=TransferState.RECEIVED, updated_at=now)
     row.handovers.filter(offer__isnull=False).exclude(state=HandoverState.RELEASED).update(
         state=HandoverState.DONE, done_at=now)
+
+
+def week_start(now) -> datetime:
+    """Monday 00:00 (local time) of the week ``now`` falls in, as a weekly offer's week."""
+    today = timezone.localtime(now).date()
+    return timezone.make_aware(datetime.combine(today - timedelta(days=today.weekday()), time.min))
 
 
 def hold(collective, field_name: str, value: str = "quantity") -> dict:

@@ -1,0 +1,12 @@
+"""The federation's housekeeping step (run by :mod:`sinfronteras.housekeeping` once the registry
+is merged): a transfer whose window passed with no confirmation is released on this side, and
+what no taker answered yet is offered again.
+
+Until then ``plans.housekeeping.do_housekeeping`` calls :func:`release_expired` itself.
+"""
+
+from sinfronteras import housekeeping
+
+from .transfers import release_expired
+
+housekeeping.register("transfers_released", release_expired)
