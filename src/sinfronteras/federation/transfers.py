@@ -225,7 +225,7 @@ def confirmation(me: Peer, row: Transfer) -> dict:
     event = {"type": "EconomicEvent", "id": f"{row.uid}/received", "action": "transfer", "fulfills": row.uid,
              "provider": row.giver.actor, "receiver": me.actor, "resourceConformsTo": row.resource,
              "resourceQuantity": {"hasUnit": row.unit, "hasNumericalValue": f"{row.quantity.normalize():f}"},
-             "hasPointInTime": wire.now_iso(), "attributedTo": me.actor}
+             "attributedTo": me.actor}  # no time: when the carrier had it is nobody else's business
     pair = keys.signing_key(me.slug)
     return wire.sign_object(event, signing.key_id(me.actor, pair), pair)
 
