@@ -98,7 +98,9 @@ def plan_pickup(row: Transfer, now=None) -> tuple | None:
                     tz=timezone.get_current_timezone(), reach_bound=collective.carrier_reach_km)
     if carry.carrier_offer_id is None:
         return None
-    window = carry.window or (now, now + timedelta(days=HORIZON_DAYS))
+    # Nobody said a time: a deadline of whole days (no clock time crosses).
+    today = week_start(now) + timedelta(days=timezone.localtime(now).weekday())
+    window = carry.window or (today, today + timedelta(days=HORIZON_DAYS + 1, minutes=-1))
     carrier = next(o for o in carriers if o.pk == carry.carrier_offer_id)
     Handover.objects.filter(pk=parts[0].pk).update(hours=hours)
     Handover.objects.filter(pk__in=[p.pk for p in parts]).update(
@@ -215,7 +217,10 @@ def _amount(quantity, resource) -> str:
 def when_text(row: Transfer) -> str:
     if row.window_start is None:
         return _("no time agreed yet")
-    return window_text(_Window(row.window_start, row.window_end))
+    # A window found in opening hours and a carrier's days lies within one day; a longer one is
+    # only a deadline (nobody said a time), read as local tasks read it.
+    one_day = timezone.localtime(row.window_start).date() == timezone.localtime(row.window_end).date()
+    return window_text(_Window(row.window_start, row.window_end, timed=one_day))
 
 
 @dataclass
