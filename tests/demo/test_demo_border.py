@@ -6,7 +6,7 @@ import pytest
 
 from sinfronteras.demo.border import SHARED, SLUG, do_load_across_border
 from sinfronteras.demo.load import do_load_demo
-from sinfronteras.federation.models import Peer, Round, RoundState, Transfer
+from sinfronteras.federation.models import Handover, Peer, Round, RoundState, Transfer
 from sinfronteras.members.models import Collective
 
 
@@ -35,6 +35,14 @@ def test_across_the_border_tijuana_is_federated_and_food_crosses_in_its_first_ro
     crossing = Transfer.objects.filter(round__peer__collective=tijuana)
     assert crossing.exists() and all(t.resource == SHARED["food"] for t in crossing)
     assert {(t.giver.collective, t.taker.collective) for t in crossing} == {(la, tijuana)}
+    # Handed over at the caravan's public place on a Saturday morning, to Tijuana's driver.
+    accepted = crossing.filter(state="accepted")
+    assert accepted.exists() and {t.place_name for t in accepted} == {"Caravana Sin Fronteras, Boyle Heights"}
+    assert all(t.window_start.weekday() == 5 for t in accepted)
+    assert Handover.objects.filter(transfer__in=accepted, carrier__username="tj-transporte",
+                                   state="proposed").exists()
+    assert Handover.objects.filter(transfer__round__peer__collective=la, carrier__username="la-caravana",
+                                   state="proposed").exists()
     again = do_load_across_border(households=40, volunteers=12)
     assert not again.created and again.round is None and Round.objects.count() == 2
 

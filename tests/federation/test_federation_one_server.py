@@ -94,7 +94,15 @@ def test_a_plan_that_gives_a_need_less_than_it_could_get_is_refused_and_nothing_
 
 
 def test_a_transfer_without_a_public_place_is_declined_on_both_sides_and_one_with_it_accepted(
-        la, oakland, shared_food, bob, dmitri, need_of, offer_of, django_capture_on_commit_callbacks):
+        la, oakland, shared_food, bob, carla, dmitri, need_of, offer_of, django_capture_on_commit_callbacks):
+    from decimal import Decimal
+
+    from sinfronteras.sharing.models import Resource
+
+    la.carrier_reach_km = 1000  # Carla carries for LA, as far as Oakland's pantry
+    la.save(update_fields=["carrier_reach_km"])
+    Resource.objects.create(collective=la, key="carrying", name_en="Carrying", unit="hours", carries=True)
+    offer_of(carla, ["carrying"], 40, radius_km=Decimal(1000))
     offer = offer_of(dmitri, ["food"], 8)
     need_of(bob, "food", 5)
     _federation, code = services.do_create_federation("Sin Fronteras", la)

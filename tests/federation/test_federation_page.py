@@ -29,11 +29,25 @@ def key_folder(settings, tmp_path):
     settings.FEDERATION_URL = "http://127.0.0.1:8000"
 
 
+def la_carrier(la, carla, offer_of):
+    """Carla carries for LA, as far as Oakland (a transfer needs a carrier on the taking side)."""
+    from decimal import Decimal
+
+    from sinfronteras.sharing.models import Resource
+
+    la.carrier_reach_km = 1000
+    la.save(update_fields=["carrier_reach_km"])
+    Resource.objects.create(collective=la, key="carrying", name_en="Carrying", name_es="Transporte",
+                            unit="hours", carries=True)
+    return offer_of(carla, ["carrying"], 40, radius_km=Decimal(1000))
+
+
 @pytest.fixture
-def federated_round(la, oakland, bob, dmitri, need_of, offer_of):
-    """Oakland gives LA 5 kg of food (basic: tier 2) in one round."""
+def federated_round(la, oakland, bob, carla, dmitri, need_of, offer_of):
+    """Oakland gives LA 5 kg of food (basic: tier 2) in one round; Carla carries it for LA."""
     for collective in (la, oakland):
         collective.resources.filter(key="food").update(uri=RICE)
+    la_carrier(la, carla, offer_of)
     offer_of(dmitri, ["food"], 8, public_place="Fruitvale community pantry")
     need_of(bob, "food", 5)
     _federation, code = services.do_create_federation("Sin Fronteras", la)
@@ -83,7 +97,9 @@ def test_coordinators_also_see_the_transfers_in_progress(client, alice, federate
     text = page(client, alice)
     transfer = Transfer.objects.get(round__peer__collective=alice.collective)
     assert f'id="transfer-{transfer.pk}"' in text and "From Oakland Sin Fronteras" in text
-    assert "No public hand-over place yet" in text  # the giver names it when it offers the transfer
+    # Offered at the end of the round, accepted by LA with its carrier's window at the pantry.
+    row = text.split(f'id="transfer-{transfer.pk}"', 1)[1].split("</li>", 1)[0]
+    assert "Hand-over at Fruitvale community pantry" in row and "accepted" in row and 'class="when"' in row
 
 
 def test_the_page_names_no_member_of_either_collective(client, bob, dmitri, federated_round):
@@ -108,6 +124,8 @@ def passed(collective, author, change, voters, **fields) -> Proposal:
 def test_a_passed_proposal_suspends_a_member_collective_and_ends_its_open_transfers(la, alice, bob, oakland,
                                                                                     federated_round):
     them = Peer.objects.get(federation=Peer.objects.get(collective=la).federation, collective=oakland)
+    # As if LA had not answered Oakland's offer yet (it accepted it at the end of the round).
+    Transfer.objects.filter(round__peer__collective=la).update(state=TransferState.OFFERED)
     assert Transfer.objects.filter(round__peer__collective=la, state=TransferState.OFFERED).count() == 1
     proposal = passed(la, alice, Change.FED_SUSPEND, [alice, bob], peer=them)
     them.refresh_from_db()

@@ -160,7 +160,8 @@ def test_every_needs_share_equals_an_lp_over_the_union_of_the_individual_needs_a
     assert crossed >= 4  # the union moved things: this is not every collective alone
 
 
-def test_a_transfer_is_offered_at_the_givers_public_place_and_accepted_on_both_sides(federated, first_round):
+def test_a_transfer_is_offered_at_the_givers_public_place_and_answered_alike_on_both_sides(federated,
+                                                                                         first_round):
     report, _out = first_round
     query = ("select g.slug, k.slug, t.place_name, t.state, t.quantity from federation_transfer t "
              "join federation_round r on t.round_id = r.id join federation_peer g on t.giver_id = g.id "
@@ -171,7 +172,9 @@ def test_a_transfer_is_offered_at_the_givers_public_place_and_accepted_on_both_s
         with __import__("sqlite3").connect(f"file:{member.database}?mode=ro", uri=True) as db:
             seen[member.name] = db.execute(query, (report["round"], RICE)).fetchall()
     given = seen["tj"]
-    assert given and all(row[2] == PANTRY and row[3] == "accepted" for row in given)
+    # No member has a carrier yet: each taker declines, and both sides read it declined (the
+    # canary test below gives Los Angeles one, and runs a transfer to its confirmation).
+    assert given and all(row[2] == PANTRY and row[3] == "declined" for row in given)
     for taker in {row[1] for row in given}:
         assert [r for r in given if r[1] == taker] == [r for r in seen[taker] if r[1] == taker]
 
@@ -182,6 +185,28 @@ def test_the_round_writes_the_union_it_planned_and_its_plan(first_round):
     plan = json.loads((out / "plan.json").read_text())
     assert {n["id"] for n in problem["needs"]} == {n["id"] for n in plan["needs"]}
     assert all(":need:" in n["id"] for n in problem["needs"])  # totals, never a person's need
+
+
+LA_CARRIER = r"""
+from decimal import Decimal
+from sinfronteras.members.models import Collective, Member
+from sinfronteras.sharing.models import Offer, Resource
+la = Collective.objects.get(slug="la")
+Collective.objects.filter(pk=la.pk).update(carrier_reach_km=1000)
+carrying = Resource.objects.create(collective=la, key="carrying", name_en="carrying", unit="hours", carries=True)
+ana = Member.objects.get(username="ana")
+offer = Offer.objects.create(collective=la, posted_by=ana, quantity=Decimal(40), area=ana.area, radius_km=1000)
+offer.resources.set([carrying])
+"""
+HOUSEKEEPING = "from sinfronteras.federation.transfers import release_expired; release_expired()"
+RECEIVED = r"""
+from sinfronteras.federation.models import Handover
+from sinfronteras.federation.transfers import do_received
+part = Handover.objects.filter(need__isnull=False, state="proposed").select_related("transfer").first()
+do_received(part.carrier, part)
+print(Handover.objects.get(pk=part.pk).state)
+"""
+STATES = "from sinfronteras.federation.models import Transfer; print(sorted(Transfer.objects.values_list('state', flat=True)))"
 
 
 def test_a_canary_never_crosses_to_another_server_its_logs_or_the_wire(federated, first_round):
@@ -195,7 +220,22 @@ if task is not None:
     TaskMessage.objects.create(task=task, author=task.need.posted_by, role="receiver",
                                ciphertext=seal({CANARY_MESSAGE!r}))
 """)
+    # The canary person now gives at Tijuana's pantry (open Saturdays 10-13), and Los Angeles has a
+    # carrier who reaches it: the transfer is offered, accepted with a window, handed over and
+    # confirmed, and none of those messages carries her either.
+    tj.shell(f"""
+from datetime import time
+from sinfronteras.members.models import Member
+from sinfronteras.sharing.models import Offer, Slot
+pantry = Offer.objects.get(public_place={PANTRY!r})
+Offer.objects.filter(pk=pantry.pk).update(posted_by=Member.objects.get(username="quetzalli"))
+Slot.objects.create(offer=pantry, weekday=5, start=time(10), end=time(13))
+""")
+    la.shell(LA_CARRIER)
     la.json("federation", "round", "--now", "--collective", "la")
+    tj.shell(HOUSEKEEPING)  # Tijuana offers again what it gave before Los Angeles had applied the round
+    assert la.shell(RECEIVED).strip().splitlines()[-1] == "received"
+    assert tj.count("federation_transfer") and "received" in tj.shell(STATES)
     _report, out = first_round
     for other in (la, sd):
         places = [other.database, other.folder / "serve.log", out / "problem.json", out / "plan.json"]

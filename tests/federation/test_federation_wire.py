@@ -13,6 +13,7 @@ from sinfronteras.planning.federation import digest
 AS = "https://www.w3.org/ns/activitystreams#"
 VF = "https://w3id.org/valueflows/ont/vf#"
 OM2 = "http://www.ontology-of-units-of-measure.org/resource/om-2/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 SF = "https://sinfronteras.org/ns/federation#"
 RICE = "http://www.wikidata.org/entity/Q5090"
 LA = "https://la.example.org/federation/la/actor"
@@ -105,7 +106,8 @@ def test_a_transfer_offer_expands_to_a_valueflows_agreement_at_a_public_place():
     row = SimpleNamespace(uid=f"{LA}/rounds/r1/transfers/la-1:offer:0/tj-2:need:3", unit="kg",
                           quantity=__import__("decimal").Decimal("12.500"), resource=RICE,
                           place_name="Comedor Comunitario", giver=SimpleNamespace(actor=LA),
-                          taker=SimpleNamespace(actor=TJ))
+                          taker=SimpleNamespace(actor=TJ), place_lat=32.53, place_lon=-117.04,
+                          opening_hours=[[5, "10:00", "13:00"]])
     message = wire.activity("Offer", LA, [TJ], agreement(row), f"{LA}/activities/offer-1")
     expanded = jsonld.expand(message, {"documentLoader": shipped_only})[0]
     assert expanded["@type"] == [AS + "Offer"]
@@ -116,4 +118,26 @@ def test_a_transfer_offer_expands_to_a_valueflows_agreement_at_a_public_place():
     assert first(commitment, VF + "provider")["@id"] == LA
     assert first(commitment, VF + "receiver")["@id"] == TJ
     assert first(first(commitment, VF + "resourceQuantity"), OM2 + "hasNumericalValue")["@value"] == "12.5"
-    assert first(first(commitment, VF + "atLocation"), AS + "name")["@value"] == "Comedor Comunitario"
+    place = first(commitment, VF + "atLocation")
+    assert first(place, AS + "name")["@value"] == "Comedor Comunitario"
+    assert first(place, AS + "latitude")["@value"] == 32.53
+    hours = first(place, "https://schema.org/openingHoursSpecification")
+    assert first(hours, "https://schema.org/opens") == {"@type": XSD + "time", "@value": "10:00"}
+
+
+def test_a_confirmation_expands_to_a_valueflows_event_fulfilling_the_agreement(settings, tmp_path):
+    from types import SimpleNamespace
+
+    from sinfronteras.federation.transfers import confirmation
+
+    settings.FEDERATION_KEY_DIR = str(tmp_path / "federation-keys")
+    uid = f"{LA}/rounds/r1/transfers/la-1:offer:0/tj-2:need:3"
+    row = SimpleNamespace(uid=uid, unit="kg", quantity=__import__("decimal").Decimal("12.500"), resource=RICE,
+                          giver=SimpleNamespace(actor=LA))
+    signed = confirmation(SimpleNamespace(actor=TJ, slug="tj"), row)
+    wire.check_object(signed, keys.b64(keys.signing_key("tj").public_raw))  # signed by the taker
+    message = wire.activity("Create", TJ, [LA], signed, f"{TJ}/activities/received-1")
+    event = first(jsonld.expand(message, {"documentLoader": shipped_only})[0], AS + "object")
+    assert event["@type"] == [VF + "EconomicEvent"]
+    assert first(event, VF + "fulfills")["@id"] == uid
+    assert first(event, VF + "provider")["@id"] == LA and first(event, VF + "receiver")["@id"] == TJ

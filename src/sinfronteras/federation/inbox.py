@@ -19,7 +19,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from . import keys, signing, wire
+from . import keys, signing, transfers, wire
 from .models import Peer, PeerState, SeenActivity
 from .services import FederationError, find_key, member_document
 from .transport import plain_http_allowed
@@ -176,9 +176,11 @@ def handle(target: Peer, sender: Peer | None, document: dict) -> dict:
             peer_left(sender)
             return {"type": "Accept", "actor": target.actor, "object": document["id"]}
         if kind == "Offer" and isinstance(obj, dict) and obj.get("type") == "Agreement":
-            from .transfers import answer_offer
-
-            return answer_offer(target, sender, document)
+            return transfers.answer_offer(target, sender, document)
+        if kind == "Reject" and isinstance(obj, dict) and obj.get("type") == "Agreement":
+            return transfers.answer_decline(target, sender, document)
+        if kind == "Create" and isinstance(obj, dict) and obj.get("type") == "EconomicEvent":
+            return transfers.record_confirmation(target, sender, document)
         if kind == "Create" and isinstance(obj, dict) and obj.get("type") == "RoundCall":
             return rounds.answer_call(target, sender, document)
         if kind == "Create" and isinstance(obj, dict) and obj.get("type") == "RoundPlan":

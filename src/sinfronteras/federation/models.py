@@ -7,6 +7,7 @@ public keys and when it last answered.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -195,8 +196,73 @@ class Transfer(models.Model):
     place_lat = models.FloatField(null=True, blank=True)
     place_lon = models.FloatField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=TransferState.choices, default=TransferState.OFFERED)
+    #: The public place's weekly opening hours (public): ``[[weekday, "10:00", "14:00"], ...]``.
+    opening_hours = models.JSONField(default=list, blank=True)
+    #: When it is handed over: within the place's opening hours, a time the taker's carrier
+    #: can (chosen by the taker, sent back in its ``Accept``). Empty until accepted.
+    window_start = models.DateTimeField(null=True, blank=True)
+    window_end = models.DateTimeField(null=True, blank=True)
+    #: Why it was declined (no public place, no carrier that reaches it), for the plan page.
+    reason = models.CharField(max_length=200, blank=True)
+    #: The giver's record of the taker's signed confirmation that it was received.
+    confirmation = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "uid"], name="transfer_uid_unique")]
+
+    @property
+    def live(self) -> bool:
+        return self.state in (TransferState.OFFERED, TransferState.ACCEPTED)
+
+
+class HandoverState(models.TextChoices):
+    WAITING = "waiting", _("waiting for the other collective")
+    PROPOSED = "proposed", _("proposed")
+    HANDED = "handed", _("handed over")
+    RECEIVED = "received", _("received")
+    DONE = "done", _("done")
+    RELEASED = "released", _("released")
+
+
+#: A hand-over part still to be carried out (what it holds of its need or offer is held).
+LIVE_HANDOVER = (HandoverState.WAITING, HandoverState.PROPOSED, HandoverState.HANDED,
+                 HandoverState.RECEIVED)
+
+
+class Handover(models.Model):
+    """One collective's side of a transfer, as a task of its own people.
+
+    On the giver's side: one of its offers gives ``quantity`` at the public place (its giver
+    hands it over). On the taker's side: one of its needs receives ``quantity``; its carrier
+    picks it up at the public place in the window, then brings it to the person in need.
+    Neither side ever learns who the other's people are.
+    """
+
+    transfer = models.ForeignKey(Transfer, models.CASCADE, related_name="handovers")
+    offer = models.ForeignKey("sharing.Offer", models.CASCADE, null=True, blank=True, related_name="+")
+    need = models.ForeignKey("sharing.Need", models.CASCADE, null=True, blank=True, related_name="+")
+    quantity = models.DecimalField(max_digits=12, decimal_places=3)
+    #: Who does it: the giver of the offer, or the taker's carrier.
+    carrier = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    carrier_offer = models.ForeignKey("sharing.Offer", models.SET_NULL, null=True, blank=True,
+                                      related_name="+")
+    #: The carrier's hours it takes (taker's side: from the public place to the person in need).
+    hours = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    state = models.CharField(max_length=10, choices=HandoverState.choices, default=HandoverState.WAITING)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(offer__isnull=False) ^ models.Q(need__isnull=False),
+            name="handover_gives_or_takes")]
+
+    def __str__(self) -> str:
+        return f"hand-over #{self.pk} ({self.state})"
+
+    @property
+    def gives(self) -> bool:
+        return self.offer_id is not None

@@ -10,13 +10,17 @@ only takes. Coordinators also see the transfers still in progress.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from sinfronteras.plans.report import TIER_NAMES
 
+from .handovers import when_text
 from .models import Peer, PeerState, Round, RoundState, Transfer, TransferState
 from .services import FederationError, local_peer
 
@@ -148,10 +152,16 @@ def federation_counts(me: Peer, peers: list[Peer]) -> dict[int, list[int]]:
     return counts
 
 
+#: Transfers received lately, shown with the ones in progress (coordinators).
+RECEIVED_SHOWN = timedelta(days=14)
+
+
 def in_progress(me: Peer, resources: Resources) -> list[dict]:
-    """Transfers to or from this collective not yet handed over (coordinators)."""
+    """Transfers to or from this collective not yet handed over, and the ones received lately
+    (coordinators): where, when, and in which state."""
     rows = []
-    transfers = list(Transfer.objects.filter(round__peer=me, state__in=IN_PROGRESS)
+    recent = Q(state=TransferState.RECEIVED, updated_at__gte=timezone.now() - RECEIVED_SHOWN)
+    transfers = list(Transfer.objects.filter(round__peer=me).filter(Q(state__in=IN_PROGRESS) | recent)
                      .select_related("giver", "taker", "round").order_by("created_at", "pk"))
     tiers = _tiers({t.round for t in transfers})
     for t in transfers:
@@ -159,7 +169,7 @@ def in_progress(me: Peer, resources: Resources) -> list[dict]:
         rows.append({"transfer": t, "out": out, "other": t.taker if out else t.giver, "unit": getattr(t, "unit", ""),
                      "name": resources.name(t.resource), "resource": resources.unit(t.resource),
                      "tier": tiers.get(t.round_id, {}).get(t.need_key) or 0,
-                     "state": TRANSFER_WORDS.get(t.state, t.state)})
+                     "state": TRANSFER_WORDS.get(t.state, t.state), "when": when_text(t) if t.window_start else ""})
     return rows
 
 

@@ -232,6 +232,11 @@ def do_round(collective, *, timeout: float | None = None, plan_hook=None) -> dic
         why = answer.get("reason") or outcome.error or "it applied another round's digest"
         state[peer.pk] = ("left_out" if outcome.answer is None and not outcome.refused else "refused", why)
     lap("verify_and_apply_s")
+    from .transfers import offer_open  # transfers reads rounds' labels
+
+    for peer in members:  # what a member here gave before its taker had applied the round
+        if peer.local and state.get(peer.pk, ("",))[0] == "planned":
+            offer_open(peer)
     return {**_finish(mine, members, state, sizes, plan_obj), "timings": timings}
 
 

@@ -1,10 +1,12 @@
 """The federation's pages for members (the server-to-server addresses are in protocol_urls)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
 app_name = "federation"
 urlpatterns = [
     path("federation/", views.federation_page, name="page"),
+    re_path(r"^federation/handovers/(?P<pk>[0-9]{1,10})/(?P<action>handed|received|delivered|decline)/$",
+            views.handover_action, name="handover"),
 ]

@@ -45,6 +45,12 @@ class Snapshot:
     carriers_before: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
+#: What other apps hold of a collective's needs, offers and carriers' hours beyond its tasks (a
+#: federation's transfers in progress): ``hold(collective, field_name, value) -> {pk: amount}``,
+#: each registered by its app's ``ready``.
+HOLDS: list = []
+
+
 def _kept(collective, field_name: str, value: str = "quantity") -> dict[int, Decimal]:
     """What accepted and done tasks hold, per offer (or need); a weekly offer counts
     only this week's finished tasks."""
@@ -54,7 +60,11 @@ def _kept(collective, field_name: str, value: str = "quantity") -> dict[int, Dec
     rows = (Task.objects.filter(need__collective=collective, state__in=KEPT_STATES)
             .exclude(last_week).values(field_name)
             .annotate(total=Sum(value)))
-    return {row[field_name]: row["total"] or Decimal(0) for row in rows}
+    kept = {row[field_name]: row["total"] or Decimal(0) for row in rows}
+    for hold in HOLDS:
+        for pk, amount in hold(collective, field_name, value).items():
+            kept[pk] = kept.get(pk, Decimal(0)) + amount
+    return kept
 
 
 def _one_step(resources: list) -> list:
