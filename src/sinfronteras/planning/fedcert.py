@@ -40,8 +40,9 @@ plan's distance is within the tolerance of that bound.
 Tolerances, all explicit (:class:`Tolerances`): plan documents round
 quantities to six decimals (``ROUND`` per allocation); the planner counts a
 quantity without a step in units of ``resolution`` (one unit below exact at
-most) and a quantity with one in whole steps (a step above or below the exact
-share); distances are costed in units of ``10**-k`` km (metres).
+most) and a quantity with one in whole steps: each need at the floor or the ceiling
+of its exact share, strictly less than a step from it (a plan that gives a need a
+whole step less than it could get is refused); distances are costed in units of ``10**-k`` km (metres).
 
 Examples
 --------
@@ -104,9 +105,10 @@ class Tolerances:
         nothing; a need that lacks less lacks nothing); per offer: what counts as
         nothing left.
     need_frac : ndarray
-        Per need: how far its fraction may be from its exact leximin share (one
-        step for a resource with a step, one unit otherwise, and the rounding
-        of the plan document).
+        Per need: how far its fraction may be from its exact leximin share:
+        strictly less than one step for a resource with a step (floor or
+        ceiling of the share, less the plan document's rounding), one unit
+        and the rounding otherwise.
     """
 
     resolution: float
@@ -244,9 +246,13 @@ def tolerances(problem: Problem, allocs_per_offer=None, allocs_per_need=None) ->
     k_o = np.zeros(len(a.offer_quantity)) if allocs_per_offer is None else np.asarray(allocs_per_offer, float)
     ns, os_ = a.need_step, a.offer_step
     need_abs = np.where(ns > 0, ns / 2, res + ROUND * (k_n + 1))
-    unit = np.where(ns > 0, ns, res) + ROUND * (k_n + 1)
+    # With a step, a need is at the floor or the ceiling of its exact share: strictly less than a
+    # step from it (less the document's rounding), so a whole step short is refused. Without one,
+    # one quantity unit (the planner's counting) and the rounding.
+    rounding = ROUND * (k_n + 1)
+    unit = np.where(ns > 0, ns - 2 * rounding, res + rounding)
     q = a.need_quantity
-    need_frac = unit / np.where(q > 0, q, 1.0) + 1e-9
+    need_frac = unit / np.where(q > 0, q, 1.0) + np.where(ns > 0, 0.0, 1e-9)
     spare = np.where(os_ > 0, os_ / 2, res * (len(q) + 1) + ROUND * (k_o + 1))
     k = min(COST_DECIMALS, cost_decimals(a, sc.offer)) if len(a.offer_quantity) else COST_DECIMALS
     return Tolerances(res, int(k), need_abs, spare, need_frac)
