@@ -40,10 +40,8 @@ from sinfronteras.sharing.models import Resource
 from . import keys, signing, wire
 from .decisions import round_hours
 from .delivery import activity_id, deliver_many
-from .inbox import Refusal
 from .models import MemberState, Peer, PeerState, ReceivedDigest, Round, RoundMember, RoundState
 from .services import FederationError, local_peer, peer_keys
-from .transfers import offer_transfers, record_transfers
 
 #: The longest a member that does not answer is skipped before it is tried again.
 MAX_BACKOFF = timedelta(days=1)
@@ -91,6 +89,8 @@ def signed_digest(peer: Peer, round_uid: str) -> tuple[dict, dict]:
 
 def answer_call(target: Peer, sender: Peer, document: dict) -> dict:
     """A member's answer to a ``RoundCall``: its signed digest (kept, to check the plan by)."""
+    from .inbox import Refusal  # the inbox hands rounds their activities (inbox -> transfers -> rounds)
+
     uid = (document.get("object") or {}).get("id")
     if not isinstance(uid, str) or not uid.startswith(f"{sender.actor}/rounds/") or len(uid) > 400:
         raise Refusal(400, "a round's id is <starter actor>/rounds/<id>")
@@ -274,6 +274,8 @@ def _finish(mine: Round, members, state, sizes, plan_obj) -> dict:
 def answer_plan(target: Peer, sender: Peer, document: dict) -> dict:
     """Verify the round's plan against the signed digests, then apply this collective's part;
     ``Accept`` with the hash computed here, or ``Reject`` and why (nothing applied)."""
+    from .inbox import Refusal  # the inbox hands rounds their activities (inbox -> transfers -> rounds)
+
     obj = document.get("object") or {}
     uid = obj.get("round")
     round_ = Round.objects.filter(peer=target, uid=uid).first()
@@ -350,6 +352,8 @@ def apply_plan(target: Peer, round_: Round, union, plan_doc: dict):
         PlanRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now(),
                                                  error=str(exc)[:300])
         raise
+    from .transfers import offer_transfers, record_transfers  # transfers reads rounds' labels: a cycle
+
     given = record_transfers(target, round_, share.transfers)
     if given:  # offered to their takers once this round is stored here
         transaction.on_commit(lambda: offer_transfers(target, given))
