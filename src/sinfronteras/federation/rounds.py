@@ -166,8 +166,11 @@ def _missed(peer: Peer, now) -> None:
     Peer.objects.filter(pk=peer.pk).update(failures=failures, next_try_at=now + wait)
 
 
-def do_round(collective, *, timeout: float | None = None, plan_hook=None) -> dict:
+def do_round(collective, *, timeout: float | None = None, plan_hook=None, ray=None) -> dict:
     """Run a round from ``collective``: gather, plan, send, and wait for every member's answer.
+
+    ``ray``: plan the union on its sparse core on Ray (True: a local Ray; a string: a cluster's
+    address); by default the planner chooses (its sparse core above a size).
 
     ``plan_hook(union, plan_doc, cert)`` may replace the plan and certificate before they are
     sent (the tests of a dishonest starter use it).
@@ -214,7 +217,7 @@ def do_round(collective, *, timeout: float | None = None, plan_hook=None) -> dic
         except FederationError as exc:
             state[peer.pk] = ("refused", str(exc))
     lap("collect_s")
-    plan_obj = _plan_object(me, uid, digests, signed, state, plan_hook)
+    plan_obj = _plan_object(me, uid, digests, signed, state, plan_hook, ray)
     lap("plan_and_certify_s")
     results = deliver_many(me, [p for p in members if state.get(p.pk, ("",))[0] == "planned"],
                            lambda t: wire.activity("Create", me.actor, [t.actor], plan_obj,
@@ -236,9 +239,9 @@ def _hash(d: dict) -> str:
     return digest_hash(d)
 
 
-def _plan_object(me: Peer, uid: str, digests, signed, state, plan_hook) -> dict:
+def _plan_object(me: Peer, uid: str, digests, signed, state, plan_hook, ray=None) -> dict:
     union = union_problem(digests)
-    result = plan(union)
+    result = plan(union, ray=ray)
     plan_doc = result.to_json()
     cert = certificate(union, result)
     if plan_hook is not None:

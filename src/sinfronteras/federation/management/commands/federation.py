@@ -45,8 +45,11 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="round: write DIR/problem.json and DIR/plan.json.")
         parser.add_argument("--deadline", type=float,
                             help="round: seconds to wait for each peer (FEDERATION_DEADLINE_SECONDS).")
+        parser.add_argument("--ray", nargs="?", const=True, default=None, metavar="ADDRESS",
+                            help="round: plan the union on its sparse core on Ray (a local one, or ADDRESS).")
 
-    def handle(self, *args, action, value, collective, json: bool, now, output, deadline, due, **options):
+    def handle(self, *args, action, value, collective, json: bool, now, output, deadline, due, ray=None,
+               **options):
         if action not in ACTIONS:
             _refuse(f"unknown action {action!r}: use one of {', '.join(ACTIONS)}")
         from sinfronteras.federation.services import FederationError
@@ -54,7 +57,7 @@ class Command(BaseCommand):
         target = self.collective(collective)
         try:
             result = getattr(self, f"do_{action.replace('-', '_')}")(target, value, now=now, output=output,
-                                                                   deadline=deadline, due=due)
+                                                                   deadline=deadline, due=due, ray=ray)
         except FederationError as exc:
             _refuse(f"federation {action}: {exc}")
         self.show(result, as_json=json)
@@ -125,7 +128,7 @@ class Command(BaseCommand):
 
         return federation_status(collective)
 
-    def do_round(self, collective, value, *, now, output, deadline, due, **_):
+    def do_round(self, collective, value, *, now, output, deadline, due, ray=None, **_):
         from sinfronteras.federation.rounds import do_round, round_due
         from sinfronteras.federation.services import local_peer
 
@@ -135,7 +138,7 @@ class Command(BaseCommand):
             return {"round": None, "members": [], "digest": None, "due": False}
         if deadline is not None and deadline <= 0:
             _refuse("--deadline: give a number of seconds above 0")
-        report = do_round(collective, timeout=deadline)
+        report = do_round(collective, timeout=deadline, ray=ray)
         if output:
             write_round(Path(output), report)
         return {"round": report["round"], "members": [
