@@ -72,8 +72,12 @@ from typing import Any
 
 import numpy as np
 
+from .arcs import _expand, build_arcs
+from .certify import bellman_ford, cost_decimals
+from .distance import COST_DECIMALS
 from .errors import PlanningError
 from .model import Problem
+from .solve import in_steps, scale_quantities
 
 CERT_FORMAT = "sinfronteras-certificate"
 CERT_VERSION = 1
@@ -144,8 +148,6 @@ def _capped(kind: str, items: list[str]) -> list[str]:
 
 def _read(problem: Problem, plan) -> tuple[_Read | None, list[str]]:  # noqa: C901 - one check after another
     """Check that ``plan`` is a feasible plan of ``problem``; read its flows."""
-    from .arcs import build_arcs
-
     doc = _doc(plan)
     if not isinstance(doc, dict) or not isinstance(doc.get("allocations"), list) or not isinstance(doc.get("needs"), list):
         return None, ["plan: must be a plan document with 'allocations' and 'needs' lists"]
@@ -235,10 +237,6 @@ def _read(problem: Problem, plan) -> tuple[_Read | None, list[str]]:  # noqa: C9
 
 def tolerances(problem: Problem, allocs_per_offer=None, allocs_per_need=None) -> Tolerances:
     """The :class:`Tolerances` for a problem (allocation counts add the document's rounding)."""
-    from .certify import cost_decimals
-    from .distance import COST_DECIMALS
-    from .solve import in_steps, scale_quantities
-
     a = problem.arrays
     sc = in_steps(scale_quantities(a.need_quantity, a.offer_quantity), a)
     res = 1.0 / sc.scale
@@ -324,8 +322,6 @@ def _propagate(n_o: int, n_n: int, arcs, moved: np.ndarray, start: np.ndarray):
     Residual arcs are ``o -> n`` for every arc and ``n -> o`` where something
     moves from ``o`` to ``n``; labels travel against them (label correcting).
     """
-    from .arcs import _expand
-
     lo, ln = np.full(n_o, np.inf), start.astype(float).copy()
     by_need = np.argsort(arcs.need, kind="stable")
     need_ptr = np.searchsorted(arcs.need[by_need], np.arange(n_n + 1))
@@ -359,9 +355,6 @@ def _potentials(r: _Read) -> tuple[np.ndarray, np.ndarray]:
     huge problem); zeros if the plan has a negative cycle at both (it is not of least
     distance, and :func:`verify` will say so).
     """
-    from .certify import bellman_ford
-    from .distance import COST_DECIMALS
-
     n_o, n_n = len(r.used), len(r.got)
     sink = n_o + n_n
     live = r.got[r.arcs.need] > 0
