@@ -241,9 +241,8 @@ def _hash(d: dict) -> str:
 
 def _plan_object(me: Peer, uid: str, digests, signed, state, plan_hook, ray=None) -> dict:
     union = union_problem(digests)
-    result = plan(union, ray=ray)
-    plan_doc = result.to_json()
-    cert = certificate(union, result)
+    plan_doc = plan(union, ray=ray).to_json()
+    cert = certificate(union, plan_doc)  # from the document: the plan is written out once
     if plan_hook is not None:
         plan_doc, cert = plan_hook(union, plan_doc, cert)
     obj = {"type": "RoundPlan", "id": f"{uid}/plan", "round": uid, "attributedTo": me.actor,
