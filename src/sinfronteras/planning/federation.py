@@ -544,7 +544,8 @@ def bounds_check(d: Any, *, members: int | None = None, limits: DigestLimits | N
     return reasons
 
 
-# The rest of a round, here too, so that one import serves the federation app ---------------
+# The rest of a round, here too (sharing out is in :mod:`~sinfronteras.planning.shareout`,
+# which reads this module's digests) -----------------------------------------------------------
 
 
 def certificate(problem: Problem, plan) -> dict:
@@ -555,10 +556,3 @@ def certificate(problem: Problem, plan) -> dict:
 def verify(problem: Problem, plan, cert) -> list[str]:
     """Why ``plan`` is not certified optimal for ``problem``; empty: it is (:func:`sinfronteras.planning.fedcert.verify`)."""
     return _verify(problem, plan, cert)
-
-
-def share_out(local: Problem, union_plan, collective: str, *, union: Problem | None = None):
-    """A collective's part of a union's plan (:func:`sinfronteras.planning.shareout.share_out`)."""
-    from .shareout import share_out as _share_out  # shareout reads this module's digests: a cycle
-
-    return _share_out(local, union_plan, collective, union=union)
