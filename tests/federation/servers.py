@@ -38,8 +38,12 @@ class Namespaces:
         self.spaces: list[str] = []
         self.relay_addresses: list[str] = []
         self._ip("link", "add", self.bridge, "type", "bridge")
-        self._ip("addr", "add", f"{SUBNET}.1/24", "dev", self.bridge)
-        self._ip("link", "set", self.bridge, "up")
+        try:
+            self._ip("addr", "add", f"{SUBNET}.1/24", "dev", self.bridge)
+            self._ip("link", "set", self.bridge, "up")
+        except OSError:
+            self.close()
+            raise
 
     @staticmethod
     def _ip(*args: str, space: str | None = None) -> None:
