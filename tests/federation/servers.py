@@ -25,8 +25,18 @@ from pathlib import Path
 
 from production_server import CLI, Server, free_port, production_env, run_cli, start_server
 
-#: The test bridge's subnet: the bridge is .1, server k is .(10 + k), its relay .(20 + k).
-SUBNET = "10.231.9"
+#: The test bridges' subnets are 10.231.X.0/24 (X drawn per run, one not in use, so that two runs
+#: at once do not meet): the bridge is .1, server k is .(10 + k), its relay .(20 + k).
+SUBNETS = "10.231"
+
+
+def _free_subnet() -> str:
+    used = subprocess.run(["ip", "-4", "addr"], capture_output=True, text=True, timeout=30).stdout
+    for _ in range(50):
+        subnet = f"{SUBNETS}.{secrets.randbelow(250) + 1}"
+        if f"inet {subnet}." not in used:
+            return subnet
+    raise OSError(f"no free subnet under {SUBNETS}.0.0/16")
 
 
 class Namespaces:
@@ -35,11 +45,13 @@ class Namespaces:
     def __init__(self):
         self.tag = secrets.token_hex(2)
         self.bridge = f"sfbr{self.tag}"
+        self.subnet = _free_subnet()
         self.spaces: list[str] = []
+        self.addresses: list[str] = []
         self.relay_addresses: list[str] = []
         self._ip("link", "add", self.bridge, "type", "bridge")
         try:
-            self._ip("addr", "add", f"{SUBNET}.1/24", "dev", self.bridge)
+            self._ip("addr", "add", f"{self.subnet}.1/24", "dev", self.bridge)
             self._ip("link", "set", self.bridge, "up")
         except OSError:
             self.close()
@@ -61,11 +73,12 @@ class Namespaces:
         self._ip("link", "add", outside, "type", "veth", "peer", "name", inside)
         self._ip("link", "set", inside, "netns", space)
         self._ip("link", "set", outside, "master", self.bridge, "up")
-        server, relay = f"{SUBNET}.{10 + k}", f"{SUBNET}.{20 + k}"
+        server, relay = f"{self.subnet}.{10 + k}", f"{self.subnet}.{20 + k}"
         self._ip("addr", "add", f"{server}/24", "dev", inside, space=space)
         self._ip("link", "set", inside, "up", space=space)
         self._ip("link", "set", "lo", "up", space=space)
         self._ip("addr", "add", f"{relay}/24", "dev", self.bridge)
+        self.addresses.append(server)
         self.relay_addresses.append(relay)
         return space, server, relay
 

@@ -78,7 +78,7 @@ def trio(tmp_path_factory):
         warnings.warn(f"the three servers run on loopback, not in network namespaces: {why}", stacklevel=1)
     try:
         for k, (name, spec) in enumerate((("la", LA), ("tj", TJ), ("sd", SD))):
-            place = None if net is None else (net.spaces[k], f"10.231.9.{10 + k}", net.relay_addresses[k])
+            place = None if net is None else (net.spaces[k], net.addresses[k], net.relay_addresses[k])
             members[name] = make_member(name, tmp_path_factory.mktemp(f"server-{name}"), spec, place=place)
             members[name].why_loopback = why
         for member in members.values():
