@@ -62,13 +62,14 @@ def child(args) -> dict:
 
     pair = keys._load(keys._new_line().decode())
     t0 = time.monotonic()
-    digests, sizes = [], []
+    digests, sizes, signed_all = [], [], []
     for k, problem in enumerate(collectives(args.collectives, args.needs, args.offers, args.seed)):
         d = digest(problem, f"c{k}")
         actor = f"https://c{k}.example.org/federation/c{k}/actor"
         signed = wire.sign_object(wire.digest_object(d, actor, "https://x.example.org/rounds/1", members=50),
                                   f"{actor}#{pair.fingerprint}", pair)
         sizes.append(len(wire.canonical(signed)))
+        signed_all.append(signed)
         digests.append(d)
     t_digest = time.monotonic() - t0
     t0 = time.monotonic()
@@ -79,22 +80,33 @@ def child(args) -> dict:
         result = plan(union, mode="sparse", ray=True)
     else:
         result = plan(union)
+    doc = result.to_json()  # the plan as the round sends it
     t_plan = time.monotonic() - t0
-    doc = result.to_json()
     t0 = time.monotonic()
-    cert = certificate(union, result)
+    cert = certificate(union, doc)
     t_cert = time.monotonic() - t0
     t0 = time.monotonic()
     reasons = verify(union, doc, cert)
     t_verify = time.monotonic() - t0
     arcs = len(build_arcs(union.arrays).offer)
     plan_bytes = len(wire.canonical({"plan": doc, "certificate": cert}))
+    # What crosses per round, one collective per server: each member receives the call and the
+    # signed RoundPlan (every signed digest, the plan, its certificate), and sends its signed
+    # digest and its answer; the starter sends N plans and receives N digests.
+    round_plan = {"type": "RoundPlan", "id": "https://x.example.org/rounds/1/plan",
+                  "round": "https://x.example.org/rounds/1", "attributedTo": "https://x.example.org/actor",
+                  "digests": signed_all, "plan": doc, "certificate": cert, "digestHash": "0" * 64}
+    round_plan = wire.sign_object(round_plan, f"https://x.example.org/actor#{pair.fingerprint}", pair)
+    plan_msg = len(wire.canonical(round_plan))
+    digest_mean = round(sum(sizes) / len(sizes))
     return {"mode": args.mode, "collectives": args.collectives, "union_needs": len(union.needs),
             "union_offers": len(union.offers), "arcs": arcs, "digest_s": round(t_digest, 2),
             "union_s": round(t_union, 2), "plan_s": round(t_plan, 2), "certificate_s": round(t_cert, 2),
             "verify_s": round(t_verify, 2), "round_s": round(t_union + t_plan + t_cert + t_verify, 2),
-            "verified": not reasons, "digest_bytes_mean": round(sum(sizes) / len(sizes)),
+            "verified": not reasons, "digest_bytes_mean": digest_mean,
             "plan_and_certificate_bytes": plan_bytes,
+            "member_sends_bytes": digest_mean, "member_receives_bytes": plan_msg,
+            "starter_sends_bytes": plan_msg * args.collectives, "starter_receives_bytes": sum(sizes),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 

@@ -1,5 +1,7 @@
 """Three real servers (Los Angeles, Tijuana, San Diego), each its own process, SQLite database,
-keys and port on loopback, federated through invitation codes, plan rounds together.
+keys and port, federated through invitation codes, plan rounds together. Where the machine allows
+it each server runs in its own network namespace with its own address, else on loopback: the
+first test says which (and why), never skipped in silence.
 
 Each test builds on the one before it (one federation, module-scoped): joining, a round whose
 shares equal an independent LP over the union of every individual need and offer, a canary that
@@ -12,13 +14,16 @@ import datetime
 import hashlib
 import importlib.util
 import json
+import os
 import secrets
+import shutil
 import urllib.error
 import urllib.request
+import warnings
 from pathlib import Path
 
 import pytest
-from servers import OUTCOMES, make_member
+from servers import OUTCOMES, make_member, network
 
 pytestmark = pytest.mark.slow
 
@@ -68,9 +73,14 @@ SD = {"name": "San Diego Sin Fronteras", "slug": "sd", "resources": RESOURCES,
 @pytest.fixture(scope="module")
 def trio(tmp_path_factory):
     members = {}
+    net, why = network(3)
+    if net is None:  # said, never skipped in silence
+        warnings.warn(f"the three servers run on loopback, not in network namespaces: {why}", stacklevel=1)
     try:
-        for name, spec in (("la", LA), ("tj", TJ), ("sd", SD)):
-            members[name] = make_member(name, tmp_path_factory.mktemp(f"server-{name}"), spec)
+        for k, (name, spec) in enumerate((("la", LA), ("tj", TJ), ("sd", SD))):
+            place = None if net is None else (net.spaces[k], net.addresses[k], net.relay_addresses[k])
+            members[name] = make_member(name, tmp_path_factory.mktemp(f"server-{name}"), spec, place=place)
+            members[name].why_loopback = why
         for member in members.values():
             member.start()
         yield members
@@ -78,6 +88,19 @@ def trio(tmp_path_factory):
         for member in members.values():
             member.stop()
             member.relay.close()
+        if net is not None:
+            net.close()
+
+
+def test_each_server_runs_in_its_own_network_namespace_where_the_machine_allows_it(trio):
+    spaces = {member.space for member in trio.values()}
+    addresses = {member.env["FEDERATION_URL"].split("//")[1].split(":")[0] for member in trio.values()}
+    if os.geteuid() == 0 and shutil.which("ip") and not trio["la"].why_loopback:
+        assert len(spaces) == 3 and "" not in spaces
+        assert len(addresses) == 3 and not any(a.startswith("127.") for a in addresses)
+        assert all(member.env["FEDERATION_ALLOW_HTTP"] == "1" for member in trio.values())
+    else:  # loopback, and the reason was said
+        assert spaces == {""} and trio["la"].why_loopback
 
 
 @pytest.fixture(scope="module")
@@ -369,6 +392,7 @@ def _dishonest_round(la, tj, settings, spoil):
     from sinfronteras.planning.federation import union_problem
 
     settings.FEDERATION_KEY_DIR = str(la.folder / "keys" / "federation")
+    settings.FEDERATION_ALLOW_HTTP = True  # the servers may be at test addresses off loopback
     la_actor = f"{la.env['FEDERATION_URL']}/federation/la/actor"
     tj_actor = f"{tj.env['FEDERATION_URL']}/federation/tj/actor"
     url = f"{tj.env['FEDERATION_URL']}/federation/tj/inbox"

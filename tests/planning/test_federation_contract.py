@@ -24,10 +24,10 @@ from sinfronteras.planning.federation import (
     certificate,
     digest,
     digest_hash,
-    share_out,
     union_problem,
     verify,
 )
+from sinfronteras.planning.shareout import share_out
 
 RICE = "http://www.wikidata.org/entity/Q5090"
 DIAPERS = "http://www.wikidata.org/entity/Q180970"

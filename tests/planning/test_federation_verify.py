@@ -92,6 +92,44 @@ def test_in_whole_steps_a_plan_is_verified_and_one_step_less_to_any_need_is_refu
         assert verify(p, bad, certificate(p, bad)), "a plan one step short was verified"
 
 
+def two_needs_of_packs(quantities=(2, 2), offered=2) -> Problem:
+    return Problem.from_json({"version": 1, "resources": [{"id": "diapers", "unit": "packs", "step": 1}],
+                              "places": [{"id": "a", "lat": 34.0, "lon": -118.0}],
+                              "needs": [{"id": f"n{k + 1}", "resource": "diapers", "quantity": q, "place": "a"}
+                                        for k, q in enumerate(quantities)],
+                              "offers": [{"id": "o1", "resources": ["diapers"], "quantity": offered,
+                                          "place": "a"}]})
+
+
+def test_a_plan_that_gives_a_stepped_need_one_whole_step_less_than_it_could_get_is_refused():
+    # Two packs for two needs of two: one each. Giving both to n2 leaves n1 a whole step short
+    # of its share (nothing is left over: only the exact share shows it).
+    p = two_needs_of_packs()
+    good = plan(p)
+    assert [n.met for n in good.need_results] == [1.0, 1.0]
+    assert verify(p, good, certificate(p, good)) == []
+    short = _set(good.to_json(), [("o1", "n2", 2.0)])
+    reasons = verify(p, short, certificate(p, short))
+    assert reasons and "could get more" in reasons[0], reasons
+
+
+def test_a_stepped_need_at_the_floor_or_the_ceiling_of_its_share_is_verified():
+    # Three packs for needs of 3 and 1: shares 2.25 and 0.75; the planner's rule gives 2 and 1.
+    p = two_needs_of_packs((3, 1), 3)
+    good = plan(p)
+    assert [n.met for n in good.need_results] == [2.0, 1.0]
+    assert verify(p, good, certificate(p, good)) == []
+
+
+def test_a_plan_one_step_short_of_a_whole_share_is_refused_even_when_another_need_gains_it():
+    p = two_needs_of_packs((4, 4, 4), 6)  # two packs each, exactly
+    good = plan(p)
+    assert [n.met for n in good.need_results] == [2.0, 2.0, 2.0]
+    short = _set(good.to_json(), [("o1", "n1", 1.0), ("o1", "n2", 2.0), ("o1", "n3", 3.0)])
+    reasons = verify(p, short, certificate(p, short))
+    assert reasons and "n1" in reasons[0], reasons
+
+
 def test_a_plan_that_leaves_a_one_pack_need_without_the_pack_offered_is_refused():
     p = Problem.from_json({"version": 1, "resources": [{"id": "diapers", "unit": "packs", "step": 1}],
                            "places": [{"id": "a", "lat": 34.0, "lon": -118.0}],

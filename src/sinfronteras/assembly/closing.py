@@ -133,6 +133,8 @@ def do_apply_decision(decision) -> Decision:
     elif effect == Change.HORIZON:
         do_change_setting(collective, "horizon_days", int(proposal.change_value),
                           decision_ref=decision.pk)
+    elif effect in FEDERATION_CHANGES:  # before the whole numbers: the round's hours are one
+        apply_federation_change(proposal, decision.pk)
     elif effect in WHOLE_SETTINGS:
         do_change_setting(collective, effect, int(proposal.change_value), decision_ref=decision.pk)
     elif effect == Change.RADIUS:
@@ -141,8 +143,6 @@ def do_apply_decision(decision) -> Decision:
     elif effect in (Change.ORGANISATION, Change.PERSON):
         do_mark_organisation(collective, proposal.subject, effect == Change.ORGANISATION,
                              decision_ref=decision.pk)
-    elif effect in FEDERATION_CHANGES:
-        apply_federation_change(proposal, decision.pk)
     elif effect == Change.REMOVE:
         do_remove_member(collective, proposal.subject, decision_ref=decision.pk)
     elif effect in ROLE_CHANGES:

@@ -83,12 +83,14 @@ class Change(models.TextChoices):
     FED_LEAVE = "federation_leave", _("leave the federation")
     FED_SUSPEND = "federation_suspend", _("suspend a member collective of the federation")
     FED_RESUME = "federation_resume", _("end the suspension of a member collective")
+    FED_ROUND_HOURS = "federation_round_hours", _("how many hours between the federation's rounds")
 
 
 #: Changes that name the member they are about.
 ROLE_CHANGES = (Change.COORDINATOR, Change.MEMBER, Change.REMOVE, Change.ORGANISATION, Change.PERSON)
 #: Changes of the collective's federation (``sinfronteras.federation.decisions``).
-FEDERATION_CHANGES = (Change.FED_JOIN, Change.FED_LEAVE, Change.FED_SUSPEND, Change.FED_RESUME)
+FEDERATION_CHANGES = (Change.FED_JOIN, Change.FED_LEAVE, Change.FED_SUSPEND, Change.FED_RESUME,
+                      Change.FED_ROUND_HOURS)
 #: Changes of a setting of the plan or of how the collective decides.
 SETTING_CHANGES = (Change.BASIC, Change.NOT_BASIC, Change.RETENTION, Change.RADIUS, Change.QUORUM,
                    Change.HORIZON, Change.MIN_VOTING, Change.LIVE_ADDRESSES, Change.CARRY_HOURS,
@@ -96,7 +98,7 @@ SETTING_CHANGES = (Change.BASIC, Change.NOT_BASIC, Change.RETENTION, Change.RADI
 #: Whole-number settings: (least, most) a proposal may set them to.
 WHOLE_SETTINGS = {Change.MIN_VOTING: (1, 720), Change.LIVE_ADDRESSES: (1, 50),
                   Change.CARRY_HOURS: (1, 168), Change.CARRY_REACH: (1, 1000), Change.CARRY_AREAS: (1, 50),
-                  Change.PICKUP: (1, 168)}
+                  Change.PICKUP: (1, 168), Change.FED_ROUND_HOURS: (1, 168)}
 
 
 class BallotMode(models.TextChoices):

@@ -239,7 +239,7 @@ class ProposeForm(forms.ModelForm):
             if data.get("resource") is None:
                 self.add_error("resource", _("Pick the resource this changes."))
             data["change_value"] = None
-        elif change in ROLE_CHANGES or change in FEDERATION_CHANGES:
+        elif change in ROLE_CHANGES or (change in FEDERATION_CHANGES and change not in WHOLE_SETTINGS):
             data["change_value"] = None
         elif change == Change.RETENTION:
             if value is None or value != value.to_integral_value() or not 1 <= value <= 365:

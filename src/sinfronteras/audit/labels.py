@@ -63,6 +63,7 @@ LABELS.update({
     "federation.peer_suspended": _("a member collective of the federation was suspended by decision"),
     "federation.peer_resumed": _("a member collective's suspension ended by decision"),
     "federation.key_rotated": _("the collective's federation key was replaced; its peers were told"),
+    "federation.round_hours": _("the hours between the federation's rounds changed by decision"),
 })
 
 

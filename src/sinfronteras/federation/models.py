@@ -20,6 +20,9 @@ class Federation(models.Model):
     #: The same on every member's server: the inviting server's actor and the name.
     uid = models.CharField(max_length=300, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    #: Hours between rounds, as the collective decided (a ``federation_round_hours`` proposal);
+    #: empty: the ``FEDERATION_ROUND_HOURS`` setting.
+    round_hours = models.PositiveSmallIntegerField(_("hours between rounds"), null=True, blank=True)
 
     def __str__(self) -> str:
         return self.name

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,10 +26,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from sinfronteras.audit.models import record
+from sinfronteras.planning import Problem, plan
+from sinfronteras.planning.fedcert import certificate, verify
+from sinfronteras.planning.federation import DigestError, bounds_check, digest, digest_hash, union_problem
+from sinfronteras.planning.shareout import ShareError, share_out
+from sinfronteras.plans.compute import _problem, compute
+from sinfronteras.plans.models import PlanRun, RunStatus
+from sinfronteras.plans.problem import snapshot
+from sinfronteras.plans.runs import RunBusy, do_request_run
+from sinfronteras.plans.store import PlanChanged, store
+from sinfronteras.sharing.models import Resource
 
 from . import keys, signing, wire
+from .decisions import round_hours
+from .delivery import activity_id, deliver_many
 from .models import MemberState, Peer, PeerState, ReceivedDigest, Round, RoundMember, RoundState
-from .services import FederationError, peer_keys
+from .services import FederationError, local_peer, peer_keys
 
 #: The longest a member that does not answer is skipped before it is tried again.
 MAX_BACKOFF = timedelta(days=1)
@@ -44,8 +57,6 @@ def label(peer: Peer) -> str:
 
 def round_hash(digests: list[dict], plan_doc: dict) -> str:
     """The round's digest: a hash of its inputs (each digest's hash) and its plan."""
-    from sinfronteras.planning.federation import digest_hash
-
     inputs = sorted(digest_hash(d) for d in digests)
     return hashlib.sha256(wire.canonical({"digests": inputs, "plan": plan_doc})).hexdigest()
 
@@ -54,10 +65,6 @@ def round_hash(digests: list[dict], plan_doc: dict) -> str:
 
 def local_problem(collective):
     """The collective's own problem (as a local run reads it), with each resource's shared URI."""
-    from sinfronteras.plans.compute import _problem
-    from sinfronteras.plans.problem import snapshot
-    from sinfronteras.sharing.models import Resource
-
     snap = snapshot(collective)
     uris = {key: uri for key, uri in Resource.objects.filter(collective=collective)
             .values_list("key", "uri")} if _has_uri() else {}
@@ -68,15 +75,11 @@ def local_problem(collective):
 
 
 def _has_uri() -> bool:
-    from sinfronteras.sharing.models import Resource
-
     return any(f.name == "uri" for f in Resource._meta.get_fields())
 
 
 def signed_digest(peer: Peer, round_uid: str) -> tuple[dict, dict]:
     """(the signed Digest object, the local problem document it was made from)."""
-    from sinfronteras.planning.federation import digest
-
     snap, problem = local_problem(peer.collective)
     members = peer.collective.members.filter(is_active=True).count()
     obj = wire.digest_object(digest(problem, label(peer)), peer.actor, round_uid, members=members)
@@ -86,7 +89,7 @@ def signed_digest(peer: Peer, round_uid: str) -> tuple[dict, dict]:
 
 def answer_call(target: Peer, sender: Peer, document: dict) -> dict:
     """A member's answer to a ``RoundCall``: its signed digest (kept, to check the plan by)."""
-    from .inbox import Refusal
+    from .inbox import Refusal  # the inbox hands rounds their activities (inbox -> transfers -> rounds)
 
     uid = (document.get("object") or {}).get("id")
     if not isinstance(uid, str) or not uid.startswith(f"{sender.actor}/rounds/") or len(uid) > 400:
@@ -105,8 +108,6 @@ def answer_call(target: Peer, sender: Peer, document: dict) -> dict:
 def check_digest(federation, obj, round_uid: str, author: Peer | None = None) -> dict:
     """The digest a signed ``Digest`` object carries, once its author, proof, round and bounds
     are checked; FederationError naming what is wrong."""
-    from sinfronteras.planning.federation import bounds_check
-
     if not isinstance(obj, dict) or obj.get("type") != "Digest":
         raise FederationError("the answer carries no digest")
     if author is None:
@@ -139,10 +140,11 @@ def check_digest(federation, obj, round_uid: str, author: Peer | None = None) ->
 
 def round_due(me: Peer, now=None) -> bool:
     """Whether ``me`` should start a round now: the members take turns by their names' order,
-    the first after ``FEDERATION_ROUND_HOURS`` since the last round it saw, the second after twice
-    that (if the first is down), and so on; no coordinator, and never two at once by design."""
+    the first after the federation's round hours (as its collective decided, by default the
+    ``FEDERATION_ROUND_HOURS`` setting) since the last round it saw, the second after twice that
+    (if the first is down), and so on; no coordinator, and never two at once by design."""
     now = now or timezone.now()
-    every = timedelta(hours=settings.FEDERATION_ROUND_HOURS)
+    every = timedelta(hours=round_hours(me.federation))
     order = sorted(label(p) for p in me.federation.peers.filter(state=PeerState.ACTIVE))
     rank = order.index(label(me)) if label(me) in order else len(order)
     last = Round.objects.filter(peer=me).order_by("-created_at").first()
@@ -164,17 +166,15 @@ def _missed(peer: Peer, now) -> None:
     Peer.objects.filter(pk=peer.pk).update(failures=failures, next_try_at=now + wait)
 
 
-def do_round(collective, *, timeout: float | None = None, plan_hook=None) -> dict:
+def do_round(collective, *, timeout: float | None = None, plan_hook=None, ray=None) -> dict:
     """Run a round from ``collective``: gather, plan, send, and wait for every member's answer.
+
+    ``ray``: plan the union on its sparse core on Ray (True: a local Ray; a string: a cluster's
+    address); by default the planner chooses (its sparse core above a size).
 
     ``plan_hook(union, plan_doc, cert)`` may replace the plan and certificate before they are
     sent (the tests of a dishonest starter use it).
     """
-    from .delivery import activity_id, deliver_many
-    from .services import local_peer
-
-    import time
-
     clock = [time.monotonic()]
     timings = {}
 
@@ -217,7 +217,7 @@ def do_round(collective, *, timeout: float | None = None, plan_hook=None) -> dic
         except FederationError as exc:
             state[peer.pk] = ("refused", str(exc))
     lap("collect_s")
-    plan_obj = _plan_object(me, uid, digests, signed, state, plan_hook)
+    plan_obj = _plan_object(me, uid, digests, signed, state, plan_hook, ray)
     lap("plan_and_certify_s")
     results = deliver_many(me, [p for p in members if state.get(p.pk, ("",))[0] == "planned"],
                            lambda t: wire.activity("Create", me.actor, [t.actor], plan_obj,
@@ -240,21 +240,14 @@ def do_round(collective, *, timeout: float | None = None, plan_hook=None) -> dic
     return {**_finish(mine, members, state, sizes, plan_obj), "timings": timings}
 
 
-def _hash(digest: dict) -> str:
-    from sinfronteras.planning.federation import digest_hash
-
-    return digest_hash(digest)
+def _hash(d: dict) -> str:
+    return digest_hash(d)
 
 
-def _plan_object(me: Peer, uid: str, digests, signed, state, plan_hook) -> dict:
-    from sinfronteras.planning import plan
-    from sinfronteras.planning.fedcert import certificate
-    from sinfronteras.planning.federation import union_problem
-
+def _plan_object(me: Peer, uid: str, digests, signed, state, plan_hook, ray=None) -> dict:
     union = union_problem(digests)
-    result = plan(union)
-    plan_doc = result.to_json()
-    cert = certificate(union, result)
+    plan_doc = plan(union, ray=ray).to_json()
+    cert = certificate(union, plan_doc)  # from the document: the plan is written out once
     if plan_hook is not None:
         plan_doc, cert = plan_hook(union, plan_doc, cert)
     obj = {"type": "RoundPlan", "id": f"{uid}/plan", "round": uid, "attributedTo": me.actor,
@@ -288,7 +281,7 @@ def _finish(mine: Round, members, state, sizes, plan_obj) -> dict:
 def answer_plan(target: Peer, sender: Peer, document: dict) -> dict:
     """Verify the round's plan against the signed digests, then apply this collective's part;
     ``Accept`` with the hash computed here, or ``Reject`` and why (nothing applied)."""
-    from .inbox import Refusal
+    from .inbox import Refusal  # the inbox hands rounds their activities (inbox -> transfers -> rounds)
 
     obj = document.get("object") or {}
     uid = obj.get("round")
@@ -314,9 +307,6 @@ def answer_plan(target: Peer, sender: Peer, document: dict) -> dict:
 
 def verify_plan(target: Peer, sender: Peer, round_: Round, obj: dict):
     """(union, plan document, round hash) once every check passes; FederationError otherwise."""
-    from sinfronteras.planning.fedcert import verify
-    from sinfronteras.planning.federation import DigestError, union_problem
-
     published = dict(peer_keys(sender))
     try:
         public = published.get(wire.object_signer(obj))
@@ -351,11 +341,6 @@ def verify_plan(target: Peer, sender: Peer, round_: Round, obj: dict):
 def apply_plan(target: Peer, round_: Round, union, plan_doc: dict):
     """This collective's part of the plan, stored as a local run stores its plan (one
     transaction: a worker killed here changes nothing)."""
-    from sinfronteras.planning import Problem
-    from sinfronteras.planning.shareout import ShareError, share_out
-    from sinfronteras.plans.models import PlanRun, RunStatus
-    from sinfronteras.plans.runs import RunBusy, do_request_run
-
     try:
         share = share_out(Problem.from_json(round_.local_problem), plan_doc, label(target), union=union)
     except ShareError as exc:
@@ -374,7 +359,7 @@ def apply_plan(target: Peer, round_: Round, union, plan_doc: dict):
         PlanRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now(),
                                                  error=str(exc)[:300])
         raise
-    from .transfers import offer_transfers, record_transfers
+    from .transfers import offer_transfers, record_transfers  # transfers reads rounds' labels: a cycle
 
     given = record_transfers(target, round_, share.transfers)
     if given:  # offered to their takers once this round is stored here
@@ -383,9 +368,6 @@ def apply_plan(target: Peer, round_: Round, union, plan_doc: dict):
 
 
 def _store_share(run, collective, round_: Round, local_doc: dict) -> None:
-    from sinfronteras.plans.compute import compute
-    from sinfronteras.plans.store import PlanChanged, store
-
     def solve(snap, problem):
         if _without_uri(problem.to_json()) != _without_uri(round_.local_problem):
             raise FederationError("needs or offers changed since the digest was sent: "

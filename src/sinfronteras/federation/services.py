@@ -20,7 +20,7 @@ from django.utils import timezone
 from sinfronteras.audit.models import record
 
 from . import keys, signing, wire
-from .models import Federation, Invitation, Peer, PeerKey, PeerState
+from .models import Federation, Invitation, Peer, PeerKey, PeerState, ReceivedDigest
 
 CODE_PREFIX = "sfed1."
 INVITE_DAYS = 7
@@ -204,7 +204,7 @@ def join_activity(peer: Peer, inviter_actor: str, token: str, federation_uid: st
 
 def do_join(code: str, collective) -> Federation:
     """Join the federation of ``code`` (talking to the inviter), and learn its members."""
-    from .delivery import deliver_join
+    from .delivery import deliver_join  # delivery sends with this module's keys and addresses: a cycle
 
     data = parse_code(code)
     if Peer.objects.filter(collective=collective).exclude(state=PeerState.LEFT).exists():
@@ -264,7 +264,7 @@ def do_accept_join(inviter: Peer, document: dict) -> dict:
 
 def announce(sender: Peer, newcomer: Peer) -> None:
     """Tell every other remote member of the federation about ``newcomer`` (an ``Add``)."""
-    from .delivery import activity_id, deliver_many
+    from .delivery import activity_id, deliver_many  # delivery reads this module's keys: a cycle
 
     others = [p for p in sender.federation.peers.filter(state=PeerState.ACTIVE, collective__isnull=True)
               if p.pk != newcomer.pk]
@@ -287,7 +287,7 @@ def do_join_locally(peer: Peer, collective) -> Peer:
 def do_rotate_key(peer: Peer) -> str:
     """A new key pair for ``peer``'s collective: every remote member learns it (an ``Update``
     signed by the current key) before it signs. Returns the new key's fingerprint."""
-    from .delivery import activity_id, deliver_many
+    from .delivery import activity_id, deliver_many  # delivery reads this module's keys: a cycle
 
     new = keys.add_next(peer.slug)
     others = list(peer.federation.peers.filter(state=PeerState.ACTIVE, collective__isnull=True))
@@ -315,7 +315,7 @@ def update_member(sender: Peer, doc) -> None:
 
 def announce_leave(peer: Peer) -> None:
     """Tell every remote member that ``peer``'s collective leaves (they delete its digests)."""
-    from .delivery import activity_id, deliver_many
+    from .delivery import activity_id, deliver_many  # delivery reads this module's keys: a cycle
 
     others = list(peer.federation.peers.filter(state=PeerState.ACTIVE, collective__isnull=True))
     deliver_many(peer, others, lambda target: wire.activity(
@@ -325,7 +325,5 @@ def announce_leave(peer: Peer) -> None:
 
 def peer_left(sender: Peer) -> None:
     """A remote member left: it is marked so, and what this server holds of its digests goes."""
-    from .models import ReceivedDigest
-
     ReceivedDigest.objects.filter(peer=sender).delete()
     Peer.objects.filter(pk=sender.pk).update(state=PeerState.LEFT)

@@ -40,8 +40,9 @@ plan's distance is within the tolerance of that bound.
 Tolerances, all explicit (:class:`Tolerances`): plan documents round
 quantities to six decimals (``ROUND`` per allocation); the planner counts a
 quantity without a step in units of ``resolution`` (one unit below exact at
-most) and a quantity with one in whole steps (a step above or below the exact
-share); distances are costed in units of ``10**-k`` km (metres).
+most) and a quantity with one in whole steps: each need at the floor or the ceiling
+of its exact share, strictly less than a step from it (a plan that gives a need a
+whole step less than it could get is refused); distances are costed in units of ``10**-k`` km (metres).
 
 Examples
 --------
@@ -71,8 +72,12 @@ from typing import Any
 
 import numpy as np
 
+from .arcs import _expand, build_arcs
+from .certify import bellman_ford, cost_decimals
+from .distance import COST_DECIMALS
 from .errors import PlanningError
 from .model import Problem
+from .solve import in_steps, scale_quantities
 
 CERT_FORMAT = "sinfronteras-certificate"
 CERT_VERSION = 1
@@ -104,9 +109,10 @@ class Tolerances:
         nothing; a need that lacks less lacks nothing); per offer: what counts as
         nothing left.
     need_frac : ndarray
-        Per need: how far its fraction may be from its exact leximin share (one
-        step for a resource with a step, one unit otherwise, and the rounding
-        of the plan document).
+        Per need: how far its fraction may be from its exact leximin share:
+        strictly less than one step for a resource with a step (floor or
+        ceiling of the share, less the plan document's rounding), one unit
+        and the rounding otherwise.
     """
 
     resolution: float
@@ -142,8 +148,6 @@ def _capped(kind: str, items: list[str]) -> list[str]:
 
 def _read(problem: Problem, plan) -> tuple[_Read | None, list[str]]:  # noqa: C901 - one check after another
     """Check that ``plan`` is a feasible plan of ``problem``; read its flows."""
-    from .arcs import build_arcs
-
     doc = _doc(plan)
     if not isinstance(doc, dict) or not isinstance(doc.get("allocations"), list) or not isinstance(doc.get("needs"), list):
         return None, ["plan: must be a plan document with 'allocations' and 'needs' lists"]
@@ -233,10 +237,6 @@ def _read(problem: Problem, plan) -> tuple[_Read | None, list[str]]:  # noqa: C9
 
 def tolerances(problem: Problem, allocs_per_offer=None, allocs_per_need=None) -> Tolerances:
     """The :class:`Tolerances` for a problem (allocation counts add the document's rounding)."""
-    from .certify import cost_decimals
-    from .distance import COST_DECIMALS
-    from .solve import in_steps, scale_quantities
-
     a = problem.arrays
     sc = in_steps(scale_quantities(a.need_quantity, a.offer_quantity), a)
     res = 1.0 / sc.scale
@@ -244,9 +244,13 @@ def tolerances(problem: Problem, allocs_per_offer=None, allocs_per_need=None) ->
     k_o = np.zeros(len(a.offer_quantity)) if allocs_per_offer is None else np.asarray(allocs_per_offer, float)
     ns, os_ = a.need_step, a.offer_step
     need_abs = np.where(ns > 0, ns / 2, res + ROUND * (k_n + 1))
-    unit = np.where(ns > 0, ns, res) + ROUND * (k_n + 1)
+    # With a step, a need is at the floor or the ceiling of its exact share: strictly less than a
+    # step from it (less the document's rounding), so a whole step short is refused. Without one,
+    # one quantity unit (the planner's counting) and the rounding.
+    rounding = ROUND * (k_n + 1)
+    unit = np.where(ns > 0, ns - 2 * rounding, res + rounding)
     q = a.need_quantity
-    need_frac = unit / np.where(q > 0, q, 1.0) + 1e-9
+    need_frac = unit / np.where(q > 0, q, 1.0) + np.where(ns > 0, 0.0, 1e-9)
     spare = np.where(os_ > 0, os_ / 2, res * (len(q) + 1) + ROUND * (k_o + 1))
     k = min(COST_DECIMALS, cost_decimals(a, sc.offer)) if len(a.offer_quantity) else COST_DECIMALS
     return Tolerances(res, int(k), need_abs, spare, need_frac)
@@ -318,8 +322,6 @@ def _propagate(n_o: int, n_n: int, arcs, moved: np.ndarray, start: np.ndarray):
     Residual arcs are ``o -> n`` for every arc and ``n -> o`` where something
     moves from ``o`` to ``n``; labels travel against them (label correcting).
     """
-    from .arcs import _expand
-
     lo, ln = np.full(n_o, np.inf), start.astype(float).copy()
     by_need = np.argsort(arcs.need, kind="stable")
     need_ptr = np.searchsorted(arcs.need[by_need], np.arange(n_n + 1))
@@ -353,9 +355,6 @@ def _potentials(r: _Read) -> tuple[np.ndarray, np.ndarray]:
     huge problem); zeros if the plan has a negative cycle at both (it is not of least
     distance, and :func:`verify` will say so).
     """
-    from .certify import bellman_ford
-    from .distance import COST_DECIMALS
-
     n_o, n_n = len(r.used), len(r.got)
     sink = n_o + n_n
     live = r.got[r.arcs.need] > 0

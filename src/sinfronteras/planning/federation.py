@@ -69,6 +69,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import PlanningError
+from .fedcert import certificate as _certificate
+from .fedcert import verify as _verify
 from .model import Need, Offer, Place, Problem, Resource, tier_of
 
 #: The digest format this module reads and writes.
@@ -542,25 +544,15 @@ def bounds_check(d: Any, *, members: int | None = None, limits: DigestLimits | N
     return reasons
 
 
-# The rest of a round, here too, so that one import serves the federation app ---------------
+# The rest of a round, here too (sharing out is in :mod:`~sinfronteras.planning.shareout`,
+# which reads this module's digests) -----------------------------------------------------------
 
 
 def certificate(problem: Problem, plan) -> dict:
     """A certificate that ``plan`` is optimal for ``problem`` (:func:`sinfronteras.planning.fedcert.certificate`)."""
-    from .fedcert import certificate as _certificate
-
     return _certificate(problem, plan)
 
 
 def verify(problem: Problem, plan, cert) -> list[str]:
     """Why ``plan`` is not certified optimal for ``problem``; empty: it is (:func:`sinfronteras.planning.fedcert.verify`)."""
-    from .fedcert import verify as _verify
-
     return _verify(problem, plan, cert)
-
-
-def share_out(local: Problem, union_plan, collective: str, *, union: Problem | None = None):
-    """A collective's part of a union's plan (:func:`sinfronteras.planning.shareout.share_out`)."""
-    from .shareout import share_out as _share_out
-
-    return _share_out(local, union_plan, collective, union=union)

@@ -30,7 +30,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from .federation import QUANTUM, SEP, ShareError, aggregate, need_id, offer_id, owner
+from .arcs import haversine_km
+from .explain import tier_summary
+from .federation import QUANTUM, SEP, ShareError, aggregate, need_id, offer_id, owner, union_resource
 from .model import Problem, tier_of
 from .result import NOTHING_IN_REACH, TAKEN_BY_EQUAL_OR_STRONGER, Plan, _r
 
@@ -278,8 +280,6 @@ class _Sharer:
         return Share(self._plan(met_units, alloc), tuple(self._transfer(t) for t in transfers))
 
     def _km(self, a, b) -> float:
-        from .arcs import haversine_km
-
         if (a.lat, a.lon) == (b.lat, b.lon):
             return 0.0
         return float(haversine_km(a.lat, a.lon, b.lat, b.lon))
@@ -296,8 +296,6 @@ class _Sharer:
                         _r(t["quantity"]), _r(km), parts)
 
     def _plan(self, met_units: np.ndarray, alloc: list) -> Plan:
-        from .explain import tier_summary
-
         local = self.local
         q = local.arrays.need_quantity
         units = np.array(self.need_unit, float) if len(q) else np.zeros(0)
@@ -331,8 +329,6 @@ class _Sharer:
 
     def _shortage(self, rows: list) -> list:
         """The union's shortage rows at this collective's places, in its own ids."""
-        from .federation import union_resource
-
         d, c = self.agg.digest, self.c
         res_of: dict[str, str] = {}
         for local_id, rid in self.agg.resources.items():

@@ -50,14 +50,17 @@ sinfronteras federation round --now --collective la --json -o round/"""
                                  "round: write DIR/problem.json and DIR/plan.json.")
         parser.add_argument("--deadline", type=float,
                             help="round: seconds to wait for each peer (FEDERATION_DEADLINE_SECONDS).")
+        parser.add_argument("--ray", nargs="?", const=True, default=None, metavar="ADDRESS",
+                            help="round: plan the union on its sparse core on Ray (a local one, or ADDRESS).")
 
-    def handle(self, *args, action, value, collective, json: bool, now, output, deadline, due, **options):
+    def handle(self, *args, action, value, collective, json: bool, now, output, deadline, due, ray=None,
+               **options):
         if action not in ACTIONS:
             _refuse(f"unknown action {action!r}: use one of {', '.join(ACTIONS)}")
         target = self.collective(collective)
         try:
             result = getattr(self, f"do_{action.replace('-', '_')}")(target, value, now=now, output=output,
-                                                                   deadline=deadline, due=due)
+                                                                   deadline=deadline, due=due, ray=ray)
         except FederationError as exc:
             _refuse(f"federation {action}: {exc}")
         self.show(result, as_json=json, output=None if action == "round" else output)
@@ -111,14 +114,14 @@ sinfronteras federation round --now --collective la --json -o round/"""
     def do_status(self, collective, value, **_):
         return federation_status(collective)
 
-    def do_round(self, collective, value, *, now, output, deadline, due, **_):
+    def do_round(self, collective, value, *, now, output, deadline, due, ray=None, **_):
         if now == due:
             _refuse("federation round: add --now (at once) or --due (when this collective's turn has come)")
         if due and not round_due(local_peer(collective)):
             return {"round": None, "members": [], "digest": None, "due": False}
         if deadline is not None and deadline <= 0:
             _refuse("--deadline: give a number of seconds above 0")
-        report = do_round(collective, timeout=deadline)
+        report = do_round(collective, timeout=deadline, ray=ray)
         if output:
             try:
                 write_round(Path(output), report)
