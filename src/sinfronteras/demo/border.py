@@ -22,6 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from sinfronteras.federation import rounds, services
 from sinfronteras.members.models import Area, Collective, Member, Role
 from sinfronteras.sharing.models import Need, Offer, Resource, Slot
 from sinfronteras.sharing.services import do_seed_catalogue
@@ -112,8 +113,6 @@ def do_load_across_border(*, seed: int = 2026, households: int = 70, volunteers:
 
 def federate(la, tijuana) -> dict:
     """Federate the two collectives through an invitation code, then plan one round from LA."""
-    from sinfronteras.federation import rounds, services
-
     _federation, code = services.do_create_federation(FEDERATION, la)
     services.do_join(code, tijuana)
     return rounds.do_round(la, timeout=60)

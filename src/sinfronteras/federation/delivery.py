@@ -8,8 +8,9 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from . import keys, signing, transport, wire
-from .models import Peer
-from .services import FederationError, inbox_url, peer_keys
+from .errors import FederationError, Refusal
+from .models import Federation, Peer
+from .peers import actor_url, base_url, from_multikey, inbox_url, join_activity, peer_keys
 
 
 @dataclass
@@ -45,7 +46,7 @@ def deliver_many(sender: Peer, targets: list[Peer], build, *, timeout: float) ->
     Local targets are handled here, one after another; remote ones in threads that touch no
     database (their keys are read before).
     """
-    from .inbox import Refusal, handle
+    from .inbox import handle  # a cycle: the inbox answers through the transfers, which deliver
 
     outcomes: list[Outcome] = []
     documents = [(target, build(target)) for target in targets]
@@ -83,9 +84,6 @@ def deliver_many(sender: Peer, targets: list[Peer], build, *, timeout: float) ->
 def deliver_join(code: dict, collective) -> dict:
     """Ask the inviter (code ``a`` at server ``s``) to let ``collective`` in; its answer must be
     signed by the key whose fingerprint the code holds."""
-    from .models import Federation
-    from .services import actor_url, base_url, join_activity
-
     inviter_slug = code["a"].rstrip("/").rsplit("/", 2)[-2]
     url = f"{code['s'].rstrip('/')}/federation/{inviter_slug}/inbox"
     try:
@@ -109,8 +107,6 @@ def deliver_join(code: dict, collective) -> dict:
 
 def _inviter_key(code: dict, key_id: str, answer: dict) -> str:
     """The inviter's public key from its answer, accepted only with the code's fingerprint."""
-    from .services import from_multikey
-
     if key_id != f"{code['a']}#{code['f']}":
         raise signing.SignatureRefused("the answer is not signed by the key the invitation names")
     for member in (answer.get("object") or {}).get("members") or []:

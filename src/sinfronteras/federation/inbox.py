@@ -19,22 +19,16 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from . import keys, signing, transfers, wire
+from . import keys, rounds, signing, transfers, wire
+from .errors import Refusal
 from .models import Peer, PeerState, SeenActivity
-from .services import FederationError, find_key, member_document
+from .services import (FederationError, _checked_member, do_accept_join, find_key, member_document,
+                       peer_left, update_member, upsert_member)
 from .transport import plain_http_allowed
 
 log = logging.getLogger(__name__)
 #: How long an accepted activity id is remembered (longer than a signature stays fresh).
 SEEN_FOR = timedelta(minutes=15)
-
-
-class Refusal(Exception):
-    """The activity is refused: ``status`` (400, 401, 403, 409) and the reason the answer gives."""
-
-    def __init__(self, status: int, reason: str):
-        super().__init__(reason)
-        self.status, self.reason = status, reason[:300]
 
 
 def _local(slug: str) -> Peer | None:
@@ -130,8 +124,6 @@ def _authenticate(request, url: str, body: bytes, document: dict) -> Peer | None
 
 
 def _newcomer_keys(document: dict) -> dict:
-    from .services import _checked_member
-
     try:
         return dict(_checked_member(document.get("result"))["keys"])
     except FederationError as exc:
@@ -155,9 +147,6 @@ def _remember(document: dict, sender: Peer | None) -> None:
 
 def handle(target: Peer, sender: Peer | None, document: dict) -> dict:
     """Carry out an authenticated activity addressed to ``target``; its answer (a document)."""
-    from . import rounds
-    from .services import do_accept_join, peer_left, update_member, upsert_member
-
     if target.actor not in (document.get("to") or []):
         raise Refusal(400, "the activity is not addressed to this actor")
     kind, obj = document.get("type"), document.get("object")

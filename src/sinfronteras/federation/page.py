@@ -18,10 +18,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from sinfronteras.planning.federation import owner
 from sinfronteras.plans.report import TIER_NAMES
+from sinfronteras.sharing.models import Resource
 
 from .handovers import when_text
 from .models import Peer, PeerState, Round, RoundState, Transfer, TransferState
+from .peers import label
 from .services import FederationError, local_peer
 
 #: Transfers that count as crossing: planned and not released, accepted, or handed over.
@@ -62,8 +65,6 @@ class Resources:
     """A shared vocabulary URI read as the collective's own resource, in the reader's language."""
 
     def __init__(self, collective) -> None:
-        from sinfronteras.sharing.models import Resource
-
         fields = {f.name for f in Resource._meta.get_fields()}
         rows = Resource.objects.filter(collective=collective).exclude(uri="") if "uri" in fields else []
         self.by_uri = {r.uri: r for r in rows}
@@ -137,10 +138,6 @@ def federation_counts(me: Peer, peers: list[Peer]) -> dict[int, list[int]]:
     """Per member: how many times, in the last applied rounds' union plans, one of its offer
     totals gave to another collective and one of its need totals took from another. Across the
     whole federation (not only with this collective), so a member that only takes shows."""
-    from sinfronteras.planning.federation import owner
-
-    from .rounds import label
-
     by_label = {label(p): p.pk for p in peers}
     counts = {p.pk: [0, 0] for p in peers}
     for r in Round.objects.filter(peer=me, state=RoundState.APPLIED).exclude(union_plan=None)[:COUNTED_ROUNDS]:

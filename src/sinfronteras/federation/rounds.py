@@ -40,19 +40,16 @@ from sinfronteras.sharing.models import Resource
 from . import keys, signing, wire
 from .decisions import round_hours
 from .delivery import activity_id, deliver_many
+from .errors import Refusal
 from .models import MemberState, Peer, PeerState, ReceivedDigest, Round, RoundMember, RoundState
+from .peers import label  # noqa: F401 - a member's name in a union's ids, named here too
 from .services import FederationError, local_peer, peer_keys
+from .transfers import offer_open, offer_transfers, record_transfers
 
 #: The longest a member that does not answer is skipped before it is tried again.
 MAX_BACKOFF = timedelta(days=1)
 #: After this long without an answer a member is given up on (shown, never silent).
 GIVE_UP_AFTER = timedelta(days=3)
-
-
-def label(peer: Peer) -> str:
-    """The member's name in a union's ids: its slug and a short hash of its actor (two servers
-    may both have a collective called ``la``)."""
-    return f"{peer.slug[:40]}-{hashlib.sha256(peer.actor.encode()).hexdigest()[:8]}"
 
 
 def round_hash(digests: list[dict], plan_doc: dict) -> str:
@@ -89,8 +86,6 @@ def signed_digest(peer: Peer, round_uid: str) -> tuple[dict, dict]:
 
 def answer_call(target: Peer, sender: Peer, document: dict) -> dict:
     """A member's answer to a ``RoundCall``: its signed digest (kept, to check the plan by)."""
-    from .inbox import Refusal  # the inbox hands rounds their activities (inbox -> transfers -> rounds)
-
     uid = (document.get("object") or {}).get("id")
     if not isinstance(uid, str) or not uid.startswith(f"{sender.actor}/rounds/") or len(uid) > 400:
         raise Refusal(400, "a round's id is <starter actor>/rounds/<id>")
@@ -232,8 +227,6 @@ def do_round(collective, *, timeout: float | None = None, plan_hook=None, ray=No
         why = answer.get("reason") or outcome.error or "it applied another round's digest"
         state[peer.pk] = ("left_out" if outcome.answer is None and not outcome.refused else "refused", why)
     lap("verify_and_apply_s")
-    from .transfers import offer_open  # transfers reads rounds' labels
-
     for peer in members:  # what a member here gave before its taker had applied the round
         if peer.local and state.get(peer.pk, ("",))[0] == "planned":
             offer_open(peer)
@@ -281,8 +274,6 @@ def _finish(mine: Round, members, state, sizes, plan_obj) -> dict:
 def answer_plan(target: Peer, sender: Peer, document: dict) -> dict:
     """Verify the round's plan against the signed digests, then apply this collective's part;
     ``Accept`` with the hash computed here, or ``Reject`` and why (nothing applied)."""
-    from .inbox import Refusal  # the inbox hands rounds their activities (inbox -> transfers -> rounds)
-
     obj = document.get("object") or {}
     uid = obj.get("round")
     round_ = Round.objects.filter(peer=target, uid=uid).first()
@@ -359,8 +350,6 @@ def apply_plan(target: Peer, round_: Round, union, plan_doc: dict):
         PlanRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now(),
                                                  error=str(exc)[:300])
         raise
-    from .transfers import offer_transfers, record_transfers  # transfers reads rounds' labels: a cycle
-
     given = record_transfers(target, round_, share.transfers)
     if given:  # offered to their takers once this round is stored here
         transaction.on_commit(lambda: offer_transfers(target, given))

@@ -20,62 +20,15 @@ from django.utils import timezone
 from sinfronteras.audit.models import record
 
 from . import keys, signing, wire
+from .delivery import activity_id, deliver_join, deliver_many
+from .errors import FederationError
 from .models import Federation, Invitation, Peer, PeerKey, PeerState, ReceivedDigest
+# What every part of the federation says of a peer lives below this module; named here too.
+from .peers import (actor_url, base_url, from_multikey, inbox_url, join_activity, local_keys,  # noqa: F401
+                    member_document, multikey, peer_keys)
 
 CODE_PREFIX = "sfed1."
 INVITE_DAYS = 7
-
-
-class FederationError(ValueError):
-    """Bad input to a federation command: the message says what to fix."""
-
-
-def base_url() -> str:
-    return settings.FEDERATION_URL.rstrip("/")
-
-
-def actor_url(slug: str, server: str | None = None) -> str:
-    return f"{(server or base_url()).rstrip('/')}/federation/{slug}/actor"
-
-
-def inbox_url(peer: Peer) -> str:
-    return f"{peer.server.rstrip('/')}/federation/{peer.slug}/inbox"
-
-
-def multikey(public_raw: bytes) -> str:
-    """An Ed25519 public key as a Multikey (``z`` + base58btc of 0xed01 + the key)."""
-    return "z" + wire.base58(b"\xed\x01" + public_raw)
-
-
-def from_multikey(value: str) -> bytes:
-    raw = wire.unbase58(value[1:]) if isinstance(value, str) and value.startswith("z") else b""
-    if len(raw) != 34 or raw[:2] != b"\xed\x01":
-        raise FederationError("a key is not an Ed25519 Multikey")
-    return raw[2:]
-
-
-# --- who is who ---------------------------------------------------------------------------------
-
-def local_keys(slug: str) -> list[tuple[str, str]]:
-    """(key id, public key) of a local collective, newest first."""
-    actor = actor_url(slug)
-    return [(signing.key_id(actor, pair), pair.public) for pair in keys.key_pairs(slug)]
-
-
-def peer_keys(peer: Peer) -> list[tuple[str, str]]:
-    if peer.local:
-        return local_keys(peer.slug)
-    return list(peer.keys.filter(retired_at__isnull=True).order_by("-created_at")
-                .values_list("key_id", "public_key"))
-
-
-def member_document(peer: Peer) -> dict:
-    """A member as other members learn it: its actor, server, slug, name and public keys."""
-    return {"type": "Member", "id": peer.actor, "server": peer.server, "preferredUsername": peer.slug,
-            "name": peer.name,
-            "assertionMethod": [{"id": key_id, "type": "Multikey", "controller": peer.actor,
-                                 "publicKeyMultibase": multikey(keys.unb64(public))}
-                                for key_id, public in peer_keys(peer)]}
 
 
 def _checked_member(doc) -> dict:
@@ -196,16 +149,8 @@ def do_create_federation(name: str, collective) -> tuple[Federation, str]:
 
 # --- joining --------------------------------------------------------------------------------
 
-def join_activity(peer: Peer, inviter_actor: str, token: str, federation_uid: str = "") -> dict:
-    return wire.activity("Join", peer.actor, [inviter_actor], federation_uid or inviter_actor,
-                         f"{peer.actor}/join/{secrets.token_hex(8)}",
-                         invitation=token, result=member_document(peer))
-
-
 def do_join(code: str, collective) -> Federation:
     """Join the federation of ``code`` (talking to the inviter), and learn its members."""
-    from .delivery import deliver_join  # delivery sends with this module's keys and addresses: a cycle
-
     data = parse_code(code)
     if Peer.objects.filter(collective=collective).exclude(state=PeerState.LEFT).exists():
         raise FederationError(f"collective {collective.slug} is already in a federation: leave it first")
@@ -264,8 +209,6 @@ def do_accept_join(inviter: Peer, document: dict) -> dict:
 
 def announce(sender: Peer, newcomer: Peer) -> None:
     """Tell every other remote member of the federation about ``newcomer`` (an ``Add``)."""
-    from .delivery import activity_id, deliver_many  # delivery reads this module's keys: a cycle
-
     others = [p for p in sender.federation.peers.filter(state=PeerState.ACTIVE, collective__isnull=True)
               if p.pk != newcomer.pk]
     document = member_document(newcomer)
@@ -287,8 +230,6 @@ def do_join_locally(peer: Peer, collective) -> Peer:
 def do_rotate_key(peer: Peer) -> str:
     """A new key pair for ``peer``'s collective: every remote member learns it (an ``Update``
     signed by the current key) before it signs. Returns the new key's fingerprint."""
-    from .delivery import activity_id, deliver_many  # delivery reads this module's keys: a cycle
-
     new = keys.add_next(peer.slug)
     others = list(peer.federation.peers.filter(state=PeerState.ACTIVE, collective__isnull=True))
     document = member_document(peer)
@@ -315,8 +256,6 @@ def update_member(sender: Peer, doc) -> None:
 
 def announce_leave(peer: Peer) -> None:
     """Tell every remote member that ``peer``'s collective leaves (they delete its digests)."""
-    from .delivery import activity_id, deliver_many  # delivery reads this module's keys: a cycle
-
     others = list(peer.federation.peers.filter(state=PeerState.ACTIVE, collective__isnull=True))
     deliver_many(peer, others, lambda target: wire.activity(
         "Leave", peer.actor, [target.actor], peer.federation.uid, activity_id(peer, "leave")),

@@ -36,7 +36,7 @@ from sinfronteras.sharing.models import Offer
 from . import handovers, keys, signing, wire
 from .delivery import activity_id, deliver_many
 from .models import Handover, HandoverState, Peer, Round, RoundState, Transfer, TransferState
-from .rounds import label
+from .peers import label
 from .services import FederationError, peer_keys
 
 NO_PLACE = "no public hand-over place was named for it"

@@ -17,6 +17,8 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .keys import verify
+
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 SF_CONTEXT = "https://sinfronteras.org/ns/federation/v1"
 CONTEXT = [AS_CONTEXT, SF_CONTEXT]
@@ -170,8 +172,6 @@ def object_signer(doc: dict) -> str:
 
 def check_object(doc: dict, public: str) -> None:
     """Raise :class:`WireError` unless ``doc``'s proof was made by ``public``'s key."""
-    from .keys import verify
-
     proof = dict(doc.get("proof") or {})
     value = proof.pop("proofValue", "")
     if proof.get("cryptosuite") != "eddsa-jcs-2022" or not value.startswith("z"):
