@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Federation(models.Model):
@@ -31,7 +32,7 @@ class Federation(models.Model):
 class PeerState(models.TextChoices):
     ACTIVE = "active", _("active")
     SUSPENDED = "suspended", _("suspended")
-    LEFT = "left", _("left")
+    LEFT = "left", pgettext_lazy("a member collective of a federation", "left")
 
 
 class Peer(models.Model):
