@@ -14,7 +14,7 @@ from sinfronteras.plans.housekeeping import do_housekeeping
 EVERY_APPS_STEP = {"members_erased", "plan_runs_failed", "tasks_expired", "tasks_given_back",
                    "carries_without_pickup", "weekly_offers_renewed", "addresses_destroyed",
                    "messages_deleted", "needs_deleted", "action_needs_closed",
-                   "closing_reminders"}
+                   "closing_reminders", "transfers_released"}
 
 
 def test_it_finds_the_steps_every_app_registered_in_its_housekeeping_module():
@@ -40,17 +40,17 @@ def test_it_reports_each_steps_count_by_name():
 def test_a_step_registered_in_one_line_runs_with_the_others():
     seen = []
 
-    def release_expired_transfers(now):
+    def forget_old_posters(now):
         seen.append(now)
         return 3
 
-    housekeeping.register("transfers_released", release_expired_transfers)
+    housekeeping.register("old_posters_forgotten", forget_old_posters)
     try:
         done = housekeeping.run()
     finally:
-        housekeeping.unregister("transfers_released")
-    assert done["transfers_released"] == 3 and len(seen) == 1 and seen[0].tzinfo is not None
-    assert "transfers_released" not in housekeeping.run()
+        housekeeping.unregister("old_posters_forgotten")
+    assert done["old_posters_forgotten"] == 3 and len(seen) == 1 and seen[0].tzinfo is not None
+    assert "old_posters_forgotten" not in housekeeping.run()
 
 
 def test_two_steps_under_one_name_are_refused_and_both_are_named():

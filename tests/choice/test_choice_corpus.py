@@ -70,7 +70,7 @@ def test_a_ballot_naming_a_project_twice_counts_it_once_and_says_so_with_the_vot
     assert budget.warnings == ("line 656 (voter 317731): project 174 named twice in one ballot; counted once",)
     assert main([str(path), "--rule", "greedy", "--json"]) == 0
     out, err = capsys.readouterr()
-    assert err.splitlines() == [f"warning: {path}: {budget.warnings[0]}"]
+    assert err.splitlines() == [f"sinfronteras tally: warning: {path}: {budget.warnings[0]}"]
     assert json.loads(out)["warnings"] == list(budget.warnings)
 
 

@@ -148,5 +148,5 @@ def test_the_pages_that_show_statuses_run_as_many_queries_for_twelve_needs_as_fo
         need_of(carla, "diapers", 2)
     assert counts() == few
     for url in urls:
-        with django_assert_max_num_queries(21):  # My tasks: its dropped list and new-message badge
+        with django_assert_max_num_queries(22):  # My tasks: dropped list, badge, hand-overs across
             client.get(url)

@@ -14,11 +14,11 @@ from sinfronteras.plans.models import SealedAddress
 from sinfronteras.plans.runs import do_request_run, execute_run
 from sinfronteras.plans.sealing import seal
 
-#: Queries a page may run, at most (My tasks runs 18 to 21, with its list of dropped tasks and
-#: the pickup points of what the member gives): session, member, alerts banner, waiting count, new-message count, the page's own lists (one query each, or two with a
+#: Queries a page may run, at most (My tasks runs 19 to 22, with its list of dropped tasks,
+#: the pickup points of what the member gives and the hand-overs across collectives): session, member, alerts banner, waiting count, new-message count, the page's own lists (one query each, or two with a
 #: prefetch, such as a need's days and hours), and the second factor for coordinators. None
 #: of them grows with what the member holds.
-BOUND = 21
+BOUND = 22
 PAGES = ["/", "/needs/", "/offers/", "/tasks/"]
 
 

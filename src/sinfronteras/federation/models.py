@@ -223,7 +223,7 @@ class Transfer(models.Model):
 
 class HandoverState(models.TextChoices):
     WAITING = "waiting", _("waiting for the other collective")
-    PROPOSED = "proposed", _("proposed")
+    PROPOSED = "proposed", pgettext_lazy("a hand-over between collectives", "proposed")
     HANDED = "handed", _("handed over")
     RECEIVED = "received", _("received")
     DONE = "done", _("done")
