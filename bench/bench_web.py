@@ -76,6 +76,8 @@ def parse(argv):
                         help=f"demo members logged in, at most {len(MEMBERS)} (default 200)")
     parser.add_argument("--burst", action=argparse.BooleanOptionalAction, default=True,
                         help="the alert-page burst (--no-burst: skip it)")
+    parser.add_argument("--per-page", action="store_true",
+                        help="also each page alone, at the first connection count")
     parser.add_argument("--burst-requests", type=int, default=2000)
     parser.add_argument("--burst-seconds", type=int, default=30)
     parser.add_argument("--burst-connections", type=int, default=100)
@@ -227,6 +229,11 @@ def measure(label, env, port, tool, folder: Path, args) -> dict:
             for kind, paths, who in (("members", PAGES, sessions), ("trivial", [TRIVIAL], "-")):
                 say(f"{label}: {kind}, {connections} connections, {args.seconds} s")
                 result[kind].append(wrk(tool, server, who, paths, connections, args.seconds, args))
+        if args.per_page:
+            for page in PAGES:
+                say(f"{label}: {page} alone, {args.connections[0]} connections, {args.seconds} s")
+                result.setdefault("per_page", []).append({"page": page, **wrk(
+                    tool, server, sessions, [page], args.connections[0], args.seconds, args)})
         if args.burst:
             rate = args.burst_requests / args.burst_seconds
             say(f"{label}: burst, {args.burst_requests} requests of {BURST_PAGE} in "
@@ -281,6 +288,11 @@ def table(result: dict) -> str:
                         f"{run['req_per_s']:.1f} | {run['p50_ms']:.0f} | {run['p95_ms']:.0f} | "
                         f"{run['p99_ms']:.0f} | {errors} | {run['server_cpu_ms_per_request']} | "
                         f"{run['client_cpu_ms_per_request']} |")
+    for run in result.get("per_page", []):
+        rows.append(f"| {run['page']} alone | {run['connections']} | {run['requests']:,} | "
+                    f"{run['req_per_s']:.1f} | {run['p50_ms']:.0f} | {run['p95_ms']:.0f} | "
+                    f"{run['p99_ms']:.0f} | {run['errors'] + run['redirects']} | "
+                    f"{run['server_cpu_ms_per_request']} | {run['client_cpu_ms_per_request']} |")
     burst = result.get("burst")
     if burst:
         rows += ["", f"Burst: {burst['requests']:,} of {burst['requests_planned']:,} requests of "
