@@ -156,6 +156,18 @@ def process_tree_ticks(root: int) -> int:
     return total
 
 
+def settle(pid: int, longest: float = 60.0) -> None:
+    """Wait until the server has used no CPU for half a second (requests left queued by the
+    last run answered), so that their work is not counted in the next run."""
+    deadline, last = time.monotonic() + longest, process_tree_ticks(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = process_tree_ticks(pid)
+        if now - last <= 1:  # one tick: gunicorn's heartbeat, not a request
+            return
+        last = now
+
+
 def client_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -168,6 +180,7 @@ def wrk(tool, server, sessions, paths, connections, seconds, args, rate=0.0, tot
                str(sessions), ",".join(paths), str(args.wrk_threads)]
     if rate:
         command += [f"{rate:.6f}", str(total)]
+    settle(server.process.pid)
     server_before = process_tree_ticks(server.process.pid)
     client_before = client_cpu_seconds()
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
