@@ -68,7 +68,7 @@ def parse(argv):
     parser = cliconv.parser(PROG, __doc__.splitlines()[0], EXAMPLE)
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432",
-                        help="PostgreSQL server (a database sinfronteras_bench is made and dropped)")
+                        help="PostgreSQL server (database sinfronteras_bench: made, dropped)")
     parser.add_argument("--connections", default="10,50,100",
                         help="wrk's connection counts, comma-separated (default 10,50,100)")
     parser.add_argument("--seconds", type=int, default=20, help="seconds per measurement")
@@ -290,7 +290,7 @@ def table(result: dict) -> str:
     rows = [f"### {result['database']}: {result['sessions']} members' sessions; load average "
             f"{result['load_start'][0]:.1f} at the start, {result['load_end'][0]:.1f} at the end",
             "", "| what | connections | requests | req/s | p50 ms | p95 ms | p99 ms | errors "
-            "| server CPU ms/request | wrk CPU ms/request |", "|---|---|---|---|---|---|---|---|---|---|"]
+            "| server CPU ms/request | wrk CPU ms/request |", "|---" * 10 + "|"]
     names = {"members": "everyday pages", "trivial": f"trivial redirect (anonymous GET {TRIVIAL})"}
     for kind in ("members", "trivial"):
         for run in result[kind]:
