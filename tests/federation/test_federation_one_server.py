@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from sinfronteras.federation import rounds, services
+from sinfronteras.federation import peers, rounds, services
 from sinfronteras.federation.models import Peer, ReceivedDigest, Round, RoundState, Transfer
 from sinfronteras.plans.models import Task
 
@@ -126,7 +126,7 @@ def test_members_take_turns_to_start_a_round_and_the_next_one_steps_in_when_the_
     settings.FEDERATION_ROUND_HOURS = 6
     federation, code = services.do_create_federation("Sin Fronteras", la)
     services.do_join(code, oakland)
-    first, second = sorted(Peer.objects.filter(federation=federation), key=rounds.label)
+    first, second = sorted(Peer.objects.filter(federation=federation), key=peers.label)
     since = max(first.joined_at, second.joined_at)
     assert not rounds.round_due(first, since + timedelta(hours=5))
     assert rounds.round_due(first, since + timedelta(hours=7))

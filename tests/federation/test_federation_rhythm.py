@@ -12,7 +12,7 @@ from assembly_helpers import end_window, proposal_data, propose, vote_all
 from sinfronteras.assembly.forms import ProposeForm
 from sinfronteras.assembly.services import do_close
 from sinfronteras.audit.models import Event
-from sinfronteras.federation import rounds, services
+from sinfronteras.federation import peers, rounds, services
 from sinfronteras.federation.decisions import FederationError, do_set_round_hours, round_hours
 from sinfronteras.federation.models import Federation, Peer
 
@@ -32,7 +32,7 @@ def federated(la, oakland):
 
 
 def test_the_members_decide_the_hours_between_rounds_and_the_turns_follow_them(alice, bob, la, federated):
-    first, second = sorted(Peer.objects.filter(federation=federated), key=rounds.label)
+    first, second = sorted(Peer.objects.filter(federation=federated), key=peers.label)
     since = max(first.joined_at, second.joined_at)
     assert rounds.round_due(first, since + timedelta(hours=7))  # the default: every 6 hours
     proposal = propose(alice, kind="majority", title="Plan with the federation twice a day",

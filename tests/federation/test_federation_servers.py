@@ -398,7 +398,7 @@ def _dishonest_round(la, tj, settings, spoil):
     url = f"{tj.env['FEDERATION_URL']}/federation/tj/inbox"
     uid = f"{la_actor}/rounds/{secrets.token_hex(6)}"
     published = json.loads(urllib.request.urlopen(tj_actor, timeout=30).read())
-    from sinfronteras.federation.services import from_multikey
+    from sinfronteras.federation.peers import from_multikey
     from sinfronteras.federation.keys import b64
 
     tj_keys = {m["id"]: b64(from_multikey(m["publicKeyMultibase"])) for m in published["assertionMethod"]}

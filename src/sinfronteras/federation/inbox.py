@@ -22,8 +22,9 @@ from django.views.decorators.csrf import csrf_exempt
 from . import keys, rounds, signing, transfers, wire
 from .errors import Refusal
 from .models import Peer, PeerState, SeenActivity
-from .services import (FederationError, _checked_member, do_accept_join, find_key, member_document,
-                       peer_left, update_member, upsert_member)
+from .peers import member_document
+from .services import (FederationError, _checked_member, do_accept_join, find_key, peer_left,
+                       update_member, upsert_member)
 from .transport import plain_http_allowed
 
 log = logging.getLogger(__name__)

@@ -42,8 +42,8 @@ from .decisions import round_hours
 from .delivery import activity_id, deliver_many
 from .errors import Refusal
 from .models import MemberState, Peer, PeerState, ReceivedDigest, Round, RoundMember, RoundState
-from .peers import label  # noqa: F401 - a member's name in a union's ids, named here too
-from .services import FederationError, local_peer, peer_keys
+from .peers import label, peer_keys
+from .services import FederationError, local_peer
 from .transfers import offer_open, offer_transfers, record_transfers
 
 #: The longest a member that does not answer is skipped before it is tried again.

@@ -23,9 +23,7 @@ from . import keys, signing, wire
 from .delivery import activity_id, deliver_join, deliver_many
 from .errors import FederationError
 from .models import Federation, Invitation, Peer, PeerKey, PeerState, ReceivedDigest
-# What every part of the federation says of a peer lives below this module; named here too.
-from .peers import (actor_url, base_url, from_multikey, inbox_url, join_activity, local_keys,  # noqa: F401
-                    member_document, multikey, peer_keys)
+from .peers import actor_url, base_url, from_multikey, member_document
 
 CODE_PREFIX = "sfed1."
 INVITE_DAYS = 7

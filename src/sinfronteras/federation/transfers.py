@@ -36,8 +36,8 @@ from sinfronteras.sharing.models import Offer
 from . import handovers, keys, signing, wire
 from .delivery import activity_id, deliver_many
 from .models import Handover, HandoverState, Peer, Round, RoundState, Transfer, TransferState
-from .peers import label
-from .services import FederationError, peer_keys
+from .peers import label, peer_keys
+from .services import FederationError
 
 NO_PLACE = "no public hand-over place was named for it"
 NO_CARRIER = "no carrier of this collective can reach the public hand-over place in its opening hours"
