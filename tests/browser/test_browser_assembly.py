@@ -4,6 +4,7 @@ the window closes, the results show the winner and the instant-runoff rounds."""
 import re
 from datetime import timedelta
 
+from playwright.sync_api import expect
 import pytest
 from django.utils import timezone
 
@@ -45,7 +46,8 @@ def test_members_rank_options_without_javascript_and_read_the_rounds(live_server
     assert phone.locator("h1").inner_text() == "Who speaks for us at the city council?"
 
     rank(phone, {"Ana": "1", "Beto": "1"})  # the same rank twice: refused, said on each
-    assert phone.locator("#error-rank_0").is_visible() and phone.locator("#error-rank_1").is_visible()
+    expect(phone.locator("#error-rank_0")).to_be_visible()
+    expect(phone.locator("#error-rank_1")).to_be_visible()
     assert not Ballot.objects.exists()
     shoot(phone, "duplicate-rank")
     rank(phone, {"Ana": "2", "Beto": "1"})
@@ -58,7 +60,7 @@ def test_members_rank_options_without_javascript_and_read_the_rounds(live_server
     phone.goto(f"{live_server.url}/decisions/{proposal.pk}/")
     rank(phone, {"Cruz": "1", "Beto": "2", "Ana": "3"})
     phone.get_by_role("link", name="Results so far").click()
-    assert phone.locator("#results-hidden").is_visible()
+    expect(phone.locator("#results-hidden")).to_be_visible()
     shoot(phone, "hidden")
 
     now = timezone.now()

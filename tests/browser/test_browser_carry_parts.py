@@ -12,6 +12,7 @@ from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from playwright.sync_api import expect
 import pytest
 import time_machine
 from django_tasks_db.models import DBTaskResult
@@ -126,7 +127,7 @@ def test_every_person_of_a_carry_is_told_their_part_and_it_is_carried_out_in_its
         # The family sees a badge, is told, and reads the message.
         assert notes_for(carla, "task_message") == 1
         log_in(phone, base, "carla")
-        assert phone.locator("#tasks-unread").is_visible()
+        expect(phone.locator("#tasks-unread")).to_be_visible()
         phone.goto(f"{base}/tasks/")
         assert w["new"] in phone.locator(f"#need-state-{need.pk} .new-message").inner_text()
         assert phone.locator(f"#need-state-{need.pk} a.talk").count() == 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from playwright.sync_api import expect
 import pytest
 from django.utils import timezone
 
@@ -93,7 +94,7 @@ def test_decisions_that_reach_the_plan_read_right_on_a_phone(live_server, chromi
 
     # The secret ballot closed: the Schulze tables scroll inside the page, never cut.
     phone.goto(f"{base}/decisions/{end_window(secret).pk}/results/")
-    assert phone.locator("#pairwise").is_visible()
+    expect(phone.locator("#pairwise")).to_be_visible()
     right, hidden = phone.locator("#pairwise").evaluate(
         "e => [e.getBoundingClientRect().right, e.scrollWidth - e.clientWidth]")
     assert right <= 360 and hidden <= 0  # the whole table shows: no column cut off

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from playwright.sync_api import expect
 import pytest
 from django.core.management import call_command
 
@@ -32,7 +33,7 @@ def test_a_plan_becomes_a_delivery_and_the_address_is_gone_afterwards(
     shoot(phone, "queued")
     call_command("db_worker", "--batch", "--interval", "0")  # the real worker, once
     phone.goto(f"{base}/plan/")
-    assert phone.locator("#tiers").is_visible()
+    expect(phone.locator("#tiers")).to_be_visible()
     assert fits_the_phone(phone)
     shoot(phone, "plan")
 
@@ -50,7 +51,8 @@ def test_a_plan_becomes_a_delivery_and_the_address_is_gone_afterwards(
     phone.get_by_role("button", name="Pause deliveries there").click()
     assert f"Alert in {need.area.name}" in phone.locator("#area-alerts").inner_text()
     phone.goto(f"{base}/tasks/{task.pk}/")
-    assert phone.locator("#task-paused").is_visible() and phone.locator("#address").count() == 0
+    expect(phone.locator("#task-paused")).to_be_visible()
+    assert phone.locator("#address").count() == 0
     assert "probe-b7d2" not in phone.content()
     shoot(phone, "paused-by-an-alert")
     phone.goto(f"{base}/alerts/")

@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from playwright.sync_api import expect
 import pytest
 import time_machine
 
@@ -167,7 +168,7 @@ def test_a_carry_with_a_pickup_point_and_a_window_is_arranged_and_carried_out(
         assert fits_the_phone(phone)
         shoot(phone, "carrier-reads-both-places")
         phone.get_by_role("button", name=w["done"]).click()
-        assert phone.locator("#confirm-question").is_visible()  # marking done asks first
+        expect(phone.locator("#confirm-question")).to_be_visible()  # marking done asks first
         phone.locator("#confirm-form button[type=submit]").click()
         assert phone.locator("#task-state").inner_text() == w["state_done"]
         assert phone.locator("#pickup").count() == 0 and phone.locator("#address").count() == 0

@@ -1,5 +1,6 @@
 """A newcomer joins in Spanish and posts a need; a volunteer posts an offer."""
 
+from playwright.sync_api import expect
 import pytest
 
 from conftest import PASSWORD
@@ -23,7 +24,7 @@ def test_a_newcomer_opens_an_invite_signs_up_in_spanish_and_posts_a_need(live_se
     phone.get_by_label("Nombre de acceso").fill("rosa")
     phone.get_by_label("Contraseña").fill("123")
     phone.get_by_role("button", name="Unirme").click()
-    assert phone.locator("#error-password").is_visible()  # too short, said in Spanish
+    expect(phone.locator("#error-password")).to_be_visible()  # too short, said in Spanish
     shoot(phone, "signup-error")
 
     phone.get_by_label("Contraseña").fill("una clave larga y rara")
@@ -42,7 +43,7 @@ def test_a_newcomer_opens_an_invite_signs_up_in_spanish_and_posts_a_need(live_se
     assert "Tu necesidad está publicada." in phone.locator(".messages").inner_text()
     need = Need.objects.get()
     assert need.posted_by == Member.objects.get(username="rosa") and need.urgent
-    assert phone.locator(f"#need-{need.pk}").is_visible()
+    expect(phone.locator(f"#need-{need.pk}")).to_be_visible()
     assert fits_the_phone(phone)
     shoot(phone, "need-listed")
 
@@ -63,6 +64,6 @@ def test_a_volunteer_logs_in_and_posts_an_offer(live_server, phone, shoot, carla
     offer = Offer.objects.get()
     assert offer.posted_by == carla and sorted(r.key for r in offer.resources.all()) == [
         "childcare", "legal-help"]
-    assert phone.locator(f"#offer-{offer.pk}").is_visible()
+    expect(phone.locator(f"#offer-{offer.pk}")).to_be_visible()
     assert fits_the_phone(phone)
     shoot(phone, "offer-listed")

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from playwright.sync_api import expect
 import pytest
 from django.utils import timezone
 
@@ -67,7 +68,7 @@ def test_an_action_is_filled_by_the_plan_and_its_results_and_a_conversation_foll
     assert "180" in phone.locator("#results").inner_text()
     phone.goto(f"{base}/organize/numbers/")
     assert phone.locator("#total-copies").inner_text() == "180"
-    assert phone.locator("#per-action-%d" % action.pk).is_visible()
+    expect(phone.locator("#per-action-%d" % action.pk)).to_be_visible()
     assert fits_the_phone(phone)
     shoot(phone, "numbers")
 

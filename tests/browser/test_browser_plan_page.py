@@ -3,6 +3,7 @@ did not meet; a member reads the plan, reports a raid in one tap and confirms a 
 
 from decimal import Decimal
 
+from playwright.sync_api import expect
 import pytest
 
 from sinfronteras.members.models import Member
@@ -73,13 +74,13 @@ def test_a_coordinator_goes_through_every_need_the_plan_did_not_meet(
     assert words["more"] in phone.locator("#unmet-count").inner_text()  # 42 in all, 25 shown
     phone.locator("#unmet-filter #id_tier").select_option(label=words["tier2"])
     phone.get_by_role("button", name=words["show"]).click()
-    assert words["of10"] in phone.locator("#unmet-count").inner_text()
-    assert phone.locator("#unmet li").count() == 10
+    expect(phone.locator("#unmet-count")).to_contain_text(words["of10"])
+    expect(phone.locator("#unmet li")).to_have_count(10)
     shoot(phone, "tier-2")
     phone.locator("#unmet-filter #id_tier").select_option("")
     phone.get_by_role("button", name=words["show"]).click()
     phone.get_by_role("link", name=words["next"]).click()
-    assert phone.locator("#unmet li").count() == 42 - 25
+    expect(phone.locator("#unmet li")).to_have_count(42 - 25)
     assert small_targets(phone, "nav a, footer a, .pager a, button.link") == []
     shoot(phone, "page-2")
 
@@ -102,7 +103,8 @@ def test_a_member_reads_the_plan_reports_a_raid_and_confirms_a_withdrawal(
     shoot(phone, "alert-page")
 
     phone.goto(f"{base}/plan/")
-    assert phone.locator("#tier-table-1").is_visible() and phone.locator("#unmet").count() == 0
+    expect(phone.locator("#tier-table-1")).to_be_visible()
+    assert phone.locator("#unmet").count() == 0
     assert "Carla" not in phone.locator("main").inner_text()
     assert fits_the_phone(phone)
     shoot(phone, "plan-as-a-member")
@@ -110,9 +112,9 @@ def test_a_member_reads_the_plan_reports_a_raid_and_confirms_a_withdrawal(
     need = Need.objects.filter(posted_by=bob).first()
     phone.goto(f"{base}/needs/")
     phone.locator(f"#need-{need.pk}").get_by_role("button", name=words["withdraw"]).click()
-    assert phone.locator("#confirm-question").is_visible()
+    expect(phone.locator("#confirm-question")).to_be_visible()
     assert Need.objects.get(pk=need.pk).status == "open"  # asking changed nothing
-    assert phone.get_by_role("link", name=words["back"]).is_visible()
+    expect(phone.get_by_role("link", name=words["back"])).to_be_visible()
     assert fits_the_phone(phone)
     shoot(phone, "confirm")
     phone.get_by_role("button", name=words["yes"]).click()
@@ -120,6 +122,7 @@ def test_a_member_reads_the_plan_reports_a_raid_and_confirms_a_withdrawal(
     assert Need.objects.get(pk=need.pk).status == "withdrawn"
     shoot(phone, "withdrawn")
     phone.goto(f"{base}/needs/999999/")  # gone: the site's layout, their language, a way on
-    assert phone.locator("#error-next a").count() >= 2 and phone.locator("header nav").is_visible()
+    expect(phone.locator("header nav")).to_be_visible()
+    assert phone.locator("#error-next a").count() >= 2
     assert phone.locator("html").get_attribute("lang") == language
     shoot(phone, "not-found")

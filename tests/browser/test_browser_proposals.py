@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone as tz
 
+from playwright.sync_api import expect
 import pytest
 
 from conftest import make_member
@@ -46,7 +47,8 @@ def test_a_member_proposes_a_ranked_choice_and_a_role_change_and_shares_an_invit
     log_in(phone, live_server.url, "bob")
     phone.get_by_role("link", name=words["decide"], exact=True).click()
     phone.get_by_role("link", name=words["propose"]).click()
-    assert phone.locator("#kinds > li").count() == 9 and fits_the_phone(phone)
+    expect(phone.locator("#kinds > li")).to_have_count(9)
+    assert fits_the_phone(phone)
     assert phone.locator("#kind-ranked").bounding_box()["height"] >= 44
     shoot(phone, "kinds")
 
@@ -92,7 +94,8 @@ def test_a_member_proposes_a_ranked_choice_and_a_role_change_and_shares_an_invit
     # (autofocus applies once the new page has loaded: wait for it, up to the usual timeout)
     phone.wait_for_function("document.activeElement && document.activeElement.id === 'id_options'")
     assert phone.evaluate("document.activeElement.id") == "id_options"
-    assert phone.locator("#error-options").is_visible() and phone.locator("#form-errors").is_visible()
+    expect(phone.locator("#error-options")).to_be_visible()
+    expect(phone.locator("#form-errors")).to_be_visible()
     box = phone.locator("#error-options").bounding_box()
     assert 0 <= box["y"] + box["height"] and box["y"] < 740
     assert phone.locator("#error-options").inner_text().startswith("Line 4" if lang == "en" else "Línea 4")

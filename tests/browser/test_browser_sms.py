@@ -1,6 +1,7 @@
 """The SMS page at phone size: a member adds a number (English), another changes and
 removes one (Spanish); the page says plainly that phone companies read SMS."""
 
+from playwright.sync_api import expect
 import pytest
 
 from .conftest import fits_the_phone, log_in
@@ -57,7 +58,7 @@ def test_a_member_changes_and_removes_her_number_in_spanish(live_server, phone, 
     phone.get_by_role("button", name="Guardar").click()
     assert SmsNumber.objects.get().notify is False
     phone.get_by_role("button", name="Borrar mi número").click()
-    assert "Tu número está borrado." in phone.content()
+    expect(phone.locator("main")).to_contain_text("Tu número está borrado.")
     assert not SmsNumber.objects.exists()
     assert fits_the_phone(phone)
     shoot(phone, "removed")

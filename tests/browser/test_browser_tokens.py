@@ -1,6 +1,7 @@
 """API tokens at phone size: a coordinator makes one with a coordinator's power (English),
 a member makes one that acts as them (Spanish); each card says its power and expiry."""
 
+from playwright.sync_api import expect
 import pytest
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -47,7 +48,7 @@ def test_a_member_makes_a_token_in_spanish_and_is_told_the_limit(live_server, ph
     shoot(phone, "too-long")
     phone.get_by_label("Días que dura").fill("")
     phone.get_by_role("button", name="Crear una clave").click()
-    assert phone.locator("#new-token").is_visible()
+    expect(phone.locator("#new-token")).to_be_visible()
     row = ApiToken.objects.get(member=Member.objects.get(username="rosa"))
     assert "Actúa como tú, miembro" in phone.locator(f"#token-{row.pk}").inner_text()
     assert fits_the_phone(phone)
