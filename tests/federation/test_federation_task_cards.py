@@ -86,3 +86,13 @@ def test_a_card_action_on_a_hand_over_of_somebody_else_is_refused_and_changes_no
                            {"handover": list(two_transfers.values_list("pk", flat=True))}, follow=True)
     assert "This is not one of your hand-overs." in response.content.decode()
     assert set(two_transfers.values_list("state", flat=True)) == {HandoverState.PROPOSED}
+
+
+def test_i_cant_do_it_on_the_card_releases_every_transfer_of_it_on_both_sides(
+        client, two_transfers, carla, django_capture_on_commit_callbacks):
+    [card] = cards(client, carla)
+    with django_capture_on_commit_callbacks(execute=True):  # the rejections go out after commit
+        client.post("/federation/handovers/decline/", {"handover": card["decline"]})
+    assert set(Transfer.objects.values_list("state", flat=True)) == {TransferState.DECLINED}
+    assert set(Handover.objects.values_list("state", flat=True)) == {HandoverState.RELEASED}
+    assert cards(client, carla) == []
