@@ -498,13 +498,15 @@ class FederationForm(KindForm):
     """Join a federation with a code, leave it, suspend a member collective or end a suspension."""
 
     slug = "federation"
-    used = ("title", "body", "kind", "change", "federation_code", "peer") + TAIL
+    used = ("title", "body", "kind", "change", "federation_code", "peer", "change_value") + TAIL
     changes = FEDERATION_CHANGES
     labels = {"peer": _("member collective (to suspend, or to end its suspension)"),
-              "federation_code": _("invitation code (to join)")}
+              "federation_code": _("invitation code (to join)"),
+              "change_value": _("hours between rounds")}
     helps = {"federation_code": _("The code another collective of the federation gave you, starting "
                                   "with sfed1. It is used once, when the proposal passes."),
-             "peer": _("Only to suspend a member collective, or to end its suspension.")}
+             "peer": _("Only to suspend a member collective, or to end its suspension."),
+             "change_value": _("Only to change how often the federation plans together: 1 to 168 hours.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,4 +9,6 @@ urlpatterns = [
     path("federation/", views.federation_page, name="page"),
     re_path(r"^federation/handovers/(?P<pk>[0-9]{1,10})/(?P<action>handed|received|delivered|decline)/$",
             views.handover_action, name="handover"),
+    re_path(r"^federation/handovers/(?P<action>handed|received|decline)/$", views.handovers_action,
+            name="handovers"),
 ]

@@ -44,3 +44,37 @@ def handover_action(request, pk, action):
     else:
         messages.success(request, said())
     return redirect("plans:tasks")
+
+
+#: The most hand-overs one card's button acts on (a card gathers one place and window).
+MOST_AT_ONCE = 200
+#: Actions that end or confirm the whole transfer: one hand-over of each transfer is enough.
+PER_TRANSFER = ("received", "decline")
+
+
+@login_required
+@require_POST
+def handovers_action(request, action):
+    """One card of *My tasks*: the same action on each of its hand-overs (one place, one window,
+    one other collective); each is done as on its own, and any refused says why."""
+    do, said = ACTIONS[action]
+    pks = [int(pk) for pk in request.POST.getlist("handover")[:MOST_AT_ONCE] if pk.isdigit() and len(pk) <= 10]
+    done, seen, refusals = 0, set(), []
+    for pk in dict.fromkeys(pks):
+        try:
+            handover = handovers.access(request.user, pk)
+            if action in PER_TRANSFER and handover.transfer_id in seen:
+                continue
+            do(request.user, handover)
+        except handovers.HandoverRefused as refused:
+            refusals.append(str(refused))
+        else:
+            done += 1
+            seen.add(handover.transfer_id)
+    for refusal in dict.fromkeys(refusals):
+        messages.error(request, refusal)
+    if done:
+        messages.success(request, said())
+    elif not refusals:
+        messages.error(request, _("This is not one of your hand-overs."))
+    return redirect("plans:tasks")

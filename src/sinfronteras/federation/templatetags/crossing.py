@@ -4,6 +4,7 @@ could not cross (the plan page)."""
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext as _
 
 from sinfronteras.federation import handovers
 from sinfronteras.federation.models import Transfer, TransferState
@@ -18,10 +19,67 @@ NOT_PLANNED_SHOWN = 20
 
 @register.simple_tag
 def crossing_tasks(member) -> list[dict]:
-    """The member's hand-overs of transfers, each described for them."""
+    """The member's hand-overs of transfers, one card per public place, window and other
+    collective (a driver who picks up 13 transfers at one place reads one card)."""
     if not getattr(member, "is_authenticated", False):
         return []
-    return [handovers.describe(h) for h in handovers.tasks_of(member)]
+    return group_handovers([handovers.describe(h) for h in handovers.tasks_of(member)])
+
+
+def group_handovers(rows: list[dict]) -> list[dict]:
+    """Rows of ``handovers.describe`` gathered by (side, other collective, place, window), in
+    the order their first row comes; each group with its items and the hand-overs each of its
+    actions applies to."""
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        handover = row["handover"]
+        transfer = handover.transfer
+        other = transfer.taker_id if handover.gives else transfer.giver_id
+        key = (handover.gives, other, transfer.place_name, transfer.window_start, transfer.window_end)
+        groups.setdefault(key, []).append(row)
+    return [_group(members) for members in groups.values()]
+
+
+def _group(rows: list[dict]) -> dict:
+    first = rows[0]["handover"]
+    states = {row["state"] for row in rows}
+    group = {"rows": rows, "first": first, "many": len(rows) > 1,
+             "state": next(iter(states)) if len(states) == 1 else "",
+             "hand": [r["handover"].pk for r in rows if r["can_hand"]],
+             "receive": [r["handover"].pk for r in rows if r["can_receive"]],
+             "decline": [r["handover"].pk for r in rows if r["can_decline"]]}
+    if not group["many"]:
+        return group | {"sentence": rows[0]["sentence"], "onward": rows[0]["onward"]}
+    totals: dict[str, list] = {}
+    for row in rows:
+        handover = row["handover"]
+        resource = handovers._resource(handover)
+        name = resource.name if resource else handover.transfer.resource
+        row["item"] = _item(handover, handovers._amount(handover.quantity, resource), name)
+        totals.setdefault(name, [resource, 0])[1] += handover.quantity
+    onward = "" if first.gives else _("Then bring each to its person in need, as for any delivery.")
+    total = "; ".join(_("%(what)s of %(resource)s") % {"what": handovers._amount(quantity, resource),
+                                                       "resource": name}
+                      for name, (resource, quantity) in totals.items())
+    return group | {"sentence": _heading(first), "onward": onward,
+                    "total": _("In all: %(total)s, in %(count)s parts.") % {"total": total, "count": len(rows)}}
+
+
+def _heading(handover) -> str:
+    row = handover.transfer
+    words = {"place": row.place_name, "when": handovers.when_text(row)}
+    if handover.gives:
+        words["other"] = row.taker.name or row.taker.slug
+        return _("Hand over to the carrier of %(other)s at %(place)s, %(when)s:") % words
+    words["other"] = row.giver.name or row.giver.slug
+    return _("Pick up from the carrier of %(other)s at %(place)s, %(when)s:") % words
+
+
+def _item(handover, what: str, resource: str) -> str:
+    words = {"what": what, "resource": resource}
+    if handover.gives:
+        return _("%(what)s of %(resource)s") % words
+    return _("%(what)s of %(resource)s, to %(area)s") % (words | {"area": handover.need.area.name})
 
 
 @register.inclusion_tag("federation/not_planned.html")
