@@ -296,6 +296,13 @@ class Offer(models.Model):
         return any(resource.carries for resource in self.resources.all())
 
     @property
+    def picks_up_nothing(self) -> bool:
+        """Hours of carrying, or what is given in person (childcare, a ride, legal help): the
+        giver goes, nothing is picked up, so a pickup point means nothing."""
+        resources = self.resources.all()
+        return self.is_carrying or all(resource.in_person for resource in resources)
+
+    @property
     def has_pickup_point(self) -> bool:
         """Whether the giver sealed a pickup point (plans' ``SealedPickup``); never what it says."""
         return hasattr(self, "sealed_pickup")
