@@ -46,4 +46,17 @@ def test_a_resource_short_in_one_place_in_two_tiers_says_which_tier_each_is():
     assert basic.startswith("Basic: 2 hours of Legal help short in Bell")
     assert elsewhere.startswith("5 hours of Legal help short in Cudahy")  # alone: no tier
     with translation.override("es"):
-        assert shortage_sentences(rows)[0].startswith("Básica y urgente: Faltan 3 horas")
+        assert shortage_sentences(rows)[0].startswith("Básica y urgente — Faltan 3 horas")
+
+
+def test_one_need_that_nobody_reaches_is_not_called_one_of_them():
+    rows = summary({"short": 2.0, "nothing_in_reach": 1},
+                   {"short": 6.0, "place": "a2", "needs": 3, "nothing_in_reach": 2})
+    with translation.override("en"):
+        one, three = shortage_sentences(rows)
+    assert one.endswith("1 need. Nobody who gives it is within its reach at all.")
+    assert three.endswith("3 needs. 2 of them have no giver of it within reach at all.")
+    with translation.override("es"):
+        one, three = shortage_sentences(rows)
+    assert one.endswith("1 necesidad. No tiene a su alcance a nadie que lo dé.")
+    assert "1 de ellas" not in one and three.endswith("2 de ellas no tienen a nadie que lo dé a su alcance.")

@@ -168,7 +168,9 @@ def shortage_sentence(row: dict, label: str, unit: str, area: str) -> str:
             "%(short)s of %(resource)s short in %(area)s: %(short)s more from a giver within "
             "reach would fully meet %(count)s needs.", row["needs"])
     text %= words
-    if row.get("nothing_in_reach"):
+    if row.get("nothing_in_reach") and row["needs"] == 1:
+        text += " " + _("Nobody who gives it is within its reach at all.")
+    elif row.get("nothing_in_reach"):
         text += " " + ngettext("%(n)s of them has no giver of it within reach at all.",
                                "%(n)s of them have no giver of it within reach at all.",
                                row["nothing_in_reach"]) % {"n": row["nothing_in_reach"]}
