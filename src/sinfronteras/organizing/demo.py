@@ -58,12 +58,14 @@ def _presence_offers(collective, givers, area, today):
         offer.resources.set([presence])
 
 
-def _past_actions(collective, organizer, areas, rng, today):
+def _past_actions(collective, organizers, areas, rng, today):
+    """Three past actions with their numbers, each organized by one of ``organizers`` in turn."""
     newspaper = collective.resources.filter(key="newspaper").first()
-    for weeks, english, spanish in [
+    for index, (weeks, english, spanish) in enumerate([
             (3, "Know-your-rights table at the swap meet", "Mesa de derechos en el tianguis"),
             (7, "May Day march", "Marcha del Primero de Mayo"),
-            (12, "Door-knocking on rent", "Puerta a puerta sobre la renta")]:
+            (12, "Door-knocking on rent", "Puerta a puerta sobre la renta")]):
+        organizer = organizers[index % len(organizers)]
         title = said(organizer, english, spanish)
         day = today - timedelta(weeks=weeks)
         Action.objects.create(
@@ -133,7 +135,7 @@ def load_demo_organizing(collective, rng) -> Action | None:
     volunteers = list(collective.members.filter(username__startswith="voluntario-").order_by("pk"))
     _presence_offers(collective, [vero, *rng.sample(volunteers, min(4, len(volunteers)))],
                      rally_area, today)
-    _past_actions(collective, marcus, areas, rng, today)
+    _past_actions(collective, [ana, marcus], areas, rng, today)
     counts = _conversations(collective, [luz, vero, ana], [ana, marcus], areas, rng, today)
     _tallies(collective, counts, rng, today)
     _commitments(collective, [vero, luz, marcus, ana], rally, today)
