@@ -13,11 +13,12 @@ from django.utils import timezone
 from conftest import area
 
 
-def dropped_task(la, giver, need, kind):
+def dropped_task(la, giver, need, kind, resource="food"):
+    """A task of ``giver``'s offer of ``resource`` to ``need``, dropped by a replan just now."""
     from sinfronteras.plans.models import Allocation, PlanRun, Task
 
     run = PlanRun.objects.create(collective=la, status="done", progress=100)
-    offer = need.collective.offers.filter(posted_by=giver).get()
+    offer = need.collective.offers.filter(posted_by=giver, resources__key=resource).get()
     allocation = Allocation.objects.create(run=run, offer=offer, need=need, quantity=Decimal(1), km=0)
     now = timezone.now()
     return Task.objects.create(run=run, allocation=allocation, need=need, offer=offer,
