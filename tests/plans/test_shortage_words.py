@@ -29,7 +29,8 @@ def test_several_hours_short_agree_with_the_hours_and_the_needs_with_their_count
     with translation.override("es"):
         one_need, three_needs = shortage_sentences(
             summary({"short": 4.0}, {"short": 2.5, "place": "a2", "needs": 3}))
-    assert one_need.startswith("Faltan 4 horas") and one_need.endswith("cubrirían del todo 1 necesidad.")
+    assert one_need.startswith("Faltan 4 horas")
+    assert one_need.endswith("cubrirían del todo 1 necesidad.")
     assert three_needs.startswith("Faltan 2,5 horas") and three_needs.endswith("3 necesidades.")
     with translation.override("en"):
         english = shortage_sentences(summary({"short": 1.0}))[0]
@@ -59,4 +60,5 @@ def test_one_need_that_nobody_reaches_is_not_called_one_of_them():
     with translation.override("es"):
         one, three = shortage_sentences(rows)
     assert one.endswith("1 necesidad. No tiene a su alcance a nadie que lo dé.")
-    assert "1 de ellas" not in one and three.endswith("2 de ellas no tienen a nadie que lo dé a su alcance.")
+    assert "1 de ellas" not in one
+    assert three.endswith("2 de ellas no tienen a nadie que lo dé a su alcance.")

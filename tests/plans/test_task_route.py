@@ -19,7 +19,8 @@ def dropped_task(la, giver, need, kind, resource="food"):
 
     run = PlanRun.objects.create(collective=la, status="done", progress=100)
     offer = need.collective.offers.filter(posted_by=giver, resources__key=resource).get()
-    allocation = Allocation.objects.create(run=run, offer=offer, need=need, quantity=Decimal(1), km=0)
+    allocation = Allocation.objects.create(run=run, offer=offer, need=need, quantity=Decimal(1),
+                                           km=0)
     now = timezone.now()
     return Task.objects.create(run=run, allocation=allocation, need=need, offer=offer,
                                quantity=Decimal(1), kind=kind, state="superseded", km=0,

@@ -130,7 +130,8 @@ class NeedQuerySet(models.QuerySet):
         coordinators' list shows, never an address or a message)."""
         if not text:
             return self
-        return self.filter(Q(resource__name_en__icontains=text) | Q(resource__name_es__icontains=text)
+        return self.filter(Q(resource__name_en__icontains=text)
+                           | Q(resource__name_es__icontains=text)
                            | Q(posted_by__display_name__icontains=text))
 
     def visible_to(self, member):
@@ -174,7 +175,8 @@ class OfferQuerySet(models.QuerySet):
         ``text`` (what the coordinators' list shows; a sealed pickup point never)."""
         if not text:
             return self
-        found = self.filter(Q(resources__name_en__icontains=text) | Q(resources__name_es__icontains=text)
+        found = self.filter(Q(resources__name_en__icontains=text)
+                            | Q(resources__name_es__icontains=text)
                             | Q(posted_by__display_name__icontains=text)
                             | Q(public_place__icontains=text))
         return self.filter(pk__in=found.values("pk"))  # one row per offer, whatever matched
