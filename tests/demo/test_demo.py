@@ -59,3 +59,25 @@ def test_the_demo_code_lets_ana_in_twice_in_a_row(db, capsys):
         code = capsys.readouterr().out.strip()
         client.post("/two-factor/", {"code": code})
         assert client.get("/plan/").status_code == 200
+
+
+def test_the_demo_s_proposals_actions_and_commitments_are_written_in_their_author_s_language(db):
+    from sinfronteras.assembly.models import Proposal
+    from sinfronteras.organizing.models import Action, Commitment
+
+    do_load_demo(households=8, volunteers=8)
+    spanish = "es"
+    written = [(p.author, p.title) for p in Proposal.objects.select_related("author")]
+    written += [(a.organizer, a.title) for a in Action.objects.select_related("organizer")]
+    written += [(c.member, c.what) for c in Commitment.objects.select_related("member")]
+    assert len(written) >= 10
+    in_spanish = {"Abrir la despensa del sábado a las 9 en vez de a las 10",
+                  "Mitin del sábado frente al edificio federal",
+                  "Llevar 50 ejemplares al mitin del sábado"}
+    assert in_spanish <= {text for _, text in written}
+    english_words = {"the", "of", "to", "at", "on", "be", "into"}
+    spanish_words = {"de", "del", "la", "las", "el", "al", "en"}
+    for author, text in written:
+        words = set(text.lower().replace("?", "").split())
+        other = english_words if author.language.startswith(spanish) else spanish_words
+        assert not words & other, (author.username, text)

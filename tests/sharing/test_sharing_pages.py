@@ -157,3 +157,15 @@ def test_the_page_title_stays_plain_text_when_the_list_has_pages(client, alice, 
     html = client.get(reverse(page)).content.decode()
     title = html.split("<title>")[1].split("</title>")[0]
     assert "Page 1 of 2" in html and "<" not in title
+
+
+def test_an_offer_given_in_person_has_no_pickup_link_and_a_goods_offer_has_one(client, bob, la,
+                                                                              offer_of):
+    la.resources.filter(key__in=["childcare", "legal-help"]).update(in_person=True)
+    hours = offer_of(bob, ["childcare", "legal-help"], 4)
+    food = offer_of(bob, ["food"], 10)
+    client.force_login(bob)
+    html = client.get(reverse("offers")).content.decode()
+    card = lambda offer: html[html.index(f'id="offer-{offer.pk}"'):].split("</li>")[0]  # noqa: E731
+    assert "pickup-link" not in card(hours)  # the giver goes: nothing is picked up
+    assert "Add a pickup point (sealed)" in card(food)

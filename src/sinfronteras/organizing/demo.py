@@ -2,7 +2,8 @@
 
 Called at the end of the demo loader, inside its transaction, with its seeded
 random generator: the same seed gives the same records. No contact detail is
-kept in the demo (no sealing key is needed to load it).
+kept in the demo (no sealing key is needed to load it). What a member writes (an action's
+title, a commitment) is in that member's language.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ NICKNAMES = ["Lupe", "Chuy", "Marisol", "Toño", "Deja", "Kenji", "Rosa", "Beto"
 TOPICS = ["raids", "borders", "work", "housing", "school", "health", "rent", "wages"]
 
 
+def said(member, english: str, spanish: str) -> str:
+    """What ``member`` writes: in Spanish if that is their language, else in English (as the
+    assembly's demo writes its proposals)."""
+    return spanish if (member.language or "").startswith("es") else english
+
+
 def _at(day, hour=10):
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
@@ -30,7 +37,9 @@ def _at(day, hour=10):
 def _rally(collective, organizer, area, today):
     saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
     newspaper = collective.resources.filter(key="newspaper").first()
-    form = ActionForm({"title": "Saturday rally at the federal building", "area": area.pk,
+    title = said(organizer, "Saturday rally at the federal building",
+                 "Mitin del sábado frente al edificio federal")
+    form = ActionForm({"title": title, "area": area.pk,
                        "day": saturday.isoformat(), "hour": "10:00",
                        "material": newspaper.pk if newspaper else "",
                        "copies": 200 if newspaper else 0, "people": 4, "hours_each": "3"},
@@ -49,10 +58,15 @@ def _presence_offers(collective, givers, area, today):
         offer.resources.set([presence])
 
 
-def _past_actions(collective, organizer, areas, rng, today):
+def _past_actions(collective, organizers, areas, rng, today):
+    """Three past actions with their numbers, each organized by one of ``organizers`` in turn."""
     newspaper = collective.resources.filter(key="newspaper").first()
-    for weeks, title in [(3, "Know-your-rights table at the swap meet"),
-                         (7, "May Day march"), (12, "Door-knocking on rent")]:
+    for index, (weeks, english, spanish) in enumerate([
+            (3, "Know-your-rights table at the swap meet", "Mesa de derechos en el tianguis"),
+            (7, "May Day march", "Marcha del Primero de Mayo"),
+            (12, "Door-knocking on rent", "Puerta a puerta sobre la renta")]):
+        organizer = organizers[index % len(organizers)]
+        title = said(organizer, english, spanish)
         day = today - timedelta(weeks=weeks)
         Action.objects.create(
             collective=collective, organizer=organizer, title=title, area=rng.choice(areas),
@@ -90,15 +104,21 @@ def _tallies(collective, counts, rng, today):
 
 
 def _commitments(collective, people, rally, today):
-    rows = [("Bring 50 copies to Saturday's rally", 3, CommitmentState.DUE, rally),
-            ("Make the know-your-rights cards in Spanish", -2, CommitmentState.DUE, None),
-            ("Call the tenants' union about the meeting room", -5, CommitmentState.DONE, None),
-            ("Drive the banner to the rally", 4, CommitmentState.NEEDS_HELP, rally),
-            ("Translate the flyer into Korean", -10, CommitmentState.LET_GO, None)]
-    for index, (what, days, state, action) in enumerate(rows):
-        Commitment.objects.create(collective=collective, member=people[index % len(people)],
-                                  what=what, due_on=today + timedelta(days=days), state=state,
-                                  action=action)
+    rows = [("Bring 50 copies to Saturday's rally", "Llevar 50 ejemplares al mitin del sábado",
+             3, CommitmentState.DUE, rally),
+            ("Make the know-your-rights cards in Spanish",
+             "Hacer en español las tarjetas de conoce tus derechos", -2, CommitmentState.DUE, None),
+            ("Call the tenants' union about the meeting room",
+             "Llamar al sindicato de inquilinos por la sala", -5, CommitmentState.DONE, None),
+            ("Drive the banner to the rally", "Llevar la pancarta al mitin en coche", 4,
+             CommitmentState.NEEDS_HELP, rally),
+            ("Translate the flyer into Korean", "Traducir el volante al coreano", -10,
+             CommitmentState.LET_GO, None)]
+    for index, (english, spanish, days, state, action) in enumerate(rows):
+        member = people[index % len(people)]
+        Commitment.objects.create(collective=collective, member=member,
+                                  what=said(member, english, spanish),
+                                  due_on=today + timedelta(days=days), state=state, action=action)
 
 
 def load_demo_organizing(collective, rng) -> Action | None:
@@ -115,7 +135,7 @@ def load_demo_organizing(collective, rng) -> Action | None:
     volunteers = list(collective.members.filter(username__startswith="voluntario-").order_by("pk"))
     _presence_offers(collective, [vero, *rng.sample(volunteers, min(4, len(volunteers)))],
                      rally_area, today)
-    _past_actions(collective, marcus, areas, rng, today)
+    _past_actions(collective, [ana, marcus], areas, rng, today)
     counts = _conversations(collective, [luz, vero, ana], [ana, marcus], areas, rng, today)
     _tallies(collective, counts, rng, today)
     _commitments(collective, [vero, luz, marcus, ana], rally, today)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from urllib.parse import urlencode
 
 from django.db.models import Count
@@ -9,6 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
+from django.utils.translation import npgettext
+from django.utils.translation import pgettext
 
 from sinfronteras.audit.models import Event
 from sinfronteras.sharing.bounds import id_in_range
@@ -117,34 +120,61 @@ SHORTAGE_WORTH_A_SENTENCE = 1.0
 
 
 def shortage_sentences(summary: dict, limit: int = 12) -> list[str]:
-    """The shortages in words, lowest shares first; the smallest ones are only counted."""
+    """The shortages in words, lowest shares first; the smallest ones are only counted.
+
+    A resource short in one area in two tiers is two rows: each then says its tier, so the
+    two do not read as one listed twice.
+    """
     names = summary.get("names", {})
     spanish = (get_language() or "en").startswith("es")
     rows = summary.get("plan", {}).get("shortage", [])
     worth = [row for row in rows if row["short"] >= SHORTAGE_WORTH_A_SENTENCE]
+    pairs = Counter((row["resource"], row["place"]) for row in worth[:limit])
     sentences = []
     for row in worth[:limit]:
         resource = names.get("resources", {}).get(row["resource"], {})
         label = resource.get("name_es" if spanish else "name_en", row["resource"])
         unit = (spanish and resource.get("unit_es")) or row["unit"]
         area = names.get("places", {}).get(row["place"], row["place"])
-        text = ngettext(
-            "%(short)s of %(resource)s short in %(area)s: %(short)s more from a giver within "
-            "reach would fully meet %(count)s need.",
-            "%(short)s of %(resource)s short in %(area)s: %(short)s more from a giver within "
-            "reach would fully meet %(count)s needs.", row["needs"],
-        ) % {"short": amount(row["short"], unit, places=1), "resource": label, "area": area,
-             "count": row["needs"]}
-        if row.get("nothing_in_reach"):
-            text += " " + ngettext("%(n)s of them has no giver of it within reach at all.",
-                                   "%(n)s of them have no giver of it within reach at all.",
-                                   row["nothing_in_reach"]) % {"n": row["nothing_in_reach"]}
+        text = shortage_sentence(row, label, unit, area)
+        if pairs[(row["resource"], row["place"])] > 1 and row.get("tier") in TIER_NAMES:
+            text = pgettext("a shortage's tier", "%(tier)s: %(sentence)s") % {
+                "tier": TIER_NAMES[row["tier"]], "sentence": text}
         sentences.append(text)
     if small := len(rows) - len(worth):
         sentences.append(ngettext(
             "And %(n)s smaller shortage, of less than one unit.",
             "And %(n)s smaller shortages, each of less than one unit.", small) % {"n": small})
     return sentences
+
+
+def shortage_sentence(row: dict, label: str, unit: str, area: str) -> str:
+    """One shortage in words. In Spanish the verbs agree with the amount ("Falta 1 hora",
+    "Faltan 2 horas") and the nouns with the count of needs: one context for each."""
+    words = {"short": amount(row["short"], unit, places=1), "resource": label, "area": area,
+             "count": row["needs"]}
+    if round(row["short"], 1) == 1:
+        text = npgettext(
+            "one unit short",
+            "%(short)s of %(resource)s short in %(area)s: %(short)s more from a giver within "
+            "reach would fully meet %(count)s need.",
+            "%(short)s of %(resource)s short in %(area)s: %(short)s more from a giver within "
+            "reach would fully meet %(count)s needs.", row["needs"])
+    else:
+        text = npgettext(
+            "several units short",
+            "%(short)s of %(resource)s short in %(area)s: %(short)s more from a giver within "
+            "reach would fully meet %(count)s need.",
+            "%(short)s of %(resource)s short in %(area)s: %(short)s more from a giver within "
+            "reach would fully meet %(count)s needs.", row["needs"])
+    text %= words
+    if row.get("nothing_in_reach") and row["needs"] == 1:
+        text += " " + _("Nobody who gives it is within its reach at all.")
+    elif row.get("nothing_in_reach"):
+        text += " " + ngettext("%(n)s of them has no giver of it within reach at all.",
+                               "%(n)s of them have no giver of it within reach at all.",
+                               row["nothing_in_reach"]) % {"n": row["nothing_in_reach"]}
+    return text
 
 
 def bars(rows: list[dict], width: int = 320) -> dict:

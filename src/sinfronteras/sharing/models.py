@@ -112,6 +112,28 @@ class NeedQuerySet(models.QuerySet):
         """Annotate what the need's tasks hold, for :attr:`Need.progress` in one query."""
         return self.annotate(**progress_annotations())
 
+    def in_state(self, state: str):
+        """Needs whose progress (``with_progress`` first) is ``state``, by the rule of
+        :func:`sharing.progress.state`; urgent is a state of its own here; "" is any."""
+        none = Q(delivered_amount=0, on_its_way_amount=0)
+        by_state = {
+            "open": none & Q(planned_amount=0),
+            "planned": none & Q(planned_amount__gt=0),
+            "on_its_way": Q(delivered_amount=0, on_its_way_amount__gt=0),
+            "partly_delivered": Q(delivered_amount__gt=0),
+            "urgent": Q(urgent=True),
+        }
+        return self.filter(by_state[state]) if state in by_state else self
+
+    def matching(self, text: str):
+        """Needs whose resource or poster's display name holds ``text`` (what the
+        coordinators' list shows, never an address or a message)."""
+        if not text:
+            return self
+        return self.filter(Q(resource__name_en__icontains=text)
+                           | Q(resource__name_es__icontains=text)
+                           | Q(posted_by__display_name__icontains=text))
+
     def visible_to(self, member):
         """Members see their own needs; coordinators see all of their collective's (an
         action's needs belong to the action, not to its organizer)."""
@@ -139,6 +161,25 @@ class OfferQuerySet(models.QuerySet):
     def visible_to(self, member):
         mine = self.filter(collective_id=member.collective_id)
         return mine if member.is_coordinator else mine.filter(posted_by=member)
+
+    def in_state(self, state: str):
+        """Offers of which the plan has promised none, part or all; "" is any."""
+        whole = models.F("quantity") * 1000
+        by_state = {"unused": Q(committed_milli=0),
+                    "partly_used": Q(committed_milli__gt=0, committed_milli__lt=whole),
+                    "all_used": Q(committed_milli__gte=whole)}
+        return self.filter(by_state[state]) if state in by_state else self
+
+    def matching(self, text: str):
+        """Offers one of whose resources, the poster's display name or public place holds
+        ``text`` (what the coordinators' list shows; a sealed pickup point never)."""
+        if not text:
+            return self
+        found = self.filter(Q(resources__name_en__icontains=text)
+                            | Q(resources__name_es__icontains=text)
+                            | Q(posted_by__display_name__icontains=text)
+                            | Q(public_place__icontains=text))
+        return self.filter(pk__in=found.values("pk"))  # one row per offer, whatever matched
 
 
 class Need(models.Model):
@@ -255,6 +296,13 @@ class Offer(models.Model):
     def is_carrying(self) -> bool:
         """Hours of carrying (a car, a bike): nothing to pick up, so no pickup point."""
         return any(resource.carries for resource in self.resources.all())
+
+    @property
+    def picks_up_nothing(self) -> bool:
+        """Hours of carrying, or what is given in person (childcare, a ride, legal help): the
+        giver goes, nothing is picked up, so a pickup point means nothing."""
+        resources = self.resources.all()
+        return self.is_carrying or all(resource.in_person for resource in resources)
 
     @property
     def has_pickup_point(self) -> bool:

@@ -18,7 +18,7 @@ from sinfronteras.members.models import Area
 from sinfronteras.web.confirm import ask, confirmed
 from sinfronteras.web.formats import amount
 
-from . import services
+from . import listfilter, services
 from .bounds import id_in_range
 from .forms import AreaForm, NeedForm, OfferForm, ResourceForm
 from .models import Need, Offer, Resource
@@ -35,6 +35,18 @@ def _by_area(request, rows):
     page = Paginator(rows.order_by("area__name", "pk"), PER_PAGE).get_page(request.GET.get("page"))
     groups = [(area, list(group)) for area, group in groupby(page, key=lambda item: item.area)]
     return {"groups": groups, "page": page}
+
+
+def _filtered(request, rows, *, states, resource_field):
+    """A coordinator's list, narrowed by ``listfilter``; a member's own list as it is."""
+    if not request.user.is_coordinator:
+        return _by_area(request, rows)
+    form = listfilter.ListFilter(request.GET, collective_id=request.user.collective_id,
+                                 states=states)
+    wanted = form.wanted()
+    context = _by_area(request, listfilter.narrow(rows, wanted, resource_field=resource_field))
+    return {**context, "filter": form, "filtered": bool(wanted),
+            "pager_query": listfilter.query_of(wanted)}
 
 
 @login_required
@@ -55,7 +67,8 @@ def needs(request):
     member = request.user
     rows = (Need.objects.visible_to(member).open().with_progress()
             .select_related("resource", "area", "posted_by").prefetch_related("slots"))
-    return render(request, "sharing/needs.html", _by_area(request, rows))
+    return render(request, "sharing/needs.html", _filtered(
+        request, rows, states=listfilter.NEED_STATES, resource_field="resource_id"))
 
 
 @login_required
@@ -63,7 +76,8 @@ def offers(request):
     member = request.user
     rows = (Offer.objects.visible_to(member).active()
             .select_related("area", "posted_by", "sealed_pickup").prefetch_related("resources", "slots"))
-    return render(request, "sharing/offers.html", _by_area(request, rows))
+    return render(request, "sharing/offers.html", _filtered(
+        request, rows, states=listfilter.OFFER_STATES, resource_field="resources"))
 
 
 @login_required
