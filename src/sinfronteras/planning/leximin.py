@@ -420,12 +420,8 @@ def _join_cells(st: _State, ao, an) -> None:
     cross = a != b
     if not cross.any():
         return
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     n = len(st.leaf_level)
-    g = coo_matrix((np.ones(int(cross.sum()), np.int8), (a[cross], b[cross])), shape=(n, n))
-    label = connected_components(g, directed=False)[1]
+    label = components(n, a[cross], b[cross])
     first = np.full(n, n, np.int64)
     np.minimum.at(first, label, np.arange(n))  # each joined cell is named by its lowest leaf
     rep = first[label]
