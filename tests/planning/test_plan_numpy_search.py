@@ -74,3 +74,19 @@ def test_a_full_plan_through_the_command_never_imports_scipy(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split()[-2:] == ["0", "False"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_least_distance_orders_arcs_by_component_as_a_stable_sort_would(seed):
+    from sinfronteras.planning.distance import _by_component, _local
+
+    rng = np.random.default_rng(seed)
+    ao = np.sort(rng.integers(0, 50, 400))
+    label = rng.integers(0, 7, 50)
+    assert _by_component(ao, label).tolist() == np.argsort(label[ao], kind="stable").tolist()
+    shuffled = rng.permutation(ao)  # not by offer: sorted anyway
+    assert _by_component(shuffled, label).tolist() == np.argsort(label[shuffled], kind="stable").tolist()
+    for n in (50, 10_000):  # by a mask, and by np.unique when the ids are few beside n
+        found, inverse = _local(ao, n)
+        expected = np.unique(ao, return_inverse=True)
+        assert found.tolist() == expected[0].tolist() and inverse.tolist() == expected[1].tolist()
