@@ -17,7 +17,8 @@ with and without steps in turn, so that both see the same load).
 (the same problems with one need in fifty grown by half, planned with and without the
 first plan as ``previous``; in-process times, printed, never asserted).
 ``--versus-mcf [--sizes 8.3e5] [--repeat 7]``: only ``sinfronteras plan`` as a whole process
-against one OR-Tools min-cost flow as a whole process on the same problem, in turn, medians;
+against one OR-Tools min-cost flow as a whole process on the same problem, in turn, medians of
+CPU seconds (user + system) and of wall seconds;
 ``--baseline SRC`` also times the planner of another checkout's ``src`` in the same turns.
 """
 
@@ -162,11 +163,15 @@ def solve_network_file(path: str) -> int:
     return 0
 
 
-def _wall(cmd: list[str], src: str | None = None) -> float:
+def _timed(cmd: list[str], src: str | None = None) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, of the process and its children) of one command."""
     env = None if src is None else {**os.environ, "PYTHONPATH": src}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def versus_mcf(size: int, seed: int, repeat: int, baseline: str | None = None) -> None:
@@ -175,9 +180,11 @@ def versus_mcf(size: int, seed: int, repeat: int, baseline: str | None = None) -
     The problem is written as a problem document; the reference network (tier rewards on
     the needs, distance as a tie-break, the planner's quantity units) is written as arrays,
     so that its process only loads them and solves: it builds no arcs and reads no JSON.
-    The two commands run in turn, ``repeat`` times each; medians are printed, with the load.
-    ``baseline``: a ``src`` folder of another version of the planner, whose ``sinfronteras plan``
-    runs in turn with the two (same problem, same Python), for before and after in one run.
+    The two commands run in turn, ``repeat`` times each; medians of CPU seconds (user +
+    system, which a busy machine inflates far less than wall seconds) and of wall seconds are
+    printed, with the load. ``baseline``: a ``src`` folder of another version of the planner,
+    whose ``sinfronteras plan`` runs in turn with the two (same problem, same Python), for
+    before and after in one run.
     """
     import statistics
     import tempfile
@@ -190,28 +197,30 @@ def versus_mcf(size: int, seed: int, repeat: int, baseline: str | None = None) -
         np.savez(network, **reference_network(p, arcs))
         plan_cmd = [sys.executable, "-m", "sinfronteras.cli", "plan", problem, "-o", plan_out]
         mcf_cmd = [sys.executable, __file__, "--child", "mcf-file", "--network", network]
-        _wall(plan_cmd), _wall(mcf_cmd)  # warm the file cache
+        _timed(plan_cmd), _timed(mcf_cmd)  # warm the file cache
         plans, mcfs, loads, bases = [], [], [], []
         for _ in range(repeat):
             loads.append(os.getloadavg()[0])
-            plans.append(_wall(plan_cmd))
+            plans.append(_timed(plan_cmd))
             if baseline:
-                bases.append(_wall(plan_cmd, baseline))
-            mcfs.append(_wall(mcf_cmd))
-    pm, mm = statistics.median(plans), statistics.median(mcfs)
-    ratios = sorted(a / b for a, b in zip(plans, mcfs))
-    print(f"| {len(arcs):,} | {len(p.needs):,} / {len(p.offers):,} | {pm:.2f} | {mm:.2f} | {pm / mm:.2f}x "
-          f"| {ratios[0]:.2f}x-{ratios[-1]:.2f}x | {repeat} | {min(loads):.1f}-{max(loads):.1f} |", flush=True)
+                bases.append(_timed(plan_cmd, baseline))
+            mcfs.append(_timed(mcf_cmd))
+    med = [[statistics.median(r[k] for r in runs) for k in (0, 1)] for runs in (plans, mcfs)]
+    (pw, pc), (mw, mc) = med
+    ratios = sorted(a[1] / b[1] for a, b in zip(plans, mcfs))
+    print(f"| {len(arcs):,} | {len(p.needs):,} / {len(p.offers):,} | {pc:.2f} | {mc:.2f} | {pc / mc:.2f}x "
+          f"| {ratios[0]:.2f}x-{ratios[-1]:.2f}x | {pw:.2f} | {mw:.2f} | {pw / mw:.2f}x | {repeat} "
+          f"| {min(loads):.1f}-{max(loads):.1f} |", flush=True)
     if bases:
-        bm = statistics.median(bases)
-        print(f"  baseline ({baseline}): plan s (median) {bm:.2f}, baseline / MCF {bm / mm:.2f}x, "
-              f"this / baseline {pm / bm:.2f}x", flush=True)
+        bw, bc = (statistics.median(r[k] for r in bases) for k in (0, 1))
+        print(f"  baseline ({baseline}): plan CPU s (median) {bc:.2f}, baseline / MCF {bc / mc:.2f}x, "
+              f"this / baseline {pc / bc:.2f}x (wall: {bw:.2f} s, {pw / bw:.2f}x)", flush=True)
 
 
 def _versus_table(sizes, args) -> None:
     print("`sinfronteras plan` (whole process) against one OR-Tools min-cost flow (whole process) on the same problem:")
-    head = ("| arcs | needs / offers | plan s (median) | 1 MCF s (median) | plan / MCF | per-pair range "
-            "| pairs | load (1 min) |")
+    head = ("| arcs | needs / offers | plan CPU s | 1 MCF CPU s | plan / MCF (CPU) | per-pair range (CPU) "
+            "| plan wall s | 1 MCF wall s | plan / MCF (wall) | pairs | load (1 min) |")
     print(head)
     print("|---" * (head.count("|") - 1) + "|")
     for size in sizes:

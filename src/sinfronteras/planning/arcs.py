@@ -2,8 +2,9 @@
 
 Offer j may serve need i if and only if i's resource is among j's resources and
 the great-circle (haversine) distance between their places is at most j's
-radius. Candidates come from a k-d tree over places as 3-D unit vectors (a
-radius on the sphere is a chord radius in space); the haversine test decides.
+radius. Candidates come from a grid over places as 3-D unit vectors
+(:class:`~sinfronteras.planning.grid.PlaceGrid`; a radius on the sphere is a chord
+radius in space); the haversine test decides.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from .grid import PlaceGrid
 
 #: Mean Earth radius in km (IUGG), used by the haversine distance.
 EARTH_RADIUS_KM = 6371.0088
@@ -62,25 +65,24 @@ def _expand(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 @dataclass(frozen=True)
 class NeedPlaces:
-    """The distinct places of a problem's needs, their unit vectors, and a k-d tree over them.
+    """The distinct places of a problem's needs, their unit vectors, and a grid over them.
 
     Built once per plan: the arc-count estimate
     (:func:`~sinfronteras.planning.sparse.estimate_arcs`) and :func:`build_arcs` share it.
+    ``tree`` answers ``query_ball_point`` as a k-d tree would, and :meth:`PlaceGrid.ball` in ranges.
     """
 
     places: np.ndarray
     weight: np.ndarray  # needs at each place
     xyz: np.ndarray  # unit vectors of every place of the problem
-    tree: object
+    tree: PlaceGrid  # over xyz[places]
 
 
 def need_places(arrays) -> NeedPlaces:
     """The :class:`NeedPlaces` of a problem's :class:`~sinfronteras.planning.model.Arrays`."""
-    from scipy.spatial import cKDTree  # deferred: scipy.spatial is heavy to import
-
     places, weight = np.unique(arrays.need_place, return_counts=True)
     xyz = _unit_vectors(arrays.lat, arrays.lon)
-    return NeedPlaces(places, weight, xyz, cKDTree(xyz[places]))
+    return NeedPlaces(places, weight, xyz, PlaceGrid(xyz[places]))
 
 
 def build_arcs(arrays, index: NeedPlaces | None = None) -> Arcs:
@@ -107,34 +109,40 @@ def build_arcs(arrays, index: NeedPlaces | None = None) -> Arcs:
     order = np.argsort(key, kind="stable")
     skey = key[order]
     index = need_places(arrays) if index is None else index
-    places, xyz, tree = index.places, index.xyz, index.tree
-    # One query per distinct (offer place, radius).
+    # One query per distinct (offer place, radius): the need places within reach, and how far.
     q = np.column_stack([arrays.offer_place.astype(float), arrays.offer_radius])
     uq, inv = np.unique(q, axis=0, return_inverse=True)
     inv = inv.reshape(-1)
-    hits = tree.query_ball_point(xyz[uq[:, 0].astype(np.int64)], _chord(uq[:, 1]))
-    hit_len = np.fromiter((len(h) for h in hits), np.int64, len(hits))
-    hit_ptr = np.concatenate([[0], np.cumsum(hit_len)])
-    hit_all = np.fromiter((x for h in hits for x in h), np.int64, int(hit_ptr[-1]))
+    hit_ptr, hit_place, hit_km = _reach(arrays, index, uq[:, 0].astype(np.int64), uq[:, 1])
     # Offer-resource pairs, each expanded to the need places its query reached.
     pair_offer = np.repeat(np.arange(len(arrays.offer_quantity)), np.diff(arrays.offer_resource_ptr))
     pair_res = arrays.offer_resource
     g = inv[pair_offer]
     pair_k, pos = _expand(hit_ptr[g], hit_ptr[g + 1])
-    cand_key = places[hit_all[pos]] * n_res + pair_res[pair_k]
+    cand_key = hit_place[pos] * n_res + pair_res[pair_k]
     lo = np.searchsorted(skey, cand_key, "left")
     hi = np.searchsorted(skey, cand_key, "right")
     cand_k, npos = _expand(lo, hi)
     offer = pair_offer[pair_k[cand_k]]
     need = order[npos]
-    return _finish(arrays, offer, need)
+    km = hit_km[pos[cand_k]]
+    # Offer by offer already; each offer's needs in order (offer and need pairs are distinct).
+    by = np.argsort(offer * len(arrays.need_quantity) + need, kind="stable")
+    return Arcs(offer[by], need[by], km[by])
 
 
-def _finish(arrays, offer: np.ndarray, need: np.ndarray) -> Arcs:
-    po, pn = arrays.offer_place[offer], arrays.need_place[need]
+def _reach(arrays, index: NeedPlaces, place: np.ndarray, radius: np.ndarray):
+    """The need places within ``radius[k]`` km of ``place[k]``: (ranges, places, km), by query.
+
+    The haversine distance is computed once per pair of places, and decides: the
+    grid's chord test only narrows the candidates.
+    """
+    ptr, hit = index.tree.ball(index.xyz[place], _chord(radius))
+    query = np.repeat(np.arange(len(place)), np.diff(ptr))
+    po, pn = place[query], index.places[hit]
     km = haversine_km(arrays.lat[po], arrays.lon[po], arrays.lat[pn], arrays.lon[pn])
     km = np.where(po == pn, 0.0, km)
-    keep = km <= arrays.offer_radius[offer]
-    offer, need, km = offer[keep], need[keep], km[keep]
-    order = np.lexsort((need, offer))
-    return Arcs(offer[order], need[order], km[order])
+    keep = km <= radius[query]
+    kept = np.zeros(len(ptr), np.int64)
+    np.cumsum(np.bincount(query[keep], minlength=len(place)), out=kept[1:])
+    return kept, pn[keep], km[keep]

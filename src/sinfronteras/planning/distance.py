@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from .arcs import Arcs
+from .arcs import Arcs, _expand
 from .errors import SolverError
 from .flows import INT_LIMIT, min_cost_flow
 from .leximin import _components
@@ -52,9 +52,9 @@ def least_distance(arcs: Arcs, met: np.ndarray, offer_s: np.ndarray, allowed: np
     idx = np.flatnonzero(use)
     n_o = len(offer_s)
     label = _components(n_o, len(met), arcs.offer[idx], arcs.need[idx])
+    order = _by_component(arcs.offer[idx], label[:n_o])
+    idx = idx[order]
     comp = label[arcs.offer[idx]]
-    order = np.argsort(comp, kind="stable")
-    idx, comp = idx[order], comp[order]
     starts = np.flatnonzero(np.r_[True, comp[1:] != comp[:-1]])
     bounds = np.r_[starts, len(idx)]
     lo = 0
@@ -67,9 +67,37 @@ def least_distance(arcs: Arcs, met: np.ndarray, offer_s: np.ndarray, allowed: np
     return flow
 
 
+def _by_component(ao: np.ndarray, offer_label: np.ndarray) -> np.ndarray:
+    """The order that sorts arcs by their offer's component, stably (as ``argsort(kind="stable")``).
+
+    Arcs come sorted by offer, so each offer's arcs are one run: the runs are laid
+    out in the order of their offers sorted stably by component.
+
+    >>> import numpy as np
+    >>> _by_component(np.array([0, 0, 1, 2, 2]), np.array([1, 0, 1])).tolist()
+    [2, 0, 1, 3, 4]
+    """
+    if len(ao) and (ao[1:] < ao[:-1]).any():  # not by offer: sort them
+        return np.argsort(offer_label[ao], kind="stable")
+    count = np.bincount(ao, minlength=len(offer_label))
+    first = np.cumsum(count) - count
+    offers = np.argsort(offer_label, kind="stable")
+    return _expand(first[offers], first[offers] + count[offers])[1]
+
+
+def _local(ids: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(ids, return_inverse=True)`` for ids below ``n``; by a mask when ``n`` is small."""
+    if n > 4 * len(ids):
+        found, inverse = np.unique(ids, return_inverse=True)
+        return found, inverse.reshape(-1)
+    seen = np.zeros(n, bool)
+    seen[ids] = True
+    return np.flatnonzero(seen), (np.cumsum(seen) - 1)[ids]
+
+
 def _solve(ao: np.ndarray, an: np.ndarray, km: np.ndarray, met: np.ndarray, offer_s: np.ndarray) -> np.ndarray:
-    offers, lo = np.unique(ao, return_inverse=True)
-    needs, ln = np.unique(an, return_inverse=True)
+    offers, lo = _local(ao, len(offer_s))
+    needs, ln = _local(an, len(met))
     no, nn = len(offers), len(needs)
     s, d = offer_s[offers], met[needs]
     sink = no + nn

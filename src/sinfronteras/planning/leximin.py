@@ -44,6 +44,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from .components import components
 from .flows import max_flow, min_cost_flow
 
 
@@ -176,12 +177,8 @@ def leximin(
 
 
 def _components(n_o: int, n_n: int, ao: np.ndarray, an: np.ndarray) -> np.ndarray:
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    n = n_o + n_n
-    g = coo_matrix((np.ones(len(ao), np.int8), (ao, an + n_o)), shape=(n, n))
-    return connected_components(g, directed=False)[1]
+    """Component of every offer (``0..n_o-1``) and need (``n_o..``) over the arcs ``ao``-``an``."""
+    return components(n_o + n_n, ao, np.asarray(an, np.int64) + n_o)
 
 
 def _plan_tier(st: _State, arc_offer, arc_need, in_tier, tier: int, progress, oracle=None) -> None:
@@ -423,12 +420,8 @@ def _join_cells(st: _State, ao, an) -> None:
     cross = a != b
     if not cross.any():
         return
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     n = len(st.leaf_level)
-    g = coo_matrix((np.ones(int(cross.sum()), np.int8), (a[cross], b[cross])), shape=(n, n))
-    label = connected_components(g, directed=False)[1]
+    label = components(n, a[cross], b[cross])
     first = np.full(n, n, np.int64)
     np.minimum.at(first, label, np.arange(n))  # each joined cell is named by its lowest leaf
     rep = first[label]
