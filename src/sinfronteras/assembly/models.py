@@ -79,6 +79,7 @@ class Change(models.TextChoices):
     CARRY_REACH = "carrier_reach_km", _("the farthest reach of a carrying offer")
     CARRY_AREAS = "carrier_areas", _("how many areas one member can offer carrying from")
     # Federation (issue 18): applied by the system when passed, written in the audit log.
+    FED_CREATE = "federation_create", _("start a federation, to invite other collectives to")
     FED_JOIN = "federation_join", _("join a federation with an invitation code")
     FED_LEAVE = "federation_leave", _("leave the federation")
     FED_SUSPEND = "federation_suspend", _("suspend a member collective of the federation")
@@ -89,8 +90,8 @@ class Change(models.TextChoices):
 #: Changes that name the member they are about.
 ROLE_CHANGES = (Change.COORDINATOR, Change.MEMBER, Change.REMOVE, Change.ORGANISATION, Change.PERSON)
 #: Changes of the collective's federation (``sinfronteras.federation.decisions``).
-FEDERATION_CHANGES = (Change.FED_JOIN, Change.FED_LEAVE, Change.FED_SUSPEND, Change.FED_RESUME,
-                      Change.FED_ROUND_HOURS)
+FEDERATION_CHANGES = (Change.FED_CREATE, Change.FED_JOIN, Change.FED_LEAVE, Change.FED_SUSPEND,
+                      Change.FED_RESUME, Change.FED_ROUND_HOURS)
 #: Changes of a setting of the plan or of how the collective decides.
 SETTING_CHANGES = (Change.BASIC, Change.NOT_BASIC, Change.RETENTION, Change.RADIUS, Change.QUORUM,
                    Change.HORIZON, Change.MIN_VOTING, Change.LIVE_ADDRESSES, Change.CARRY_HOURS,
@@ -156,8 +157,9 @@ class Proposal(models.Model):
     #: The member a change of role (or a removal) is about.
     subject = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                 related_name="+", verbose_name=_("member"))
-    #: A federation change: the invitation code to join with, or the member collective
-    #: (a federation peer) to suspend or resume.
+    #: A federation change: the name of the federation to start, the invitation code to join
+    #: with, or the member collective (a federation peer) to suspend or resume.
+    federation_name = models.CharField(_("name of the new federation"), max_length=100, blank=True)
     federation_code = models.CharField(_("invitation code"), max_length=2000, blank=True)
     peer = models.ForeignKey("federation.Peer", models.SET_NULL, null=True, blank=True, related_name="+",
                              verbose_name=_("member collective"))

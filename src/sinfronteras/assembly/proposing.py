@@ -56,7 +56,7 @@ class ProposeForm(forms.ModelForm):
         model = Proposal
         formfield_callback = reader_numbers
         fields = ["title", "body", "kind", "rule", "seats", "options", "resource", "budget",
-                  "change", "change_value", "subject", "federation_code", "peer", "quorum", "ballot_mode",
+                  "change", "change_value", "subject", "federation_name", "federation_code", "peer", "quorum", "ballot_mode",
                   "hide_results", "closes_at"]
         widgets = {
             "body": forms.Textarea(attrs={"rows": 4}),
@@ -280,6 +280,7 @@ class ProposeForm(forms.ModelForm):
 
     def _clean_federation(self, change, data):
         code, peer = (data.get("federation_code") or "").strip(), data.get("peer")
+        name = " ".join((data.get("federation_name") or "").split())
         if change not in FEDERATION_CHANGES:
             if code:
                 self.add_error("federation_code", _("Only a proposal to join a federation has a code."))
@@ -290,7 +291,12 @@ class ProposeForm(forms.ModelForm):
             code = ""
         if change not in (Change.FED_SUSPEND, Change.FED_RESUME):
             peer = None
-        data["federation_code"], data["peer"] = code, peer
+        if change != Change.FED_CREATE:
+            name = ""
+        elif not name:
+            self.add_error("federation_name", _("Name the federation to start, as other collectives "
+                                                "will read it: for example Sin Fronteras Border Network."))
+        data["federation_name"], data["federation_code"], data["peer"] = name, code, peer
         if (why := check_proposal(self.member.collective, change, code, peer)) is not None:
             field, message = self.FEDERATION_ERRORS[why]
             self.add_error(field if field in self.fields else None, message)
@@ -495,15 +501,20 @@ class RoleForm(KindForm):
 
 
 class FederationForm(KindForm):
-    """Join a federation with a code, leave it, suspend a member collective or end a suspension."""
+    """Start a federation, join one with a code, leave it, suspend a member collective or end a
+    suspension, or set the hours between rounds."""
 
     slug = "federation"
-    used = ("title", "body", "kind", "change", "federation_code", "peer", "change_value") + TAIL
+    used = ("title", "body", "kind", "change", "federation_name", "federation_code", "peer",
+            "change_value") + TAIL
     changes = FEDERATION_CHANGES
     labels = {"peer": _("member collective (to suspend, or to end its suspension)"),
+              "federation_name": _("name of the new federation (to start one)"),
               "federation_code": _("invitation code (to join)"),
               "change_value": _("hours between rounds")}
-    helps = {"federation_code": _("The code another collective of the federation gave you, starting "
+    helps = {"federation_name": _("Only to start a federation: when the proposal passes, your "
+                                  "collective's coordinators can invite other collectives to it."),
+             "federation_code": _("The code another collective of the federation gave you, starting "
                                   "with sfed1. It is used once, when the proposal passes."),
              "peer": _("Only to suspend a member collective, or to end its suspension."),
              "change_value": _("Only to change how often the federation plans together: 1 to 168 hours.")}
@@ -553,9 +564,9 @@ CHOOSER = (
     ("role", _("Change a member's role, or remove a member"),
      _("Make a member a coordinator, a coordinator a member again, remove a member, or mark an "
        "organisation's account.")),
-    ("federation", _("Join, leave or suspend in a federation"),
-     _("Plan together with other collectives: join a federation with a code, leave it, or suspend a "
-       "member collective.")),
+    ("federation", _("Start, join, leave or suspend in a federation"),
+     _("Plan together with other collectives: start a federation or join one with a code, leave it, "
+       "suspend a member collective, or set how often the federation plans together.")),
 )
 
 

@@ -1,7 +1,7 @@
 """The members' decisions about their federation, applied by the system when a proposal passes.
 
-Five kinds of change (``assembly.models.FEDERATION_CHANGES``): join a federation with an
-invitation code, leave it, suspend a member collective, end a suspension, and how many hours
+Six kinds of change (``assembly.models.FEDERATION_CHANGES``): start a federation (to invite
+other collectives to), join one with an invitation code, leave it, suspend a member collective, end a suspension, and how many hours
 pass between the federation's rounds (the round's rhythm is the members' decision; the
 ``FEDERATION_ROUND_HOURS`` setting is the default). Each is written in the audit log with the
 decision behind it. Suspending a member ends its transfers not yet
@@ -17,7 +17,8 @@ from django.utils import timezone
 from sinfronteras.audit.models import record
 
 from .models import Federation, Peer, PeerState, ReceivedDigest, Round, Transfer, TransferState
-from .services import FederationError, announce_leave, do_join, local_peer, parse_code
+from .services import (FederationError, announce_leave, do_create_federation, do_join, local_peer,
+                       parse_code)
 
 #: The fewest and the most hours a decision may put between two rounds.
 ROUND_HOURS = (1, 168)
@@ -26,6 +27,8 @@ ROUND_HOURS = (1, 168)
 def check_proposal(collective, change: str, code: str, peer: Peer | None) -> str | None:
     """Why this federation change cannot be proposed now (None: it can), for the propose form."""
     in_one = Peer.objects.filter(collective=collective).exclude(state=PeerState.LEFT).exists()
+    if change == "federation_create":
+        return "already" if in_one else None
     if change == "federation_join":
         if in_one:
             return "already"
@@ -51,7 +54,11 @@ def check_proposal(collective, change: str, code: str, peer: Peer | None) -> str
 def apply_federation_change(proposal, decision_ref: int) -> None:
     """Carry out a passed federation proposal; ``FederationError`` (a ``ValueError``) if it cannot."""
     collective, change = proposal.collective, proposal.change
-    if change == "federation_join":
+    if change == "federation_create":
+        federation, _code = do_create_federation(proposal.federation_name, collective)
+        record(collective, "federation.create_decided", decision_ref=decision_ref,
+               data={"federation": federation.name, "proposal": proposal.pk})
+    elif change == "federation_join":
         federation = do_join(proposal.federation_code, collective)
         record(collective, "federation.join_decided", decision_ref=decision_ref,
                data={"federation": federation.name, "proposal": proposal.pk})

@@ -3,14 +3,17 @@ the people of a transfer's hand-over do from *My tasks*."""
 
 from __future__ import annotations
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import handovers, transfers
 from .page import page_context
+from .services import INVITE_DAYS, FederationError, do_invite, local_peer
 
 
 @login_required
@@ -18,6 +21,27 @@ def federation_page(request):
     """Collectives, servers and when each last answered; the last rounds; what crossed both
     ways by resource and tier; each peer's part; coordinators: the transfers in progress."""
     return render(request, "federation/federation.html", page_context(request.user))
+
+
+@login_required
+@require_POST
+def federation_invite(request):
+    """A coordinator makes an invitation code for another collective: shown once, as text and
+    as a QR code, in this answer only (never in an address or a log). The other collective's
+    members then decide to join with it."""
+    member = request.user
+    if not member.is_coordinator:
+        raise PermissionDenied(_("Only coordinators invite other collectives."))
+    try:
+        code = do_invite(local_peer(member.collective))
+    except FederationError:
+        messages.error(request, _("Your collective is in no federation: propose to start one first."))
+        return redirect("federation:page")
+    context = page_context(member)
+    context["invite"] = {"code": code, "days": INVITE_DAYS,
+                         "svg": segno.make(code, error="m").svg_inline(
+                             scale=3, dark="#1d1d1f", light="#ffffff", border=2)}
+    return render(request, "federation/federation.html", context)
 
 
 #: What a hand-over's person may do, and what they read once done.
