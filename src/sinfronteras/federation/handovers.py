@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from sinfronteras.notify.hooks import task_accepted, tasks_proposed
 from sinfronteras.plans.carriers import Carry, assign_carriers, carry_hours, km_between, tier_for
-from sinfronteras.plans.handover import window_text
+from sinfronteras.plans.handover import moment_text, window_text
 from sinfronteras.plans.models import SealedAddress, Task, TaskState
 from sinfronteras.plans.sealing import Unreadable, unseal
 from sinfronteras.plans.windows import HORIZON_DAYS
@@ -258,10 +258,24 @@ def access(member, pk: int) -> Handover:
     return handover
 
 
+def too_early(row: Transfer, now=None) -> bool:
+    """Before its window a hand-over cannot be marked: nobody has been at the public place yet
+    (as a local task cannot be done before its window)."""
+    return row.window_start is not None and (now or timezone.now()) < row.window_start
+
+
+def _refuse_too_early(row: Transfer) -> None:
+    if too_early(row):
+        raise HandoverRefused(_("Not yet: the hand-over's window has not started.") + " " + _(
+            "You can mark it from %(when)s, once you have been at the public place.") % {
+            "when": moment_text(row.window_start)})
+
+
 def do_hand_over(member, handover) -> None:
     """The giver handed it over at the public place: waits for the taker's confirmation."""
     if not (handover.gives and handover.state == HandoverState.PROPOSED and handover.transfer.live):
         raise HandoverRefused(_("This hand-over cannot be marked handed over now."))
+    _refuse_too_early(handover.transfer)
     Handover.objects.filter(pk=handover.pk).update(state=HandoverState.HANDED, done_at=timezone.now())
 
 
@@ -270,6 +284,7 @@ def mark_received(handover) -> None:
     if handover.gives or handover.state != HandoverState.PROPOSED or not handover.transfer.live:
         raise HandoverRefused(_("This hand-over cannot be marked received now."))
     row = handover.transfer
+    _refuse_too_early(row)
     parts = list(row.handovers.filter(need__isnull=False, state=HandoverState.PROPOSED).select_related("need"))
     Handover.objects.filter(pk__in=[p.pk for p in parts]).update(state=HandoverState.RECEIVED)
     Transfer.objects.filter(pk=row.pk).update(state=TransferState.RECEIVED, updated_at=timezone.now())
