@@ -3,8 +3,10 @@
 ``--servers``: three servers on loopback (each its own process, SQLite database, keys and
 port), each loaded with the demo collective (``loaddemo``, its resources given a shared URI),
 federated through invitation codes; times ``sinfronteras federation round --now`` end to end
-(the command's process included) and prints the union's arcs and the bytes each server sent
-and received. Goal: at most 10 s.
+(the command's process included) and prints the bytes each server sent and received, the CPU
+seconds (user + system) of the command and of each server, and the load average before and
+after (the wall time of a shared machine says little alone); ``--profile DIR`` writes each round
+command's cProfile to ``DIR/round-N.prof``. Goal: at most 10 s.
 
 ``--collectives N``: N collectives of ``--needs`` needs and ``--offers`` offers (city-like,
 spread over a region so that neighbours share arcs), their digests made and signed in one
@@ -12,8 +14,8 @@ process; then the union is planned (``--modes plain,ray``: the planner alone, or
 on a local Ray), certified and verified, each mode in a fresh process. Prints seconds per stage,
 the union's size in arcs, its digests' bytes, and the peak RSS. Goal: at most 60 s and 4 GB.
 
-Usage: ``python bench/bench_federation.py [--servers] [--collectives 1000 --needs 200
---offers 100 --modes plain,ray]``
+Usage: ``python bench/bench_federation.py [--servers [--rounds 2] [--profile DIR]] [--collectives 1000
+--needs 200 --offers 100 --modes plain,ray]``
 """
 
 from __future__ import annotations
