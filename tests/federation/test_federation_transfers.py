@@ -245,3 +245,22 @@ def test_a_replan_keeps_every_task_of_a_transfer(crossing, la, oakland, django_c
     a_round(la, django_capture_on_commit_callbacks)
     assert list(Handover.objects.order_by("pk").values_list("pk", "state", "carrier_id")) == before
     assert {t.state for t in Transfer.objects.filter(round__uid=report["round"])} == {TransferState.ACCEPTED}
+
+
+def test_the_transfers_of_one_offer_draw_on_the_carriers_hours_one_after_another(
+        crossing, la, oakland, alice, need_of, django_capture_on_commit_callbacks):
+    from sinfronteras.plans.carriers import carry_hours, km_between
+
+    # A second need in another area: two transfers from Oakland's pantry, offered together. Carla
+    # has the hours of one carry only: the first takes them, the second finds no carrier.
+    second = need_of(alice, "food", 3)
+    pantry = crossing["pantry"].area
+    hours = [carry_hours(km_between(pantry, need.area)) for need in (crossing["need"], second)]
+    crossing["carrying"].quantity = max(hours) + min(hours) - Decimal("0.25")
+    crossing["carrying"].save()
+    side = Transfer.objects.filter(round__uid=a_round(la, django_capture_on_commit_callbacks)["round"],
+                                   round__peer__collective=la)
+    assert sorted((t.state, t.reason) for t in side) == [(TransferState.ACCEPTED, ""),
+                                                         (TransferState.DECLINED, transfers.NO_CARRIER)]
+    held = sum(h.hours for h in Handover.objects.filter(carrier_offer=crossing["carrying"]))
+    assert 0 < held <= crossing["carrying"].quantity

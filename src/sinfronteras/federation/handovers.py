@@ -73,18 +73,31 @@ def collective_of(row: Transfer):
     return row.round.peer.collective
 
 
-def plan_pickup(row: Transfer, now=None) -> tuple | None:
+class Carriers:
+    """The taker's carriers and the hours each has left, read once for the transfers of one
+    offer (a round's, from one giver) and drawn down as each is given a carrier."""
+
+    def __init__(self, collective):
+        self.offers = list(Offer.objects.active().filter(collective=collective, resources__carries=True)
+                           .exclude(posted_by__on_break_until__gte=timezone.localdate())
+                           .select_related("area").prefetch_related("slots").distinct())
+        held = dict(Handover.objects.filter(carrier_offer__in=self.offers).exclude(state=HandoverState.RELEASED)
+                    .values("carrier_offer").annotate(total=Sum("hours")).values_list("carrier_offer", "total"))
+        self.hours_left = {o.pk: o.quantity - Decimal(o.committed_milli) / 1000 - (held.get(o.pk) or Decimal(0))
+                           for o in self.offers}
+
+
+def plan_pickup(row: Transfer, now=None, carriers: Carriers | None = None) -> tuple | None:
     """The taker's side: give the transfer's needs one carrier who can reach the public place
-    in its opening hours; ``(start, end)`` of the window found, or None (no carrier can)."""
+    in its opening hours; ``(start, end)`` of the window found, or None (no carrier can).
+    ``carriers``: the collective's, as the transfers offered before this one left them."""
     now = now or timezone.now()
     parts = list(row.handovers.filter(need__isnull=False, state=HandoverState.WAITING)
                  .select_related("need__area", "need__resource").prefetch_related("need__slots"))
     if not parts or row.place_lat is None or row.place_lon is None:
         return None
     collective = collective_of(row)
-    carriers = list(Offer.objects.active().filter(collective=collective, resources__carries=True)
-                    .exclude(posted_by__on_break_until__gte=timezone.localdate())
-                    .select_related("area").prefetch_related("slots").distinct())
+    carriers = carriers or Carriers(collective)
     place = Spot(row.place_lat, row.place_lon)
     need = parts[0].need
     hours = carry_hours(km_between(place, need.area))
@@ -92,25 +105,21 @@ def plan_pickup(row: Transfer, now=None) -> tuple | None:
     # person in need follows it, and its hours are the carrier's.
     carry = Carry("transfer", place, need.area, carry_hours(0), tier_for(need), schedules=[spans(row.opening_hours)],
                   earliest=now, latest=now + timedelta(days=HORIZON_DAYS))
-    hours_left = {o.pk: o.quantity - Decimal(o.committed_milli) / 1000 - held_hours(o) for o in carriers}
-    carriers = [o for o in carriers if hours_left[o.pk] >= hours]  # the whole carry, not only the hand-over
-    assign_carriers([carry], carriers, hours_left, collective.default_radius_km,
+    hours_left = dict(carriers.hours_left)  # drawn down by the carriers' planner: a copy
+    able = [o for o in carriers.offers if hours_left[o.pk] >= hours]  # the whole carry, not only the hand-over
+    assign_carriers([carry], able, hours_left, collective.default_radius_km,
                     tz=timezone.get_current_timezone(), reach_bound=collective.carrier_reach_km)
     if carry.carrier_offer_id is None:
         return None
     # Nobody said a time: a deadline of whole days (no clock time crosses).
     today = week_start(now) + timedelta(days=timezone.localtime(now).weekday())
     window = carry.window or (today, today + timedelta(days=HORIZON_DAYS + 1, minutes=-1))
-    carrier = next(o for o in carriers if o.pk == carry.carrier_offer_id)
+    carrier = next(o for o in able if o.pk == carry.carrier_offer_id)
     Handover.objects.filter(pk=parts[0].pk).update(hours=hours)
     Handover.objects.filter(pk__in=[p.pk for p in parts]).update(
         carrier_id=carrier.posted_by_id, carrier_offer=carrier, state=HandoverState.PROPOSED)
+    carriers.hours_left[carrier.pk] -= hours  # what it holds now, as a fresh read would find it
     return window
-
-
-def held_hours(offer) -> Decimal:
-    return Handover.objects.filter(carrier_offer=offer).exclude(state=HandoverState.RELEASED).aggregate(
-        total=Sum("hours"))["total"] or Decimal(0)
 
 
 def set_window(row: Transfer, start, end) -> None:

@@ -204,12 +204,13 @@ def answer_offers(target: Peer, sender: Peer, document: dict) -> dict:
         raise FederationError("this transfer is of a round this collective did not take part in")
     if round_.state != RoundState.APPLIED:
         raise FederationError(NOT_YET)
-    items = [answer_offer(target, sender, round_, deal) for deal in deals]
+    carriers = handovers.Carriers(target.collective)  # read once, drawn down transfer by transfer
+    items = [answer_offer(target, sender, round_, deal, carriers) for deal in deals]
     return {"type": "Collection", "id": f"{target.actor}/activities/answer-{secrets.token_hex(8)}",
             "actor": target.actor, "to": [sender.actor], "object": document.get("id"), "items": items}
 
 
-def answer_offer(target: Peer, sender: Peer, round_: Round, obj: dict) -> dict:
+def answer_offer(target: Peer, sender: Peer, round_: Round, obj: dict, carriers=None) -> dict:
     """One offered transfer, on the taker's side: accepted with a window its carrier can, else
     rejected."""
     uid = obj.get("id")
@@ -240,7 +241,7 @@ def answer_offer(target: Peer, sender: Peer, round_: Round, obj: dict) -> dict:
     if not name:
         handovers.release(row, TransferState.DECLINED, NO_PLACE)
         return {"type": "Reject", **reply, "reason": NO_PLACE}
-    window = handovers.plan_pickup(row)
+    window = handovers.plan_pickup(row, carriers=carriers)
     if window is None:
         handovers.release(row, TransferState.DECLINED, NO_CARRIER)
         return {"type": "Reject", **reply, "reason": NO_CARRIER}
