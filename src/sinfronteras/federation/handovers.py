@@ -136,8 +136,14 @@ def set_window(row: Transfer, start, end) -> None:
 
 def release(row: Transfer, state: str, reason: str = "") -> None:
     """End a transfer on this side (declined or expired): its hand-overs give back what they held."""
-    Transfer.objects.filter(pk=row.pk).update(state=state, reason=reason[:200], updated_at=timezone.now())
-    row.handovers.exclude(state__in=[HandoverState.DONE, HandoverState.RELEASED]).update(
+    release_all([row], state, reason)
+
+
+def release_all(rows: list[Transfer], state: str, reason: str = "") -> None:
+    """End these transfers on this side, for one reason, with two statements."""
+    ids = [row.pk for row in rows]
+    Transfer.objects.filter(pk__in=ids).update(state=state, reason=reason[:200], updated_at=timezone.now())
+    Handover.objects.filter(transfer_id__in=ids).exclude(state__in=[HandoverState.DONE, HandoverState.RELEASED]).update(
         state=HandoverState.RELEASED)
 
 

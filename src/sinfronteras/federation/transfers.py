@@ -137,24 +137,31 @@ def offer_transfers(target: Peer, rows: list[Transfer]) -> int:
     answered = 0
     for outcome in outcomes:
         answers = (outcome.answer or {}).get("items")
-        if not isinstance(answers, list):
-            continue  # refused whole (the taker has not applied the round) or no answer: offered again
-        mine = {row.uid: row for row in by_taker[outcome.peer.pk]}
-        for answer in answers:
-            row = mine.pop(answer.get("object"), None) if isinstance(answer, dict) else None
-            if row is not None:
-                answered += _record_answer(row, answer)
+        if isinstance(answers, list):  # else refused whole (not applied there yet) or no answer: offered again
+            answered += _record_answers({row.uid: row for row in by_taker[outcome.peer.pk]}, answers)
     return answered
 
 
-def _record_answer(row: Transfer, answer: dict) -> int:
-    if answer.get("type") == "Accept" and (window := _window(answer)):
-        handovers.set_window(row, *window)
-        return 1
-    if answer.get("type") in ("Accept", "Reject"):
-        handovers.release(row, TransferState.DECLINED, str(answer.get("reason") or DECLINED_THERE))
-        return 1
-    return 0
+@transaction.atomic
+def _record_answers(rows: dict, answers: list) -> int:
+    """A taker's answers to the transfers offered it, recorded together: accepted ones get
+    their window, the others are released (each reason with one statement)."""
+    declined: dict[str, list[Transfer]] = {}
+    answered = 0
+    for answer in answers:
+        row = rows.pop(answer.get("object"), None) if isinstance(answer, dict) else None
+        if row is None:
+            continue
+        if answer.get("type") == "Accept" and (window := _window(answer)):
+            handovers.set_window(row, *window)
+        elif answer.get("type") in ("Accept", "Reject"):
+            declined.setdefault(str(answer.get("reason") or DECLINED_THERE), []).append(row)
+        else:
+            continue
+        answered += 1
+    for reason, released in declined.items():
+        handovers.release_all(released, TransferState.DECLINED, reason)
+    return answered
 
 
 def offer_open(peer: Peer, takers: list[Peer] | None = None) -> int:
@@ -190,6 +197,7 @@ def _coordinate(value, bound: float) -> float | None:
     return float(value) if isinstance(value, (int, float)) and -bound <= value <= bound else None
 
 
+@transaction.atomic
 def answer_offers(target: Peer, sender: Peer, document: dict) -> dict:
     """The taker's side of an ``Offer`` of a round's transfers (one agreement or a list): each
     accepted with a window its carrier can, else rejected; a ``Collection`` of the answers. A
