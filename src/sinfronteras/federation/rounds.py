@@ -229,7 +229,8 @@ def do_round(collective, *, timeout: float | None = None, plan_hook=None, ray=No
     lap("verify_and_apply_s")
     applied = [p for p in members if state.get(p.pk, ("",))[0] == "planned"]
     _announce_applied(me, uid, applied, sizes, timeout)
-    for peer in applied:  # what a member here left to offer (its answer's offers wait for a commit)
+    # Called inside a transaction, a local member's offers wait for its commit: made here.
+    for peer in applied if transaction.get_connection().in_atomic_block else []:
         if peer.local:
             others = [p for p in applied if p.pk != peer.pk]
             offer_open(peer, others)
