@@ -229,12 +229,6 @@ def do_round(collective, *, timeout: float | None = None, plan_hook=None, ray=No
     lap("verify_and_apply_s")
     applied = [p for p in members if state.get(p.pk, ("",))[0] == "planned"]
     _announce_applied(me, uid, applied, sizes, timeout)
-    # Called inside a transaction, a local member's offers wait for its commit: made here.
-    for peer in applied if transaction.get_connection().in_atomic_block else []:
-        if peer.local:
-            others = [p for p in applied if p.pk != peer.pk]
-            offer_open(peer, others)
-            resend_confirmations(peer, others)
     lap("transfers_s")
     return {**_finish(mine, members, state, sizes, plan_obj), "timings": timings}
 
@@ -250,6 +244,12 @@ def _announce_applied(me: Peer, uid: str, applied: list[Peer], sizes: dict, time
             "Announce", me.actor, [t.actor], obj, activity_id(me, "applied")), timeout=timeout):
         sizes[outcome.peer.pk][0] += outcome.sent
         sizes[outcome.peer.pk][1] += outcome.received
+    # Called inside a transaction, a local member's offers wait for its commit: made here.
+    for peer in applied if transaction.get_connection().in_atomic_block else []:
+        if peer.local:
+            others = [p for p in applied if p.pk != peer.pk]
+            offer_open(peer, others)
+            resend_confirmations(peer, others)
 
 
 def answer_applied(target: Peer, sender: Peer, document: dict) -> dict:
