@@ -3,8 +3,10 @@
 ``--servers``: three servers on loopback (each its own process, SQLite database, keys and
 port), each loaded with the demo collective (``loaddemo``, its resources given a shared URI),
 federated through invitation codes; times ``sinfronteras federation round --now`` end to end
-(the command's process included) and prints the union's arcs and the bytes each server sent
-and received. Goal: at most 10 s.
+(the command's process included) and prints the bytes each server sent and received, the CPU
+seconds (user + system) of the command and of each server, and the load average before and
+after (the wall time of a shared machine says little alone); ``--profile DIR`` writes each round
+command's cProfile to ``DIR/round-N.prof``. Goal: at most 10 s.
 
 ``--collectives N``: N collectives of ``--needs`` needs and ``--offers`` offers (city-like,
 spread over a region so that neighbours share arcs), their digests made and signed in one
@@ -12,8 +14,8 @@ process; then the union is planned (``--modes plain,ray``: the planner alone, or
 on a local Ray), certified and verified, each mode in a fresh process. Prints seconds per stage,
 the union's size in arcs, its digests' bytes, and the peak RSS. Goal: at most 60 s and 4 GB.
 
-Usage: ``python bench/bench_federation.py [--servers] [--collectives 1000 --needs 200
---offers 100 --modes plain,ray]``
+Usage: ``python bench/bench_federation.py [--servers [--rounds 2] [--profile DIR]] [--collectives 1000
+--needs 200 --offers 100 --modes plain,ray]``
 """
 
 from __future__ import annotations
@@ -122,6 +124,29 @@ def many(args) -> None:
 
 # --- three servers end to end -------------------------------------------------------------------
 
+def _children_cpu() -> float:
+    """User + system seconds of the children this process has waited for."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def tree_cpu(pid: int) -> float:
+    """User + system seconds of a running process and its descendants (a server's master and
+    workers), read from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 def servers(args) -> None:
     sys.path.insert(0, str(REPO / "tests"))
     from production_server import free_port, production_env, run_cli, start_server
@@ -148,11 +173,23 @@ def servers(args) -> None:
             code = json.loads(run_cli(envs[1], "federation", "invite", "--json"))["invite"]
             run_cli(envs[2], "federation", "join", code, "--json")
             for attempt in range(args.rounds):
+                profile = ["-m", "cProfile", "-o", str(Path(args.profile) / f"round-{attempt + 1}.prof")] \
+                    if args.profile else []
+                servers_cpu = [tree_cpu(s.process.pid) for s in running]
+                command_cpu = _children_cpu()
+                load = os.getloadavg()[0]
                 t0 = time.monotonic()
-                out = run_cli(envs[0], "federation", "round", "--now", "--json")
+                done = subprocess.run([sys.executable, *profile, "-m", "sinfronteras.cli", "federation", "round",
+                                       "--now", "--json"], env=envs[0], capture_output=True, text=True,
+                                      timeout=600, check=True)
                 wall = time.monotonic() - t0
-                report = json.loads(out)
-                print(json.dumps({"round": attempt + 1, "wall_s": round(wall, 2), **report["timings"],
+                command_cpu = _children_cpu() - command_cpu
+                servers_cpu = [round(tree_cpu(s.process.pid) - before, 2) for s, before in zip(running, servers_cpu)]
+                report = json.loads(done.stdout)
+                print(json.dumps({"round": attempt + 1, "wall_s": round(wall, 2),
+                                  "command_cpu_s": round(command_cpu, 2), "servers_cpu_s": servers_cpu,
+                                  "load_1min": [round(load, 2), round(os.getloadavg()[0], 2)],
+                                  **report["timings"],
                                   "states": [m["state"] for m in report["members"]],
                                   "bytes": {m["server"].rsplit(":", 1)[-1]: [m.get("bytes_sent"),
                                                                              m.get("bytes_received")]
@@ -166,6 +203,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--servers", action="store_true", help="three servers end to end on loopback")
     parser.add_argument("--rounds", type=int, default=2, help="rounds between the three servers")
+    parser.add_argument("--profile", metavar="DIR", help="--servers: write each round command's cProfile "
+                        "to DIR/round-N.prof")
     parser.add_argument("--collectives", type=int, default=0)
     parser.add_argument("--needs", type=int, default=200)
     parser.add_argument("--offers", type=int, default=100)

@@ -14,7 +14,8 @@ from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+import time_machine
+from django.utils import timezone, translation
 
 from sinfronteras.federation import handovers, rounds, services, transfers
 from sinfronteras.federation.models import Handover, HandoverState, Transfer, TransferState
@@ -101,23 +102,83 @@ def test_received_on_the_takers_side_confirms_it_on_the_givers_and_the_family_ge
     side = halves(report)
     theirs = Handover.objects.get(transfer=side["la-unidos"])
     mine = Handover.objects.get(transfer=side["oakland"])
-    handovers.do_hand_over(dmitri, mine)
-    assert Handover.objects.get(pk=mine.pk).state == HandoverState.HANDED
-    with django_capture_on_commit_callbacks(execute=True):
-        transfers.do_received(carla, theirs)
+    with time_machine.travel(side["oakland"].window_start + timedelta(minutes=10)):  # at the place
+        handovers.do_hand_over(dmitri, mine)
+        assert Handover.objects.get(pk=mine.pk).state == HandoverState.HANDED
+        with django_capture_on_commit_callbacks(execute=True):
+            transfers.do_received(carla, theirs)
+        given, taken = (Transfer.objects.get(pk=side[s].pk) for s in ("oakland", "la-unidos"))
+        assert given.state == taken.state == TransferState.RECEIVED
+        assert Handover.objects.get(pk=mine.pk).state == HandoverState.DONE
+        # The giver keeps the taker's signed confirmation, checked against its key.
+        assert given.confirmation["type"] == "EconomicEvent" and given.confirmation["fulfills"] == given.uid
+        assert given.confirmation["proof"]["verificationMethod"].startswith(taken.taker.actor)
+        theirs.refresh_from_db()
+        assert theirs.state == HandoverState.RECEIVED
+        handovers.do_delivered(carla, theirs)
+        crossing["need"].refresh_from_db()
+        assert crossing["need"].status == NeedStatus.FULFILLED
+        with pytest.raises(handovers.HandoverRefused):
+            transfers.do_received(carla, Handover.objects.get(pk=theirs.pk))
+    assert Transfer.objects.get(pk=side["la-unidos"].pk).confirmation_taken_at is not None  # never sent again
+
+
+def test_a_hand_over_cannot_be_marked_before_its_window_opens_in_english_or_spanish(
+        crossing, la, oakland, carla, dmitri, django_capture_on_commit_callbacks):
+    side = halves(a_round(la, django_capture_on_commit_callbacks))
+    mine = Handover.objects.get(transfer=side["oakland"])
+    theirs = Handover.objects.get(transfer=side["la-unidos"])
+    start = side["oakland"].window_start
+    with time_machine.travel(start - timedelta(minutes=5)):
+        with pytest.raises(handovers.HandoverRefused, match=r"^Not yet: the hand-over's window has not "
+                           r"started\. You can mark it from Saturday, .* at 10:00 AM, once you have been at"):
+            handovers.do_hand_over(dmitri, mine)
+        with translation.override("es"), pytest.raises(
+                handovers.HandoverRefused, match=r"^Todavía no: la franja de la entrega no ha empezado\. "
+                r"Puedes marcarla desde .*sábado.* 10:00.*, cuando hayas estado en el lugar público"):
+            transfers.do_received(carla, theirs)
+    # Nothing was marked, on either side, and no confirmation went out.
+    assert {h.state for h in Handover.objects.all()} == {HandoverState.PROPOSED}
+    assert {(t.state, t.confirmation) for t in Transfer.objects.all()} == {(TransferState.ACCEPTED, None)}
+    with time_machine.travel(start + timedelta(minutes=1)):
+        handovers.do_hand_over(dmitri, mine)
+        with django_capture_on_commit_callbacks(execute=True):
+            transfers.do_received(carla, theirs)
+    assert {t.state for t in Transfer.objects.all()} == {TransferState.RECEIVED}
+
+
+def _received_and_lost(side, carla, capture):
+    """The taker's carrier marks it received; the confirmation never reaches the giver."""
+    with time_machine.travel(side["oakland"].window_start + timedelta(minutes=10)):
+        with capture(execute=False):  # the giver was down: the message is lost
+            transfers.do_received(carla, Handover.objects.get(transfer=side["la-unidos"]))
+    assert Transfer.objects.get(pk=side["oakland"].pk).state == TransferState.ACCEPTED
+    assert Transfer.objects.get(pk=side["la-unidos"].pk).confirmation_taken_at is None
+
+
+def test_a_lost_confirmation_is_sent_again_by_housekeeping_and_recorded_once(
+        crossing, la, oakland, carla, dmitri, django_capture_on_commit_callbacks):
+    side = halves(a_round(la, django_capture_on_commit_callbacks))
+    _received_and_lost(side, carla, django_capture_on_commit_callbacks)
+    assert do_housekeeping()["confirmations_sent_again"] == 1
     given, taken = (Transfer.objects.get(pk=side[s].pk) for s in ("oakland", "la-unidos"))
-    assert given.state == taken.state == TransferState.RECEIVED
-    assert Handover.objects.get(pk=mine.pk).state == HandoverState.DONE
-    # The giver keeps the taker's signed confirmation, checked against its key.
-    assert given.confirmation["type"] == "EconomicEvent" and given.confirmation["fulfills"] == given.uid
-    assert given.confirmation["proof"]["verificationMethod"].startswith(taken.taker.actor)
-    theirs.refresh_from_db()
-    assert theirs.state == HandoverState.RECEIVED
-    handovers.do_delivered(carla, theirs)
-    crossing["need"].refresh_from_db()
-    assert crossing["need"].status == NeedStatus.FULFILLED
-    with pytest.raises(handovers.HandoverRefused):
-        transfers.do_received(carla, Handover.objects.get(pk=theirs.pk))
+    assert given.state == TransferState.RECEIVED and given.confirmation == taken.confirmation
+    assert Handover.objects.get(transfer=given).state == HandoverState.DONE
+    assert taken.confirmation_taken_at is not None
+    assert do_housekeeping()["confirmations_sent_again"] == 0  # taken: never sent again
+    # The same confirmation once more (a resend that crossed the first answer): nothing changes.
+    before = Transfer.objects.filter(pk=given.pk).values("state", "confirmation", "updated_at").get()
+    assert transfers.send_confirmation(taken.round.peer, taken)
+    assert Transfer.objects.filter(pk=given.pk).values("state", "confirmation", "updated_at").get() == before
+
+
+def test_a_lost_confirmation_is_sent_again_by_the_next_round(
+        crossing, la, oakland, carla, dmitri, django_capture_on_commit_callbacks):
+    side = halves(a_round(la, django_capture_on_commit_callbacks))
+    _received_and_lost(side, carla, django_capture_on_commit_callbacks)
+    a_round(la, django_capture_on_commit_callbacks)
+    assert Transfer.objects.get(pk=side["oakland"].pk).state == TransferState.RECEIVED
+    assert Transfer.objects.get(pk=side["la-unidos"].pk).confirmation_taken_at is not None
 
 
 def test_a_confirmation_not_signed_by_the_taker_is_refused_and_nothing_recorded(
@@ -184,3 +245,22 @@ def test_a_replan_keeps_every_task_of_a_transfer(crossing, la, oakland, django_c
     a_round(la, django_capture_on_commit_callbacks)
     assert list(Handover.objects.order_by("pk").values_list("pk", "state", "carrier_id")) == before
     assert {t.state for t in Transfer.objects.filter(round__uid=report["round"])} == {TransferState.ACCEPTED}
+
+
+def test_the_transfers_of_one_offer_draw_on_the_carriers_hours_one_after_another(
+        crossing, la, oakland, alice, need_of, django_capture_on_commit_callbacks):
+    from sinfronteras.plans.carriers import carry_hours, km_between
+
+    # A second need in another area: two transfers from Oakland's pantry, offered together. Carla
+    # has the hours of one carry only: the first takes them, the second finds no carrier.
+    second = need_of(alice, "food", 3)
+    pantry = crossing["pantry"].area
+    hours = [carry_hours(km_between(pantry, need.area)) for need in (crossing["need"], second)]
+    crossing["carrying"].quantity = max(hours) + min(hours) - Decimal("0.25")
+    crossing["carrying"].save()
+    side = Transfer.objects.filter(round__uid=a_round(la, django_capture_on_commit_callbacks)["round"],
+                                   round__peer__collective=la)
+    assert sorted((t.state, t.reason) for t in side) == [(TransferState.ACCEPTED, ""),
+                                                         (TransferState.DECLINED, transfers.NO_CARRIER)]
+    held = sum(h.hours for h in Handover.objects.filter(carrier_offer=crossing["carrying"]))
+    assert 0 < held <= crossing["carrying"].quantity

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from sinfronteras.notify.hooks import task_accepted, tasks_proposed
 from sinfronteras.plans.carriers import Carry, assign_carriers, carry_hours, km_between, tier_for
-from sinfronteras.plans.handover import window_text
+from sinfronteras.plans.handover import moment_text, window_text
 from sinfronteras.plans.models import SealedAddress, Task, TaskState
 from sinfronteras.plans.sealing import Unreadable, unseal
 from sinfronteras.plans.windows import HORIZON_DAYS
@@ -73,18 +73,31 @@ def collective_of(row: Transfer):
     return row.round.peer.collective
 
 
-def plan_pickup(row: Transfer, now=None) -> tuple | None:
+class Carriers:
+    """The taker's carriers and the hours each has left, read once for the transfers of one
+    offer (a round's, from one giver) and drawn down as each is given a carrier."""
+
+    def __init__(self, collective):
+        self.offers = list(Offer.objects.active().filter(collective=collective, resources__carries=True)
+                           .exclude(posted_by__on_break_until__gte=timezone.localdate())
+                           .select_related("area").prefetch_related("slots").distinct())
+        held = dict(Handover.objects.filter(carrier_offer__in=self.offers).exclude(state=HandoverState.RELEASED)
+                    .values("carrier_offer").annotate(total=Sum("hours")).values_list("carrier_offer", "total"))
+        self.hours_left = {o.pk: o.quantity - Decimal(o.committed_milli) / 1000 - (held.get(o.pk) or Decimal(0))
+                           for o in self.offers}
+
+
+def plan_pickup(row: Transfer, now=None, carriers: Carriers | None = None) -> tuple | None:
     """The taker's side: give the transfer's needs one carrier who can reach the public place
-    in its opening hours; ``(start, end)`` of the window found, or None (no carrier can)."""
+    in its opening hours; ``(start, end)`` of the window found, or None (no carrier can).
+    ``carriers``: the collective's, as the transfers offered before this one left them."""
     now = now or timezone.now()
     parts = list(row.handovers.filter(need__isnull=False, state=HandoverState.WAITING)
                  .select_related("need__area", "need__resource").prefetch_related("need__slots"))
     if not parts or row.place_lat is None or row.place_lon is None:
         return None
     collective = collective_of(row)
-    carriers = list(Offer.objects.active().filter(collective=collective, resources__carries=True)
-                    .exclude(posted_by__on_break_until__gte=timezone.localdate())
-                    .select_related("area").prefetch_related("slots").distinct())
+    carriers = carriers or Carriers(collective)
     place = Spot(row.place_lat, row.place_lon)
     need = parts[0].need
     hours = carry_hours(km_between(place, need.area))
@@ -92,25 +105,21 @@ def plan_pickup(row: Transfer, now=None) -> tuple | None:
     # person in need follows it, and its hours are the carrier's.
     carry = Carry("transfer", place, need.area, carry_hours(0), tier_for(need), schedules=[spans(row.opening_hours)],
                   earliest=now, latest=now + timedelta(days=HORIZON_DAYS))
-    hours_left = {o.pk: o.quantity - Decimal(o.committed_milli) / 1000 - held_hours(o) for o in carriers}
-    carriers = [o for o in carriers if hours_left[o.pk] >= hours]  # the whole carry, not only the hand-over
-    assign_carriers([carry], carriers, hours_left, collective.default_radius_km,
+    hours_left = dict(carriers.hours_left)  # drawn down by the carriers' planner: a copy
+    able = [o for o in carriers.offers if hours_left[o.pk] >= hours]  # the whole carry, not only the hand-over
+    assign_carriers([carry], able, hours_left, collective.default_radius_km,
                     tz=timezone.get_current_timezone(), reach_bound=collective.carrier_reach_km)
     if carry.carrier_offer_id is None:
         return None
     # Nobody said a time: a deadline of whole days (no clock time crosses).
     today = week_start(now) + timedelta(days=timezone.localtime(now).weekday())
     window = carry.window or (today, today + timedelta(days=HORIZON_DAYS + 1, minutes=-1))
-    carrier = next(o for o in carriers if o.pk == carry.carrier_offer_id)
+    carrier = next(o for o in able if o.pk == carry.carrier_offer_id)
     Handover.objects.filter(pk=parts[0].pk).update(hours=hours)
     Handover.objects.filter(pk__in=[p.pk for p in parts]).update(
         carrier_id=carrier.posted_by_id, carrier_offer=carrier, state=HandoverState.PROPOSED)
+    carriers.hours_left[carrier.pk] -= hours  # what it holds now, as a fresh read would find it
     return window
-
-
-def held_hours(offer) -> Decimal:
-    return Handover.objects.filter(carrier_offer=offer).exclude(state=HandoverState.RELEASED).aggregate(
-        total=Sum("hours"))["total"] or Decimal(0)
 
 
 def set_window(row: Transfer, start, end) -> None:
@@ -127,8 +136,14 @@ def set_window(row: Transfer, start, end) -> None:
 
 def release(row: Transfer, state: str, reason: str = "") -> None:
     """End a transfer on this side (declined or expired): its hand-overs give back what they held."""
-    Transfer.objects.filter(pk=row.pk).update(state=state, reason=reason[:200], updated_at=timezone.now())
-    row.handovers.exclude(state__in=[HandoverState.DONE, HandoverState.RELEASED]).update(
+    release_all([row], state, reason)
+
+
+def release_all(rows: list[Transfer], state: str, reason: str = "") -> None:
+    """End these transfers on this side, for one reason, with two statements."""
+    ids = [row.pk for row in rows]
+    Transfer.objects.filter(pk__in=ids).update(state=state, reason=reason[:200], updated_at=timezone.now())
+    Handover.objects.filter(transfer_id__in=ids).exclude(state__in=[HandoverState.DONE, HandoverState.RELEASED]).update(
         state=HandoverState.RELEASED)
 
 
@@ -258,10 +273,24 @@ def access(member, pk: int) -> Handover:
     return handover
 
 
+def too_early(row: Transfer, now=None) -> bool:
+    """Before its window a hand-over cannot be marked: nobody has been at the public place yet
+    (as a local task cannot be done before its window)."""
+    return row.window_start is not None and (now or timezone.now()) < row.window_start
+
+
+def _refuse_too_early(row: Transfer) -> None:
+    if too_early(row):
+        raise HandoverRefused(_("Not yet: the hand-over's window has not started.") + " " + _(
+            "You can mark it from %(when)s, once you have been at the public place.") % {
+            "when": moment_text(row.window_start)})
+
+
 def do_hand_over(member, handover) -> None:
     """The giver handed it over at the public place: waits for the taker's confirmation."""
     if not (handover.gives and handover.state == HandoverState.PROPOSED and handover.transfer.live):
         raise HandoverRefused(_("This hand-over cannot be marked handed over now."))
+    _refuse_too_early(handover.transfer)
     Handover.objects.filter(pk=handover.pk).update(state=HandoverState.HANDED, done_at=timezone.now())
 
 
@@ -270,6 +299,7 @@ def mark_received(handover) -> None:
     if handover.gives or handover.state != HandoverState.PROPOSED or not handover.transfer.live:
         raise HandoverRefused(_("This hand-over cannot be marked received now."))
     row = handover.transfer
+    _refuse_too_early(row)
     parts = list(row.handovers.filter(need__isnull=False, state=HandoverState.PROPOSED).select_related("need"))
     Handover.objects.filter(pk__in=[p.pk for p in parts]).update(state=HandoverState.RECEIVED)
     Transfer.objects.filter(pk=row.pk).update(state=TransferState.RECEIVED, updated_at=timezone.now())

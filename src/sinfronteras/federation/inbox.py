@@ -165,8 +165,8 @@ def handle(target: Peer, sender: Peer | None, document: dict) -> dict:
         if kind == "Leave" and obj == target.federation.uid:
             peer_left(sender)
             return {"type": "Accept", "actor": target.actor, "object": document["id"]}
-        if kind == "Offer" and isinstance(obj, dict) and obj.get("type") == "Agreement":
-            return transfers.answer_offer(target, sender, document)
+        if kind == "Offer" and (isinstance(obj, list) or isinstance(obj, dict) and obj.get("type") == "Agreement"):
+            return transfers.answer_offers(target, sender, document)
         if kind == "Reject" and isinstance(obj, dict) and obj.get("type") == "Agreement":
             return transfers.answer_decline(target, sender, document)
         if kind == "Create" and isinstance(obj, dict) and obj.get("type") == "EconomicEvent":
@@ -175,6 +175,8 @@ def handle(target: Peer, sender: Peer | None, document: dict) -> dict:
             return rounds.answer_call(target, sender, document)
         if kind == "Create" and isinstance(obj, dict) and obj.get("type") == "RoundPlan":
             return rounds.answer_plan(target, sender, document)
+        if kind == "Announce" and isinstance(obj, dict) and obj.get("type") == "RoundApplied":
+            return rounds.answer_applied(target, sender, document)
     except FederationError as exc:
         raise Refusal(403, str(exc)) from exc
     raise Refusal(400, f"this inbox does not take a {kind} of {type(obj).__name__}")

@@ -208,8 +208,11 @@ class Transfer(models.Model):
     window_end = models.DateTimeField(null=True, blank=True)
     #: Why it was declined (no public place, no carrier that reaches it), for the plan page.
     reason = models.CharField(max_length=200, blank=True)
-    #: The giver's record of the taker's signed confirmation that it was received.
+    #: The giver's record of the taker's signed confirmation that it was received (and, on the
+    #: taker's side, the confirmation it sends).
     confirmation = models.JSONField(null=True, blank=True)
+    #: The taker's side: when the giver took the confirmation; empty, it is sent again.
+    confirmation_taken_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

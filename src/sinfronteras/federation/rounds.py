@@ -44,7 +44,7 @@ from .errors import Refusal
 from .models import MemberState, Peer, PeerState, ReceivedDigest, Round, RoundMember, RoundState
 from .peers import label, peer_keys
 from .services import FederationError, local_peer
-from .transfers import offer_open, offer_transfers, record_transfers
+from .transfers import offer_open, record_transfers, resend_confirmations
 
 #: The longest a member that does not answer is skipped before it is tried again.
 MAX_BACKOFF = timedelta(days=1)
@@ -227,10 +227,48 @@ def do_round(collective, *, timeout: float | None = None, plan_hook=None, ray=No
         why = answer.get("reason") or outcome.error or "it applied another round's digest"
         state[peer.pk] = ("left_out" if outcome.answer is None and not outcome.refused else "refused", why)
     lap("verify_and_apply_s")
-    for peer in members:  # what a member here gave before its taker had applied the round
-        if peer.local and state.get(peer.pk, ("",))[0] == "planned":
-            offer_open(peer)
+    applied = [p for p in members if state.get(p.pk, ("",))[0] == "planned"]
+    _announce_applied(me, uid, applied, sizes, timeout)
+    lap("transfers_s")
     return {**_finish(mine, members, state, sizes, plan_obj), "timings": timings}
+
+
+def _announce_applied(me: Peer, uid: str, applied: list[Peer], sizes: dict, timeout: float) -> None:
+    """Tell every member that applied the round which others did: each then offers its
+    transfers to those takers, one message per taker, all members at once (and sends again a
+    confirmation they may have missed)."""
+    if len(applied) < 2:
+        return
+    obj = {"type": "RoundApplied", "id": f"{uid}/applied", "round": uid, "members": [p.actor for p in applied]}
+    for outcome in deliver_many(me, applied, lambda t: wire.activity(
+            "Announce", me.actor, [t.actor], obj, activity_id(me, "applied")), timeout=timeout):
+        sizes[outcome.peer.pk][0] += outcome.sent
+        sizes[outcome.peer.pk][1] += outcome.received
+    # Called inside a transaction, a local member's offers wait for its commit: made here.
+    for peer in applied if transaction.get_connection().in_atomic_block else []:
+        if peer.local:
+            others = [p for p in applied if p.pk != peer.pk]
+            offer_open(peer, others)
+            resend_confirmations(peer, others)
+
+
+def answer_applied(target: Peer, sender: Peer, document: dict) -> dict:
+    """Every member named has applied the round: offer them what this collective gives them in
+    it (once this activity is stored), and send again the confirmations they have not taken."""
+    obj = document.get("object") or {}
+    uid = obj.get("round")
+    if not isinstance(uid, str) or not uid.startswith(f"{sender.actor}/rounds/"):
+        raise Refusal(400, "a round is announced applied by its starter only")
+    round_ = Round.objects.filter(peer=target, uid=uid, state=RoundState.APPLIED).first()
+    if round_ is None:
+        raise Refusal(409, "this collective has not applied this round")
+    named = obj.get("members") if isinstance(obj.get("members"), list) else []
+    others = list(Peer.objects.filter(federation=target.federation, state=PeerState.ACTIVE,
+                                      actor__in=[a for a in named if isinstance(a, str)][:1000])
+                  .exclude(pk=target.pk))
+    transaction.on_commit(lambda: (offer_open(target, others), resend_confirmations(target, others)))
+    return {"type": "Accept", "id": f"{target.actor}/activities/answer-{secrets.token_hex(8)}",
+            "actor": target.actor, "to": [sender.actor], "object": document.get("id")}
 
 
 def _hash(d: dict) -> str:
@@ -345,18 +383,18 @@ def apply_plan(target: Peer, round_: Round, union, plan_doc: dict):
     PlanRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(),
                                              heartbeat_at=timezone.now(), stage="federation")
     try:
-        _store_share(run, collective, round_, local_doc)
+        # The run and the transfers in one transaction; the transfers are offered once every
+        # member has applied the round (``answer_applied``).
+        _store_share(run, collective, round_, local_doc,
+                     then=lambda: record_transfers(target, round_, share.transfers))
     except FederationError as exc:
         PlanRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now(),
                                                  error=str(exc)[:300])
         raise
-    given = record_transfers(target, round_, share.transfers)
-    if given:  # offered to their takers once this round is stored here
-        transaction.on_commit(lambda: offer_transfers(target, given))
     return run
 
 
-def _store_share(run, collective, round_: Round, local_doc: dict) -> None:
+def _store_share(run, collective, round_: Round, local_doc: dict, then=lambda: None) -> None:
     def solve(snap, problem):
         if _without_uri(problem.to_json()) != _without_uri(round_.local_problem):
             raise FederationError("needs or offers changed since the digest was sent: "
@@ -367,6 +405,7 @@ def _store_share(run, collective, round_: Round, local_doc: dict) -> None:
         with transaction.atomic():
             outcome = compute(collective, solve=solve)
             store(run, outcome)
+            then()
     except PlanChanged as exc:
         raise FederationError(f"needs changed while the round was planned: {exc}") from exc
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
@@ -33,17 +34,38 @@ def milli(amount: Decimal) -> int:
     return int((amount * 1000).to_integral_value())
 
 
-def release(task: Task) -> None:
+class Ledger:
+    """What a plan's writes take from offers (or give back), summed per offer and written with
+    one statement per offer (``flush``): the database's bounds hold the sums."""
+
+    def __init__(self):
+        self.milli: dict[int, int] = defaultdict(int)
+
+    def add(self, offer_id: int, amount: Decimal) -> None:
+        self.milli[offer_id] += milli(amount)
+
+    def flush(self) -> None:
+        for offer_id, delta in self.milli.items():
+            if delta:
+                Offer.objects.filter(pk=offer_id).update(committed_milli=F("committed_milli") + delta)
+        self.milli.clear()
+
+
+def release(task: Task, ledger: Ledger | None = None) -> None:
     """Give back what a task took from its offer and its carrier's hours."""
-    commit(task.offer_id, -task.quantity)
+    commit(task.offer_id, -task.quantity, ledger)
     if task.carrier_offer_id:
-        commit(task.carrier_offer_id, -task.hours)
+        commit(task.carrier_offer_id, -task.hours, ledger)
 
 
-def commit(offer_id: int, amount: Decimal) -> None:
+def commit(offer_id: int, amount: Decimal, ledger: Ledger | None = None) -> None:
     """Take from an offer (or give back, negative); the database refuses to go
-    beyond the offer's quantity or below nothing."""
-    if amount:
+    beyond the offer's quantity or below nothing. With a ``ledger``, written when it is flushed."""
+    if not amount:
+        return
+    if ledger is not None:
+        ledger.add(offer_id, amount)
+    else:
         Offer.objects.filter(pk=offer_id).update(committed_milli=F("committed_milli") + milli(amount))
 
 
@@ -73,12 +95,13 @@ def store(run: PlanRun, outcome) -> None:
                     fraction=row["fraction"], tier=row["tier"], reason=row.get("reason") or "")
         for row in outcome.plan_doc["needs"]
     ])
-    live = {}
+    live, ledger = {}, Ledger()
     for task in (Task.objects.select_for_update(of=("self",)).select_related("offer", "need")
                  .filter(need__collective=run.collective, state__in=LIVE_UNACCEPTED).order_by("pk")):
         live.setdefault((task.offer_id, task.need_id), []).append(task)
-        release(task)  # every live task gives back first; the kept ones take again below
-    kept, proposed = _write_tasks(run, outcome, live, now)
+        release(task, ledger)  # every live task gives back first; the kept ones take again below
+    kept, proposed = _write_tasks(run, outcome, live, now, ledger)
+    ledger.flush()
     dropped = [t for tasks in live.values() for t in tasks if t.pk not in kept]
     _mark_dropped(dropped, DropReason.REPLANNED, now)
     # What the people already told kept: the plan page says it.
@@ -99,10 +122,10 @@ def store(run: PlanRun, outcome) -> None:
                     .values_list("offer__posted_by_id", flat=True))
 
 
-def _write_tasks(run, outcome, live: dict, now) -> tuple[set, list]:
-    """Keep the live task of each planned allocation with the same people, else make one.
-    Returns the kept tasks' ids and the carriers newly proposed a task."""
-    kept, proposed = set(), []
+def _write_tasks(run, outcome, live: dict, now, ledger: Ledger) -> tuple[set, list]:
+    """Keep the live task of each planned allocation with the same people, else make one (the
+    new ones written together). Returns the kept tasks' ids and the carriers newly proposed a task."""
+    kept, proposed, new = set(), [], []
     for planned in outcome.tasks:
         carry = planned.carry
         carrier_offer = carry.carrier_offer_id if carry else None
@@ -113,23 +136,27 @@ def _write_tasks(run, outcome, live: dict, now) -> tuple[set, list]:
                      if t.pk not in kept and _same_people(t, carrier, carrier_offer)), None)
         if same is not None:
             kept.add(same.pk)
-            if _keep(same, run, planned, carrier, carrier_offer, hours, now):
+            if _keep(same, run, planned, carrier, carrier_offer, hours, now, ledger):
                 proposed.append(carrier)
             continue
-        allocation = Allocation.objects.create(run=run, offer=planned.offer, need=planned.need,
-                                               quantity=planned.quantity, km=planned.km)
+        allocation = Allocation(run=run, offer=planned.offer, need=planned.need,
+                                quantity=planned.quantity, km=planned.km)
         start, end = planned.window or (now, max(planned.window_end, now + _MINUTE))
-        Task.objects.create(
-            run=run, allocation=allocation, need=planned.need, offer=planned.offer,
+        new.append((allocation, Task(
+            run=run, need=planned.need, offer=planned.offer,
             quantity=planned.quantity, kind=planned.kind, km=planned.km,
             state=TaskState.PROPOSED if carrier else TaskState.OPEN,
             carrier_id=carrier, carrier_offer_id=carrier_offer, hours=hours,
-            window_start=start, window_end=end, timed=planned.window is not None)
-        commit(planned.offer.pk, planned.quantity)
+            window_start=start, window_end=end, timed=planned.window is not None)))
+        commit(planned.offer.pk, planned.quantity, ledger)
         if carrier_offer:
-            commit(carrier_offer, hours)
+            commit(carrier_offer, hours, ledger)
         if carrier:
             proposed.append(carrier)
+    Allocation.objects.bulk_create([allocation for allocation, _task in new])
+    for allocation, task in new:
+        task.allocation = allocation
+    Task.objects.bulk_create([task for _allocation, task in new])
     return kept, proposed
 
 
@@ -141,13 +168,13 @@ def _same_people(task: Task, carrier, carrier_offer) -> bool:
     return task.carrier_id == carrier and task.carrier_offer_id == carrier_offer
 
 
-def _keep(task: Task, run, planned, carrier, carrier_offer, hours, now) -> bool:
+def _keep(task: Task, run, planned, carrier, carrier_offer, hours, now, ledger: Ledger) -> bool:
     """The same task, on the new run, its quantity (and hours) as the plan says now; its
     window stays while it is still ahead. True if it is newly proposed to a carrier."""
     newly = carrier is not None and task.carrier_id is None
-    commit(task.offer_id, planned.quantity)  # what it held was given back in ``store``
+    commit(task.offer_id, planned.quantity, ledger)  # what it held was given back in ``store``
     if carrier_offer:
-        commit(carrier_offer, hours)
+        commit(carrier_offer, hours, ledger)
     if newly or task.window_end <= now:
         start, end = planned.window or (now, max(planned.window_end, now + _MINUTE))
         task.window_start, task.window_end, task.timed = start, end, planned.window is not None
