@@ -1,10 +1,12 @@
 """Los Angeles and Tijuana plan together, on a phone, in English and in Spanish.
 
-The members of both collectives decide through the proposal pages: Los Angeles's to join the
-federation Tijuana's operator set up, Tijuana's how often the two plan together. A round
+The members of both collectives decide through the proposal pages: Tijuana's to start a
+federation (its coordinator then makes an invitation code on the federation page), Los
+Angeles's to join it with that code, Tijuana's how often the two plan together. A round
 sends food across the border: Los Angeles's volunteer hands it over at a community centre in
 San Ysidro, by the border, in its opening hours; Tijuana's driver picks it up there, marks it
-received and brings it on to the family, as a local task. Each step still stands after the
+received and brings it on to the family, as a local task. Neither can mark it before its
+window opens (the clock is then moved to the window, the server's, by time_machine). Each step still stands after the
 next plan run. Every member reads the federation page; a member proposes to suspend the other
 collective, the members vote, and the page shows it suspended.
 
@@ -19,13 +21,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 from sinfronteras.assembly.closing import close_due
 from sinfronteras.assembly.models import Proposal
 from sinfronteras.demo.border import SHARED
-from sinfronteras.federation import rounds, services
-from sinfronteras.federation.models import Peer, PeerState
+from sinfronteras.federation import rounds
+from sinfronteras.federation.models import Peer, PeerState, Transfer
 from sinfronteras.members.models import Area, Collective, Member
 from sinfronteras.plans.models import SealedAddress
 from sinfronteras.plans.runs import do_request_run, execute_run
@@ -50,14 +53,16 @@ WORDS = {
            "hand": f"Hand over 15 kg of Food to the carrier of Tijuana Sin Fronteras at {CENTRE}, Saturday",
            "handed": "Handed over", "waiting": "waiting for the other collective to confirm",
            "done": "received by the other collective: done", "to": "To Tijuana Sin Fronteras",
-           "state": "received"},
+           "state": "received", "invite": "Make an invitation code",
+           "not_yet": "Not yet: the hand-over's window has not started."},
     "es": {"page": "Federación", "propose_it": "Propónlo", "propose": "Propón una", "open": "Abrir la votación",
            "cast": "Emitir mi voto", "suspended": "suspendido",
            "came": "Salió: 15 kg · Comida", "tier": "nivel 2: Básica", "gave": "recibió el 100",
            "hand": f"Entrega 15 kg de Comida a quien lleva por Tijuana Sin Fronteras en {CENTRE}, sábado",
            "handed": "Entregado", "waiting": "esperando a que el otro colectivo lo confirme",
            "done": "recibido por el otro colectivo: hecho", "to": "Para Tijuana Sin Fronteras",
-           "state": "recibido"},
+           "state": "recibido", "invite": "Crear un código de invitación",
+           "not_yet": "Todavía no: la franja de la entrega no ha empezado."},
 }
 #: What Tijuana's driver reads (in the driver's language).
 DRIVER = {
@@ -163,9 +168,24 @@ def next_plan_run(*collectives):
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_los_angeles_and_tijuana_federate_by_decision_and_hand_food_over_across_the_border(
-        live_server, phone, shoot, border, la, tijuana, alice, bob, language):
+        live_server, phone, shoot, border, la, tijuana, alice, bob, language, request):
     words, driver, base, es = WORDS[language], DRIVER[language], live_server.url, WORDS["es"]
-    _federation, code = services.do_create_federation("Sin Fronteras del Pacífico", tijuana)
+
+    # Tijuana's members decide to start a federation; their coordinator makes an invitation code.
+    log_in(phone, base, "rosa")
+    start = propose(phone, base, es, "Planear con Los Ángeles", "federation_create", shoot,
+                    federation_name="Sin Fronteras del Pacífico")
+    for member in ("rosa", "lupita", "marisol"):
+        vote_yes(phone, base, member, start, es["cast"])
+    the_window_ends(start)
+    assert Peer.objects.get(collective=tijuana).federation.name == "Sin Fronteras del Pacífico"
+    log_in(phone, base, "rosa")
+    phone.goto(f"{base}/federation/")
+    phone.get_by_role("button", name=es["invite"]).click()
+    code = phone.locator("#invite-code").input_value()
+    assert code.startswith("sfed1.") and phone.locator("#invite svg").count() == 1
+    assert fits_the_phone(phone)
+    shoot(phone, "tijuana-invites")
 
     # Los Angeles's members decide to join Tijuana's federation with its invitation code.
     log_in(phone, base, "bob")
@@ -200,6 +220,13 @@ def test_los_angeles_and_tijuana_federate_by_decision_and_hand_food_over_across_
     phone.goto(f"{base}/tasks/")
     assert words["hand"] in read(phone, "#crossing") and fits_the_phone(phone)
     shoot(phone, "giver-task")
+    phone.get_by_role("button", name=words["handed"], exact=True).click()  # days before the window
+    expect(phone.locator(".messages")).to_contain_text(words["not_yet"])
+    assert words["waiting"] not in read(phone, "#crossing")
+    clock = time_machine.travel(Transfer.objects.filter(round__peer__collective=la).get().window_start
+                                + timedelta(minutes=5), tick=True)
+    clock.start()
+    request.addfinalizer(clock.stop)
     phone.get_by_role("button", name=words["handed"], exact=True).click()
     expect(phone.locator("#crossing")).to_contain_text(words["waiting"])
     next_plan_run(la, tijuana)
