@@ -125,6 +125,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "timeout": SQLITE_BUSY_SECONDS,
     })
+    # Each server thread keeps its connection between requests: opening one (Django's SQL
+    # functions, the pragmas above) and closing it cost about 2 ms a request, most of a
+    # page's database time. Restore writes rows through a connection, never swaps the file.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("SQLITE_CONN_SECONDS", 600, minimum=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.Member"
