@@ -1,0 +1,92 @@
+"""Querysets compiled to SQL once and run many times with other values.
+
+Building a Django queryset into SQL costs far more CPU than SQLite takes to answer it
+(about 3 ms for *unread messages*' query, against 0.1 ms to run it). The queries that every
+page runs (the menu's badges, the alerts banner) are compiled once per process and database
+here, with stand-in values; each run only puts the real values in their places. The SQL is
+Django's own, so its meaning cannot drift from the queryset's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from datetime import timezone as dt_timezone
+from typing import Callable
+
+from django.db import connections
+
+#: Stand-in values, two of each kind: a parameter that takes the first in one compilation
+#: and the second in the other is the variable; one equal in both is a constant.
+_STAND_INS = {
+    "id": (-8_642_013_579, -8_642_013_580),
+    "datetime": (datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=dt_timezone.utc),
+                 datetime(1902, 3, 4, 5, 6, 7, 890123, tzinfo=dt_timezone.utc)),
+}
+
+
+class PreparedQuery:
+    """A queryset (from ``values_list``) built by ``build(**values)``, compiled once.
+
+    Parameters
+    ----------
+    build : callable
+        Takes the variables by name and returns a ``values_list`` queryset.
+    **kinds : str
+        Each variable's kind: ``"id"`` (a whole number) or ``"datetime"`` (aware).
+
+    Raises
+    ------
+    ValueError
+        At the first run, when the queryset holds a value that is neither a constant nor one
+        of the variables (``timezone.now()`` read inside ``build``, say): pass it in instead.
+    """
+
+    def __init__(self, build: Callable, **kinds: str):
+        self.build, self.kinds = build, kinds
+        self._compiled: dict[str, tuple] = {}
+
+    def _compile(self, alias: str):
+        connection = connections[alias]
+        adapt = {"id": lambda value: value,
+                 "datetime": connection.ops.adapt_datetimefield_value}
+        made = []
+        for which in (0, 1):
+            stand_ins = {name: _STAND_INS[kind][which] for name, kind in self.kinds.items()}
+            queryset = self.build(**stand_ins)
+            compiler = queryset.query.get_compiler(using=alias)
+            sql, params = compiler.as_sql()
+            made.append((queryset, compiler, sql, list(params),
+                         {name: adapt[self.kinds[name]](value)
+                          for name, value in stand_ins.items()}))
+        (queryset, compiler, sql, first, ones), (_, _, sql_again, second, twos) = made
+        if sql != sql_again or len(first) != len(second):
+            raise ValueError("the query's SQL depends on its values: it cannot be prepared")
+        slots = []
+        for one, two in zip(first, second):
+            names = [name for name in self.kinds if ones[name] == one and twos[name] == two]
+            if names:
+                slots.append((names[0], None))
+            elif one == two:
+                slots.append((None, one))
+            else:
+                raise ValueError(f"a value of the query changes between compilations ({one!r}, "
+                                 f"{two!r}): pass it as a variable")
+        flat = getattr(queryset, "_fields", None) and queryset._iterable_class.__name__ == \
+            "FlatValuesListIterable"
+        self._compiled[alias] = (sql, slots, compiler, adapt, bool(flat))
+        return self._compiled[alias]
+
+    def rows(self, using: str = "default", **values) -> list:
+        """The query's rows for these values: tuples, or single values for ``flat=True``,
+        converted as Django converts them (dates, decimals, booleans)."""
+        sql, slots, compiler, adapt, flat = (self._compiled.get(using)
+                                             or self._compile(using))
+        adapted = {name: adapt[self.kinds[name]](value) for name, value in values.items()}
+        params = [adapted[name] if name is not None else constant for name, constant in slots]
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        if not fetched:
+            return []
+        converted = compiler.results_iter(results=[fetched], tuple_expected=True)
+        return [row[0] for row in converted] if flat else list(converted)
