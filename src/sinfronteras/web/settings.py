@@ -103,7 +103,9 @@ TEMPLATES = [
                 "sinfronteras.plans.context.for_every_page",
             ],
             # Amounts people can read ({{ x|amount:resource }}) in every template.
-            "builtins": ["sinfronteras.web.templatetags.readable"],
+            "builtins": ["sinfronteras.web.templatetags.readable",
+                         # {% url %} that keeps each address it works out (per process).
+                         "sinfronteras.web.templatetags.addresses"],
         },
     },
 ]
