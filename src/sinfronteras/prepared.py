@@ -19,6 +19,7 @@ from django.db import connections
 #: and the second in the other is the variable; one equal in both is a constant.
 _STAND_INS = {
     "id": (-8_642_013_579, -8_642_013_580),
+    "text": ("\x00stand-in one\x00", "\x00stand-in two\x00"),
     "datetime": (datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=dt_timezone.utc),
                  datetime(1902, 3, 4, 5, 6, 7, 890123, tzinfo=dt_timezone.utc)),
 }
@@ -32,7 +33,8 @@ class PreparedQuery:
     build : callable
         Takes the variables by name and returns a ``values_list`` queryset.
     **kinds : str
-        Each variable's kind: ``"id"`` (a whole number) or ``"datetime"`` (aware).
+        Each variable's kind: ``"id"`` (a whole number), ``"text"`` or ``"datetime"``
+        (aware).
 
     Raises
     ------
@@ -47,7 +49,7 @@ class PreparedQuery:
 
     def _compile(self, alias: str):
         connection = connections[alias]
-        adapt = {"id": lambda value: value,
+        adapt = {"id": lambda value: value, "text": lambda value: value,
                  "datetime": connection.ops.adapt_datetimefield_value}
         made = []
         for which in (0, 1):

@@ -231,6 +231,8 @@ if SESSION_CACHE is not None:
         {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sessions",
          "OPTIONS": {"MAX_ENTRIES": 10_000}}
         if SESSION_CACHE == "memory" else {**CACHES["default"], "KEY_PREFIX": "sessions"})
+else:  # Django's database store, its one query each request compiled once per process
+    SESSION_ENGINE = "sinfronteras.members.sessions"
 
 SESSION_COOKIE_AGE = env_int("SESSION_DAYS", 14, minimum=1) * 24 * 3600
 SESSION_COOKIE_HTTPONLY = True
