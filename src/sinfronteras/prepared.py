@@ -14,6 +14,8 @@ from datetime import timezone as dt_timezone
 from typing import Callable
 
 from django.db import connections
+from django.db.models import prefetch_related_objects
+from django.db.models.query import FlatValuesListIterable, get_related_populators
 
 #: Stand-in values, two of each kind: a parameter that takes the first in one compilation
 #: and the second in the other is the variable; one equal in both is a constant.
@@ -31,7 +33,9 @@ class PreparedQuery:
     Parameters
     ----------
     build : callable
-        Takes the variables by name and returns a ``values_list`` queryset.
+        Takes the variables by name and returns a queryset: a ``values_list`` one (read with
+        ``rows``) or a plain one of model instances (read with ``objects``), not a related
+        manager's.
     **kinds : str
         Each variable's kind: ``"id"`` (a whole number), ``"text"`` or ``"datetime"``
         (aware).
@@ -73,22 +77,49 @@ class PreparedQuery:
             else:
                 raise ValueError(f"a value of the query changes between compilations ({one!r}, "
                                  f"{two!r}): pass it as a variable")
-        flat = getattr(queryset, "_fields", None) and queryset._iterable_class.__name__ == \
-            "FlatValuesListIterable"
-        self._compiled[alias] = (sql, slots, compiler, adapt, bool(flat))
+        flat = queryset._iterable_class is FlatValuesListIterable
+        self._compiled[alias] = (sql, slots, compiler, adapt, flat, queryset)
         return self._compiled[alias]
 
-    def rows(self, using: str = "default", **values) -> list:
-        """The query's rows for these values: tuples, or single values for ``flat=True``,
-        converted as Django converts them (dates, decimals, booleans)."""
-        sql, slots, compiler, adapt, flat = (self._compiled.get(using)
-                                             or self._compile(using))
+    def _fetch(self, using: str, values: dict):
+        sql, slots, compiler, adapt, flat, queryset = (self._compiled.get(using)
+                                                       or self._compile(using))
         adapted = {name: adapt[self.kinds[name]](value) for name, value in values.items()}
         params = [adapted[name] if name is not None else constant for name, constant in slots]
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
+        return fetched, compiler, flat, queryset
+
+    def rows(self, using: str = "default", **values) -> list:
+        """The rows of a ``values_list`` queryset for these values: tuples, or single values
+        for ``flat=True``, converted as Django converts them (dates, decimals, booleans)."""
+        fetched, compiler, flat, _queryset = self._fetch(using, values)
         if not fetched:
             return []
         converted = compiler.results_iter(results=[fetched], tuple_expected=True)
         return [row[0] for row in converted] if flat else list(converted)
+
+    def objects(self, using: str = "default", **values) -> list:
+        """The model instances of a plain queryset for these values, as Django makes them:
+        its ``select_related`` objects, its annotations, and its ``prefetch_related``
+        lookups (those run as Django runs them)."""
+        fetched, compiler, _flat, queryset = self._fetch(using, values)
+        if not fetched:
+            return []
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        init_list = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, using)
+        made = []
+        for row in compiler.results_iter(results=[fetched]):
+            obj = klass_info["model"].from_db(using, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in (compiler.annotation_col_map or {}).items():
+                setattr(obj, name, row[position])
+            made.append(obj)
+        if queryset._prefetch_related_lookups:
+            prefetch_related_objects(made, *queryset._prefetch_related_lookups)
+        return made

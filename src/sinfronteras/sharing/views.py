@@ -18,7 +18,7 @@ from sinfronteras.members.models import Area
 from sinfronteras.web.confirm import ask, confirmed
 from sinfronteras.web.formats import amount
 
-from . import services
+from . import lists, services
 from .bounds import id_in_range
 from .forms import AreaForm, NeedForm, OfferForm, ResourceForm
 from .models import Need, Offer, Resource
@@ -41,13 +41,7 @@ def _by_area(request, rows):
 def home(request):
     member = request.user
     return render(request, "sharing/home.html", {
-        "needs": Need.objects.personal(member).exclude(status="withdrawn")
-                             .with_progress().select_related("resource", "area")
-                             .prefetch_related("slots")[:20],
-        "offers": Offer.objects.filter(posted_by=member).exclude(status="withdrawn")
-                               .select_related("area", "sealed_pickup")
-                               .prefetch_related("resources")[:20],
-    })
+        "needs": lists.home_needs(member), "offers": lists.home_offers(member)})
 
 
 @login_required
