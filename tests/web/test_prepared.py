@@ -49,3 +49,23 @@ def test_a_query_that_reads_the_clock_inside_is_refused_rather_than_frozen(la):
                            .values_list("pk", flat=True), collective_id="id")
     with pytest.raises(ValueError, match="pass it as a variable"):
         frozen.rows(collective_id=la.pk)
+
+
+def test_prepared_model_instances_match_djangos_with_related_annotated_and_prefetched_parts(
+        la, carla, bob, need_of):
+    from sinfronteras.sharing.models import Need
+
+    need_of(carla, "food", 5)
+    need_of(carla, "diapers", 2)
+    need_of(bob, "food", 1)
+    build = (lambda member_id: Need.objects.personal(member_id).with_progress()
+             .select_related("resource", "area").prefetch_related("slots").order_by("pk"))
+    prepared = PreparedQuery(build, member_id="id")
+    for member in (carla, bob):
+        theirs, ours = list(build(member.pk)), prepared.objects(member_id=member.pk)
+        assert [(n.pk, n.resource.name, n.area.name, n.planned_amount, n.progress.label,
+                 list(n.slots.all())) for n in ours] == [
+            (n.pk, n.resource.name, n.area.name, n.planned_amount, n.progress.label,
+             list(n.slots.all())) for n in theirs]
+    assert len(prepared.objects(member_id=carla.pk)) == 2
+    assert prepared.objects(member_id=carla.pk + 10_000) == []
