@@ -73,9 +73,14 @@ def do_decline(member, task: Task) -> Task:
     return task
 
 
+#: A member's active offers of carrying, compiled once (*My tasks*).
+_CARRYING = PreparedQuery(lambda member_id: Offer.objects.active().filter(
+    posted_by=member_id, resources__carries=True).select_related("area")
+    .prefetch_related("slots").distinct(), member_id="id")
+
+
 def carrying_offers(member) -> list[Offer]:
-    return list(Offer.objects.active().filter(posted_by=member, resources__carries=True)
-                .select_related("area").prefetch_related("slots").distinct())
+    return _CARRYING.objects(member_id=member.pk)
 
 
 def eligible_carrier_offer(member, task: Task, offers=None):
@@ -189,13 +194,20 @@ def waiting_for(member) -> int:
     return len(_PROPOSED_TO.rows(member_id=member.pk))
 
 
+#: Open tasks of a collective whose window has not ended, compiled once (*My tasks*).
+_OPEN_TASKS = PreparedQuery(lambda collective_id, now: Task.objects.filter(
+    need__collective_id=collective_id, state=TaskState.OPEN, window_end__gt=now)
+    .select_related("need__resource", "need__area", "offer__area"),
+    collective_id="id", now="datetime")
+
+
 def open_tasks_for(member):
-    """Open carry tasks this member could take."""
-    tasks = (Task.objects.filter(need__collective_id=member.collective_id, state=TaskState.OPEN,
-                                 window_end__gt=timezone.now())
-             .select_related("need__resource", "need__area", "offer__area"))
+    """Open carry tasks this member could take (none without a carrying offer)."""
     offers = carrying_offers(member)  # read once, not once a task
-    return [t for t in tasks if offers and eligible_carrier_offer(member, t, offers)]
+    if not offers:
+        return []
+    tasks = _OPEN_TASKS.objects(collective_id=member.collective_id, now=timezone.now())
+    return [t for t in tasks if eligible_carrier_offer(member, t, offers)]
 
 
 def do_share_names(member, need=None, task=None) -> int:
