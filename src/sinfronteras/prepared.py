@@ -9,7 +9,7 @@ Django's own, so its meaning cannot drift from the queryset's.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from typing import Callable
 
@@ -25,6 +25,17 @@ _STAND_INS = {
     "datetime": (datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=dt_timezone.utc),
                  datetime(1902, 3, 4, 5, 6, 7, 890123, tzinfo=dt_timezone.utc)),
 }
+
+
+def _stand_in(kind: str, which: int, place: int):
+    """The stand-in of the variable at ``place``: its own, so two variables of one kind
+    are told apart."""
+    value = _STAND_INS[kind][which]
+    if kind == "id":
+        return value - 10 * place
+    if kind == "text":
+        return f"{value}{place}"
+    return value + timedelta(seconds=place)
 
 
 class PreparedQuery:
@@ -57,7 +68,8 @@ class PreparedQuery:
                  "datetime": connection.ops.adapt_datetimefield_value}
         made = []
         for which in (0, 1):
-            stand_ins = {name: _STAND_INS[kind][which] for name, kind in self.kinds.items()}
+            stand_ins = {name: _stand_in(kind, which, place)
+                         for place, (name, kind) in enumerate(self.kinds.items())}
             queryset = self.build(**stand_ins)
             compiler = queryset.query.get_compiler(using=alias)
             sql, params = compiler.as_sql()
@@ -81,15 +93,19 @@ class PreparedQuery:
         self._compiled[alias] = (sql, slots, compiler, adapt, flat, queryset)
         return self._compiled[alias]
 
-    def _fetch(self, using: str, values: dict):
+    def _fetch(self, using: str, values: dict, counting: bool = False):
         sql, slots, compiler, adapt, flat, queryset = (self._compiled.get(using)
                                                        or self._compile(using))
         adapted = {name: adapt[self.kinds[name]](value) for name, value in values.items()}
         params = [adapted[name] if name is not None else constant for name, constant in slots]
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted" if counting else sql, params)
             fetched = cursor.fetchall()
         return fetched, compiler, flat, queryset
+
+    def count(self, using: str = "default", **values) -> int:
+        """How many rows the queryset has for these values."""
+        return self._fetch(using, values, counting=True)[0][0][0]
 
     def rows(self, using: str = "default", **values) -> list:
         """The rows of a ``values_list`` queryset for these values: tuples, or single values

@@ -69,3 +69,17 @@ def test_prepared_model_instances_match_djangos_with_related_annotated_and_prefe
              list(n.slots.all())) for n in theirs]
     assert len(prepared.objects(member_id=carla.pk)) == 2
     assert prepared.objects(member_id=carla.pk + 10_000) == []
+
+
+def test_two_variables_of_one_kind_each_take_their_own_value(la, carla, bob, need_of):
+    from sinfronteras.sharing.models import Need
+
+    mine = need_of(carla, "food", 5)
+    need_of(bob, "food", 1)
+    prepared = PreparedQuery(lambda member_id, collective_id: Need.objects.filter(
+        posted_by=member_id, collective_id=collective_id).values_list("pk", flat=True),
+        member_id="id", collective_id="id")
+    assert prepared.rows(member_id=carla.pk, collective_id=la.pk) == [mine.pk]
+    assert prepared.count(member_id=carla.pk, collective_id=la.pk) == 1
+    assert prepared.rows(member_id=carla.pk, collective_id=la.pk + 1) == []
+    assert prepared.count(member_id=la.pk + 10_000, collective_id=la.pk) == 0

@@ -21,18 +21,21 @@ from sinfronteras.web.formats import amount
 from . import lists, services
 from .bounds import id_in_range
 from .forms import AreaForm, NeedForm, OfferForm, ResourceForm
-from .models import Need, Offer, Resource
+from .models import Resource
 
 
-PER_PAGE = 60
+PER_PAGE = lists.PER_PAGE
 #: Back, then Post, of the same need or offer: nothing new is made (``services._create``).
 ALREADY = gettext_lazy("Already posted: you sent this same one a moment ago, so nothing new "
                        "was made. Here it is; to ask for more, edit it.")
 
 
-def _by_area(request, rows):
-    """One page of rows (ordered by area), grouped by area."""
-    page = Paginator(rows.order_by("area__name", "pk"), PER_PAGE).get_page(request.GET.get("page"))
+def _by_area(request, member, first_page, listed):
+    """One page of rows (ordered by area), grouped by area; the first read with SQL compiled
+    once, the others as Django builds them."""
+    number = request.GET.get("page")
+    rows = first_page.of(member) if number in (None, "", "1") else listed(member)
+    page = Paginator(rows, PER_PAGE).get_page(number)
     groups = [(area, list(group)) for area, group in groupby(page, key=lambda item: item.area)]
     return {"groups": groups, "page": page}
 
@@ -46,18 +49,14 @@ def home(request):
 
 @login_required
 def needs(request):
-    member = request.user
-    rows = (Need.objects.visible_to(member).open().with_progress()
-            .select_related("resource", "area", "posted_by").prefetch_related("slots"))
-    return render(request, "sharing/needs.html", _by_area(request, rows))
+    return render(request, "sharing/needs.html", _by_area(
+        request, request.user, lists.NEEDS_FIRST_PAGE, lists.needs_listed))
 
 
 @login_required
 def offers(request):
-    member = request.user
-    rows = (Offer.objects.visible_to(member).active()
-            .select_related("area", "posted_by", "sealed_pickup").prefetch_related("resources", "slots"))
-    return render(request, "sharing/offers.html", _by_area(request, rows))
+    return render(request, "sharing/offers.html", _by_area(
+        request, request.user, lists.OFFERS_FIRST_PAGE, lists.offers_listed))
 
 
 @login_required
