@@ -39,7 +39,7 @@ def _stand_in(kind: str, which: int, place: int):
 
 
 class PreparedQuery:
-    """A queryset (from ``values_list``) built by ``build(**values)``, compiled once.
+    """A queryset built by ``build(**values)``, compiled to SQL once per database.
 
     Parameters
     ----------
@@ -49,7 +49,7 @@ class PreparedQuery:
         manager's.
     **kinds : str
         Each variable's kind: ``"id"`` (a whole number), ``"text"`` or ``"datetime"``
-        (aware).
+        (aware). A value is never None: Django writes ``IS NULL`` for it, other SQL.
 
     Raises
     ------
@@ -96,6 +96,8 @@ class PreparedQuery:
     def _fetch(self, using: str, values: dict, counting: bool = False):
         sql, slots, compiler, adapt, flat, queryset = (self._compiled.get(using)
                                                        or self._compile(using))
+        if None in values.values() or values.keys() != self.kinds.keys():
+            raise ValueError(f"give each of {sorted(self.kinds)} a value (not None)")
         adapted = {name: adapt[self.kinds[name]](value) for name, value in values.items()}
         params = [adapted[name] if name is not None else constant for name, constant in slots]
         with connections[using].cursor() as cursor:

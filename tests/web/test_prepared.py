@@ -83,3 +83,10 @@ def test_two_variables_of_one_kind_each_take_their_own_value(la, carla, bob, nee
     assert prepared.count(member_id=carla.pk, collective_id=la.pk) == 1
     assert prepared.rows(member_id=carla.pk, collective_id=la.pk + 1) == []
     assert prepared.count(member_id=la.pk + 10_000, collective_id=la.pk) == 0
+
+
+def test_a_missing_or_none_value_is_refused_rather_than_compared_with_null(la):
+    with pytest.raises(ValueError, match="not None"):
+        ALERTS.rows(collective_id=None, now=timezone.now())
+    with pytest.raises(ValueError, match="not None"):
+        ALERTS.rows(collective_id=la.pk)
