@@ -16,7 +16,8 @@ from sinfronteras.prepared import PreparedQuery
 pytestmark = pytest.mark.django_db
 
 ALERTS = PreparedQuery(lambda collective_id, now: AreaAlert.objects.on_in(collective_id, now)
-                       .values_list("pk", "area__name", "until"), collective_id="id", now="datetime")
+                       .values_list("pk", "area__name", "until"),
+                       collective_id="id", now="datetime")
 
 
 def test_a_prepared_query_gives_the_querysets_rows_for_each_collective_and_moment(la, alice):

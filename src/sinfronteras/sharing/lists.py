@@ -73,7 +73,8 @@ class FirstPage:
                 _reader(member_id, collective_id, coordinator)), member_id="id", collective_id="id")
 
         self._rows = {c: prepared(lambda who: listed(who)[:PER_PAGE], c) for c in (False, True)}
-        self._count = {c: prepared(lambda who: seen(who).values_list("pk"), c) for c in (False, True)}
+        self._count = {c: prepared(lambda who: seen(who).values_list("pk"), c)
+                       for c in (False, True)}
 
     def of(self, member) -> "_Read":
         """This member's first page and count."""

@@ -27,7 +27,8 @@ class KeptURLNode(defaulttags.URLNode):
         if self.asvar is not None:
             return super().render(context)
         args = tuple(arg.resolve(context) for arg in self.args)
-        kwargs = tuple(sorted((name, value.resolve(context)) for name, value in self.kwargs.items()))
+        kwargs = tuple(sorted((name, value.resolve(context))
+                              for name, value in self.kwargs.items()))
         if not all(type(value) in (int, str) for value in (*args, *(v for _k, v in kwargs))):
             return super().render(context)
         request = context.get("request")
