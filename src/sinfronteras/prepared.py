@@ -93,7 +93,7 @@ class PreparedQuery:
         self._compiled[alias] = (sql, slots, compiler, adapt, flat, queryset)
         return self._compiled[alias]
 
-    def _fetch(self, using: str, values: dict, counting: bool = False):
+    def _fetch(self, using: str, values: dict):
         sql, slots, compiler, adapt, flat, queryset = (self._compiled.get(using)
                                                        or self._compile(using))
         if None in values.values() or values.keys() != self.kinds.keys():
@@ -101,13 +101,9 @@ class PreparedQuery:
         adapted = {name: adapt[self.kinds[name]](value) for name, value in values.items()}
         params = [adapted[name] if name is not None else constant for name, constant in slots]
         with connections[using].cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted" if counting else sql, params)
+            cursor.execute(sql, params)
             fetched = cursor.fetchall()
         return fetched, compiler, flat, queryset
-
-    def count(self, using: str = "default", **values) -> int:
-        """How many rows the queryset has for these values."""
-        return self._fetch(using, values, counting=True)[0][0][0]
 
     def rows(self, using: str = "default", **values) -> list:
         """The rows of a ``values_list`` queryset for these values: tuples, or single values

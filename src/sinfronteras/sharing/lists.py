@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Count
+
 from sinfronteras.members.models import Member, Role
 from sinfronteras.prepared import PreparedQuery
 
@@ -73,14 +75,16 @@ class FirstPage:
                 _reader(member_id, collective_id, coordinator)), member_id="id", collective_id="id")
 
         self._rows = {c: prepared(lambda who: listed(who)[:PER_PAGE], c) for c in (False, True)}
-        self._count = {c: prepared(lambda who: seen(who).values_list("pk"), c)
-                       for c in (False, True)}
+        # One collective's rows counted in one group: one row, or none when there are none.
+        self._count = {c: prepared(lambda who: seen(who).values("collective_id").annotate(
+            n=Count("pk")).values_list("n", flat=True), c) for c in (False, True)}
 
     def of(self, member) -> "_Read":
         """This member's first page and count."""
         ids = {"member_id": member.pk, "collective_id": member.collective_id}
         coordinator = member.is_coordinator
-        return _Read(self._count[coordinator].count(**ids), self._rows[coordinator].objects(**ids))
+        total = sum(self._count[coordinator].rows(**ids))
+        return _Read(total, self._rows[coordinator].objects(**ids))
 
 
 class _Read:
