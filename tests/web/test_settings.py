@@ -112,10 +112,10 @@ def test_the_command_line_creates_the_database_readable_by_its_owner_only(tmp_pa
 
 
 @pytest.mark.parametrize("env, engine, cache", [
-    ({}, "django.contrib.sessions.backends.db", None),
+    ({}, "sinfronteras.members.sessions", None),
     ({"WEB_WORKERS": "1"}, "django.contrib.sessions.backends.cached_db",
      "django.core.cache.backends.locmem.LocMemCache"),
-    ({"CACHE_BACKEND": "database"}, "django.contrib.sessions.backends.db", None),
+    ({"CACHE_BACKEND": "database"}, "sinfronteras.members.sessions", None),
     ({"CACHE_BACKEND": "redis", "REDIS_URL": "redis://127.0.0.1:6379/0"},
      "django.contrib.sessions.backends.cached_db", "django.core.cache.backends.redis.RedisCache"),
 ])

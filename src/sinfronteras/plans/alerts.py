@@ -28,6 +28,7 @@ from sinfronteras.audit.models import record
 from sinfronteras.members.models import Area
 from sinfronteras.notify.hooks import alert_lifted, alert_raised
 from sinfronteras.numbers import WholeField
+from sinfronteras.prepared import PreparedQuery
 from sinfronteras.sharing.models import Need, Offer
 
 from .models import LIVE_STATES, AreaAlert, DropReason, Task, TaskState
@@ -51,9 +52,29 @@ class AlertForm(forms.Form):
         self.fields["area"].queryset = Area.objects.filter(collective=collective)
 
 
+#: The alerts on in a collective, compiled once: every page's banner shows them.
+_ON_IN = PreparedQuery(
+    lambda collective_id, now: AreaAlert.objects.on_in(collective_id, now).values_list(
+        "pk", "area_id", "area__name", "until", "raised_by_id", "raised_at"),
+    collective_id="id", now="datetime")
+
+
+def alerts_on(collective_id, now=None) -> list[AreaAlert]:
+    """The alerts on now in one collective, soonest to end first, each with its area's name
+    (``alert.area`` prints it): the banner of every page and the alerts page."""
+    alerts = []
+    for pk, area_id, name, until, raised_by_id, raised_at in _ON_IN.rows(
+            collective_id=collective_id, now=now or timezone.now()):
+        alert = AreaAlert(pk=pk, collective_id=collective_id, area_id=area_id, until=until,
+                          raised_by_id=raised_by_id, raised_at=raised_at)
+        alert.area = Area(pk=area_id, collective_id=collective_id, name=name)
+        alerts.append(alert)
+    return alerts
+
+
 def alerted_area_ids(collective_id, now=None) -> set[int]:
     """The areas of a collective where deliveries are paused now."""
-    return set(AreaAlert.objects.on_in(collective_id, now).values_list("area_id", flat=True))
+    return {alert.area_id for alert in alerts_on(collective_id, now)}
 
 
 def touches(task, area_ids) -> bool:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from .alerts import alerts_on
 from .lifecycle import waiting_for
-from .models import AreaAlert
 from .task_messages import unread_task_ids
 
 
@@ -14,5 +14,5 @@ def for_every_page(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
 
-    return {"area_alerts": list(AreaAlert.objects.on_in(user.collective_id).select_related("area")),
+    return {"area_alerts": alerts_on(user.collective_id),
             "tasks_waiting": waiting_for(user), "tasks_unread": len(unread_task_ids(user))}

@@ -15,6 +15,7 @@ from django.utils import formats as django_formats
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sinfronteras.prepared import PreparedQuery
 from sinfronteras.web.formats import amount
 
 from .models import DropReason, Task, TaskState
@@ -49,16 +50,23 @@ def words(task, role: str | None) -> str:
              "it; thank you.") % what
 
 
-def _recent(tasks, now=None):
-    now = now or timezone.now()
-    return (tasks.filter(state=TaskState.SUPERSEDED, dropped_at__gte=now - SHOWN_FOR)
+def _recent(tasks, now=None, since=None):
+    """Those of ``tasks`` dropped since ``since`` (by default ``SHOWN_FOR`` before now)."""
+    since = since or (now or timezone.now()) - SHOWN_FOR
+    return (tasks.filter(state=TaskState.SUPERSEDED, dropped_at__gte=since)
             .exclude(dropped_reason="").select_related("need__resource", "need__area", "offer__area")
             .order_by("-dropped_at", "-pk"))
 
 
+#: The tasks a member was to carry or give, dropped since a moment: compiled once.
+_DROPPED_FOR = PreparedQuery(lambda member_id, since: _recent(
+    Task.objects.filter(Q(carrier=member_id) | Q(offer__posted_by=member_id)), since=since)[:20],
+    member_id="id", since="datetime")
+
+
 def dropped_for(member) -> list[dict]:
     """The tasks dropped lately that the member was to carry or give, with why."""
-    tasks = _recent(Task.objects.filter(Q(carrier=member) | Q(offer__posted_by=member)))[:20]
+    tasks = _DROPPED_FOR.objects(member_id=member.pk, since=timezone.now() - SHOWN_FOR)
     return [{"task": t, "why": words(t, "carrier")} for t in tasks]
 
 

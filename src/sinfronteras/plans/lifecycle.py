@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinfronteras.notify.hooks import task_accepted
+from sinfronteras.prepared import PreparedQuery
 from sinfronteras.sharing.models import NeedStatus, Offer
 
 from .addresses import destroy_used_pickup
@@ -72,9 +73,14 @@ def do_decline(member, task: Task) -> Task:
     return task
 
 
+#: A member's active offers of carrying, compiled once (*My tasks*).
+_CARRYING = PreparedQuery(lambda member_id: Offer.objects.active().filter(
+    posted_by=member_id, resources__carries=True).select_related("area")
+    .prefetch_related("slots").distinct(), member_id="id")
+
+
 def carrying_offers(member) -> list[Offer]:
-    return list(Offer.objects.active().filter(posted_by=member, resources__carries=True)
-                .select_related("area").prefetch_related("slots").distinct())
+    return _CARRYING.objects(member_id=member.pk)
 
 
 def eligible_carrier_offer(member, task: Task, offers=None):
@@ -159,7 +165,7 @@ def _settle_need(need) -> None:
 
 
 def my_tasks(member):
-    """Tasks the member carries or gives, live first: a giver sees the carries of what
+    """Tasks the member (or their id) carries or gives, live first: a giver sees the carries of what
     they give too (someone comes to pick it up), while they may still happen or once done."""
     gives = Q(offer__posted_by=member) & (Q(kind=TaskKind.HANDOVER) | Q(
         state__in=[*LIVE_STATES, TaskState.DONE]))
@@ -169,18 +175,39 @@ def my_tasks(member):
                             "need__collective").distinct())
 
 
+#: *My tasks*' first hundred, compiled once (the page every carrier opens).
+_MY_TASKS = PreparedQuery(lambda member_id: my_tasks(member_id)[:100], member_id="id")
+
+
+def my_tasks_shown(member) -> list:
+    """The first hundred of ``my_tasks``: what *My tasks* lists."""
+    return _MY_TASKS.objects(member_id=member.pk)
+
+
+#: Tasks proposed to a member, compiled once: every page's menu shows how many.
+_PROPOSED_TO = PreparedQuery(lambda member_id: Task.objects.filter(
+    carrier_id=member_id, state=TaskState.PROPOSED).values_list("pk", flat=True), member_id="id")
+
+
 def waiting_for(member) -> int:
     """How many tasks proposed to the member wait for their yes or no."""
-    return Task.objects.filter(carrier=member, state=TaskState.PROPOSED).count()
+    return len(_PROPOSED_TO.rows(member_id=member.pk))
+
+
+#: Open tasks of a collective whose window has not ended, compiled once (*My tasks*).
+_OPEN_TASKS = PreparedQuery(lambda collective_id, now: Task.objects.filter(
+    need__collective_id=collective_id, state=TaskState.OPEN, window_end__gt=now)
+    .select_related("need__resource", "need__area", "offer__area"),
+    collective_id="id", now="datetime")
 
 
 def open_tasks_for(member):
-    """Open carry tasks this member could take."""
-    tasks = (Task.objects.filter(need__collective_id=member.collective_id, state=TaskState.OPEN,
-                                 window_end__gt=timezone.now())
-             .select_related("need__resource", "need__area", "offer__area"))
+    """Open carry tasks this member could take (none without a carrying offer)."""
     offers = carrying_offers(member)  # read once, not once a task
-    return [t for t in tasks if offers and eligible_carrier_offer(member, t, offers)]
+    if not offers:
+        return []
+    tasks = _OPEN_TASKS.objects(collective_id=member.collective_id, now=timezone.now())
+    return [t for t in tasks if eligible_carrier_offer(member, t, offers)]
 
 
 def do_share_names(member, need=None, task=None) -> int:

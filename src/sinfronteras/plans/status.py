@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from sinfronteras.planning.result import NOTHING_IN_REACH
+from sinfronteras.prepared import PreparedQuery
 from sinfronteras.sharing.models import Need
 from sinfronteras.web.formats import amount, number
 
@@ -75,10 +76,15 @@ def latest_outcomes(needs) -> dict[int, NeedOutcome]:
     return latest
 
 
+#: *My tasks*' needs, compiled once.
+_MY_NEEDS = PreparedQuery(lambda member_id: (
+    Need.objects.personal(member_id).filter(status__in=["open", "fulfilled"]).with_progress()
+    .select_related("resource", "area").prefetch_related("tasks__offer__posted_by", "slots")),
+    member_id="id")
+
+
 def need_states(member) -> list[dict]:
-    needs = list(Need.objects.personal(member).filter(status__in=["open", "fulfilled"])
-                 .with_progress().select_related("resource", "area")
-                 .prefetch_related("tasks__offer__posted_by", "slots"))
+    needs = _MY_NEEDS.objects(member_id=member.pk)
     outcomes, paused = latest_outcomes(needs), alerted_area_ids(member.collective_id)
     sealed = set(SealedAddress.objects.filter(need__in=needs).values_list("need_id", flat=True))
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sinfronteras.notify.hooks import message_posted
+from sinfronteras.prepared import PreparedQuery
 
 from .lifecycle import TaskRefused
 from .models import LIVE_STATES, MESSAGE_MAX, Task, TaskMessage, TaskSeen, TaskState
@@ -51,8 +52,8 @@ def mark_seen(member, task) -> None:
 
 
 def unread_tasks(member):
-    """Live tasks of which the member is one of the people, with a message by someone else
-    that is newer than the member's last look at the task's page."""
+    """Live tasks of which the member (a member or their id) is one of the people, with a
+    message by someone else that is newer than the member's last look at the task's page."""
     from django.db.models import Exists, OuterRef, Q
 
     mine = (Q(need__posted_by=member) | Q(offer__posted_by=member)
@@ -63,10 +64,15 @@ def unread_tasks(member):
     return Task.objects.filter(mine, state__in=LIVE_STATES).filter(Exists(newer))
 
 
+#: ``unread_tasks`` as ids, compiled once: every page's menu shows the count.
+_UNREAD_IDS = PreparedQuery(lambda member_id: unread_tasks(member_id).values_list("pk", flat=True),
+                            member_id="id")
+
+
 def unread_task_ids(member) -> set[int]:
     """``unread_tasks`` as ids, read once a request (kept on the member object)."""
     if getattr(member, "_unread_task_ids", None) is None:
-        member._unread_task_ids = set(unread_tasks(member).values_list("pk", flat=True))
+        member._unread_task_ids = set(_UNREAD_IDS.rows(member_id=member.pk))
     return member._unread_task_ids
 
 

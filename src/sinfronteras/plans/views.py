@@ -169,7 +169,7 @@ def plan_run(request):
 def my_tasks(request):
     member = request.user
     return render(request, "plans/tasks.html", {
-        "tasks": handover.mark_givers_part(lifecycle.my_tasks(member)[:100], member),
+        "tasks": handover.mark_givers_part(lifecycle.my_tasks_shown(member), member),
         "pickup_form": PickupForm(),
         "open_tasks": lifecycle.open_tasks_for(member)[:30],
         "needs": need_states(member),

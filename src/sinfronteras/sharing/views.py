@@ -18,13 +18,13 @@ from sinfronteras.members.models import Area
 from sinfronteras.web.confirm import ask, confirmed
 from sinfronteras.web.formats import amount
 
-from . import listfilter, services
+from . import listfilter, lists, services
 from .bounds import id_in_range
 from .forms import AreaForm, NeedForm, OfferForm, ResourceForm
-from .models import Need, Offer, Resource
+from .models import Resource
 
 
-PER_PAGE = 60
+PER_PAGE = lists.PER_PAGE
 #: Back, then Post, of the same need or offer: nothing new is made (``services._create``).
 ALREADY = gettext_lazy("Already posted: you sent this same one a moment ago, so nothing new "
                        "was made. Here it is; to ask for more, edit it.")
@@ -32,52 +32,49 @@ ALREADY = gettext_lazy("Already posted: you sent this same one a moment ago, so 
 
 def _by_area(request, rows):
     """One page of rows (ordered by area), grouped by area."""
-    page = Paginator(rows.order_by("area__name", "pk"), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     groups = [(area, list(group)) for area, group in groupby(page, key=lambda item: item.area)]
     return {"groups": groups, "page": page}
 
 
-def _filtered(request, rows, *, states, resource_field):
-    """A coordinator's list, narrowed by ``listfilter``; a member's own list as it is."""
-    if not request.user.is_coordinator:
-        return _by_area(request, rows)
-    form = listfilter.ListFilter(request.GET, collective_id=request.user.collective_id,
-                                 states=states)
-    wanted = form.wanted()
-    context = _by_area(request, listfilter.narrow(rows, wanted, resource_field=resource_field))
-    return {**context, "filter": form, "filtered": bool(wanted),
-            "pager_query": listfilter.query_of(wanted)}
+def _listed(request, first_page, listed, *, states, resource_field):
+    """One page of Needs or Offers, grouped by area. A coordinator's list can be narrowed
+    (``listfilter``). An unfiltered first page is read with SQL compiled once
+    (``lists.FirstPage``); other pages and filtered lists as Django builds them."""
+    member, form, wanted = request.user, None, {}
+    if member.is_coordinator:
+        form = listfilter.ListFilter(request.GET, collective_id=member.collective_id, states=states)
+        wanted = form.wanted()
+    if not wanted and request.GET.get("page") in (None, "", "1"):
+        rows = first_page.of(member)
+    else:
+        rows = listfilter.narrow(listed(member), wanted, resource_field=resource_field) if wanted \
+            else listed(member)
+    context = _by_area(request, rows)
+    if form is not None:
+        context.update(filter=form, filtered=bool(wanted), pager_query=listfilter.query_of(wanted))
+    return context
 
 
 @login_required
 def home(request):
     member = request.user
     return render(request, "sharing/home.html", {
-        "needs": Need.objects.personal(member).exclude(status="withdrawn")
-                             .with_progress().select_related("resource", "area")
-                             .prefetch_related("slots")[:20],
-        "offers": Offer.objects.filter(posted_by=member).exclude(status="withdrawn")
-                               .select_related("area", "sealed_pickup")
-                               .prefetch_related("resources")[:20],
-    })
+        "needs": lists.home_needs(member), "offers": lists.home_offers(member)})
 
 
 @login_required
 def needs(request):
-    member = request.user
-    rows = (Need.objects.visible_to(member).open().with_progress()
-            .select_related("resource", "area", "posted_by").prefetch_related("slots"))
-    return render(request, "sharing/needs.html", _filtered(
-        request, rows, states=listfilter.NEED_STATES, resource_field="resource_id"))
+    return render(request, "sharing/needs.html", _listed(
+        request, lists.NEEDS_FIRST_PAGE, lists.needs_listed, states=listfilter.NEED_STATES,
+        resource_field="resource_id"))
 
 
 @login_required
 def offers(request):
-    member = request.user
-    rows = (Offer.objects.visible_to(member).active()
-            .select_related("area", "posted_by", "sealed_pickup").prefetch_related("resources", "slots"))
-    return render(request, "sharing/offers.html", _filtered(
-        request, rows, states=listfilter.OFFER_STATES, resource_field="resources"))
+    return render(request, "sharing/offers.html", _listed(
+        request, lists.OFFERS_FIRST_PAGE, lists.offers_listed, states=listfilter.OFFER_STATES,
+        resource_field="resources"))
 
 
 @login_required

@@ -1,0 +1,92 @@
+"""Querysets compiled once (sinfronteras.prepared): the same rows as Django's, whatever the
+values, and a refusal when a value would be frozen into the SQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from conftest import area
+from sinfronteras.plans.alerts import alerts_on, do_lift_alert, do_raise_alert
+from sinfronteras.plans.models import AreaAlert
+from sinfronteras.prepared import PreparedQuery
+
+pytestmark = pytest.mark.django_db
+
+ALERTS = PreparedQuery(lambda collective_id, now: AreaAlert.objects.on_in(collective_id, now)
+                       .values_list("pk", "area__name", "until"),
+                       collective_id="id", now="datetime")
+
+
+def test_a_prepared_query_gives_the_querysets_rows_for_each_collective_and_moment(la, alice):
+    first = do_raise_alert(alice, area(la, "Boyle Heights"), 2)
+    do_raise_alert(alice, area(la, "Echo Park"), 6)
+    do_lift_alert(alice, first)
+    do_raise_alert(alice, area(la, "Koreatown"), 4)
+    now = timezone.now()
+    for moment in (now, now + timedelta(hours=5), now + timedelta(hours=7)):
+        for collective_id in (la.pk, la.pk + 1000):
+            expected = list(AreaAlert.objects.on_in(collective_id, moment)
+                            .values_list("pk", "area__name", "until"))
+            assert ALERTS.rows(collective_id=collective_id, now=moment) == expected
+    assert [name for _pk, name, _until in ALERTS.rows(collective_id=la.pk, now=now)] == [
+        "Koreatown", "Echo Park"]
+    assert ALERTS.rows(collective_id=la.pk, now=now + timedelta(hours=5)) == list(
+        AreaAlert.objects.filter(area__name="Echo Park").values_list("pk", "area__name", "until"))
+
+
+def test_the_banners_alerts_carry_their_area_and_who_raised_them(la, alice):
+    raised = do_raise_alert(alice, area(la, "Echo Park"), 3)
+    [shown] = alerts_on(la.pk)
+    assert (shown.pk, str(shown.area), shown.until, shown.raised_by_id) == (
+        raised.pk, "Echo Park", raised.until, alice.pk)
+    assert alerts_on(la.pk, timezone.now() + timedelta(hours=4)) == []
+
+
+def test_a_query_that_reads_the_clock_inside_is_refused_rather_than_frozen(la):
+    frozen = PreparedQuery(lambda collective_id: AreaAlert.objects.on_in(collective_id)
+                           .values_list("pk", flat=True), collective_id="id")
+    with pytest.raises(ValueError, match="pass it as a variable"):
+        frozen.rows(collective_id=la.pk)
+
+
+def test_prepared_model_instances_match_djangos_with_related_annotated_and_prefetched_parts(
+        la, carla, bob, need_of):
+    from sinfronteras.sharing.models import Need
+
+    need_of(carla, "food", 5)
+    need_of(carla, "diapers", 2)
+    need_of(bob, "food", 1)
+    build = (lambda member_id: Need.objects.personal(member_id).with_progress()
+             .select_related("resource", "area").prefetch_related("slots").order_by("pk"))
+    prepared = PreparedQuery(build, member_id="id")
+    for member in (carla, bob):
+        theirs, ours = list(build(member.pk)), prepared.objects(member_id=member.pk)
+        assert [(n.pk, n.resource.name, n.area.name, n.planned_amount, n.progress.label,
+                 list(n.slots.all())) for n in ours] == [
+            (n.pk, n.resource.name, n.area.name, n.planned_amount, n.progress.label,
+             list(n.slots.all())) for n in theirs]
+    assert len(prepared.objects(member_id=carla.pk)) == 2
+    assert prepared.objects(member_id=carla.pk + 10_000) == []
+
+
+def test_two_variables_of_one_kind_each_take_their_own_value(la, carla, bob, need_of):
+    from sinfronteras.sharing.models import Need
+
+    mine = need_of(carla, "food", 5)
+    need_of(bob, "food", 1)
+    prepared = PreparedQuery(lambda member_id, collective_id: Need.objects.filter(
+        posted_by=member_id, collective_id=collective_id).values_list("pk", flat=True),
+        member_id="id", collective_id="id")
+    assert prepared.rows(member_id=carla.pk, collective_id=la.pk) == [mine.pk]
+    assert prepared.rows(member_id=carla.pk, collective_id=la.pk + 1) == []
+    assert prepared.rows(member_id=la.pk + 10_000, collective_id=la.pk) == []
+
+
+def test_a_missing_or_none_value_is_refused_rather_than_compared_with_null(la):
+    with pytest.raises(ValueError, match="not None"):
+        ALERTS.rows(collective_id=None, now=timezone.now())
+    with pytest.raises(ValueError, match="not None"):
+        ALERTS.rows(collective_id=la.pk)
