@@ -70,7 +70,7 @@ def test_a_passed_proposal_starts_the_federation_and_the_audit_log_names_the_dec
     proposal = Proposal.objects.get(collective=la, change=Change.FED_CREATE)
     assert proposal.federation_name == "Border Network"
     text = client.get(reverse("assembly:proposal", args=[proposal.pk])).content.decode()
-    assert "start a federation, to invite other collectives to: Border Network" in text
+    assert "start a federation: Border Network" in text
     Proposal.objects.filter(pk=proposal.pk).update(quorum=0)
     for member in (alice, bob):
         do_vote(member, proposal, {"answer": "yes"})

@@ -79,7 +79,7 @@ class Change(models.TextChoices):
     CARRY_REACH = "carrier_reach_km", _("the farthest reach of a carrying offer")
     CARRY_AREAS = "carrier_areas", _("how many areas one member can offer carrying from")
     # Federation (issue 18): applied by the system when passed, written in the audit log.
-    FED_CREATE = "federation_create", _("start a federation, to invite other collectives to")
+    FED_CREATE = "federation_create", _("start a federation")
     FED_JOIN = "federation_join", _("join a federation with an invitation code")
     FED_LEAVE = "federation_leave", _("leave the federation")
     FED_SUSPEND = "federation_suspend", _("suspend a member collective of the federation")
