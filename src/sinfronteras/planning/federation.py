@@ -323,11 +323,12 @@ def union_problem(digests: list[dict]) -> Problem:
     return Problem(tuple(resources), tuple(places), tuple(needs), tuple(offers))
 
 
-#: A round plans its union on all arcs up to this many (estimated), about 3.5 GB at most with its
-#: certificate and check; above, on the sparse core. A union of collectives side by side is dense
-#: where they overlap, and there the core certifies arc after arc: at 300 collectives of 200
-#: needs (1.4 million arcs) it took 40 s of CPU against 6 s on all arcs.
-FULL_UP_TO_ARCS = 10_000_000
+#: A round plans its union on all arcs up to this many (estimated from a sample, within about
+#: 10 %; about 370 bytes an arc at the peak, the certificate and its check included); above, on
+#: the sparse core. A union of collectives side by side is dense where they overlap, and there
+#: the core certifies arc after arc: at 300 collectives of 200 needs (1.4 million arcs) it took
+#: 40 s of CPU against 6 s on all arcs.
+FULL_UP_TO_ARCS = 11_000_000
 
 
 def plan_union(union: Problem, *, ray=None, progress=None):
