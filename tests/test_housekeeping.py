@@ -14,7 +14,7 @@ from sinfronteras.plans.housekeeping import do_housekeeping
 EVERY_APPS_STEP = {"members_erased", "plan_runs_failed", "tasks_expired", "tasks_given_back",
                    "carries_without_pickup", "weekly_offers_renewed", "addresses_destroyed",
                    "messages_deleted", "needs_deleted", "action_needs_closed",
-                   "closing_reminders", "transfers_released"}
+                   "closing_reminders", "transfers_released", "confirmations_sent_again"}
 
 
 def test_it_finds_the_steps_every_app_registered_in_its_housekeeping_module():

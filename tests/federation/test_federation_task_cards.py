@@ -4,10 +4,12 @@ hand-over that is not the member's is refused."""
 
 from __future__ import annotations
 
-from datetime import time
+import html
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from sinfronteras.federation import rounds, services
 from sinfronteras.federation.models import Handover, HandoverState, Transfer, TransferState
@@ -65,10 +67,24 @@ def test_the_carrier_reads_two_transfers_at_one_place_and_window_as_one_card_wit
     assert card["total"] == "In all: 12 kg of Food, in 2 parts."
 
 
+def window_start():
+    return Transfer.objects.filter(round__peer__collective__slug="la-unidos").first().window_start
+
+
+def test_received_on_the_card_before_its_window_is_refused_and_changes_nothing(client, two_transfers,
+                                                                             carla):
+    [card] = cards(client, carla)
+    response = client.post("/federation/handovers/received/", {"handover": card["receive"]}, follow=True)
+    assert "Not yet: the hand-over's window has not started." in html.unescape(response.content.decode())
+    assert set(two_transfers.values_list("state", flat=True)) == {HandoverState.PROPOSED}
+    assert TransferState.RECEIVED not in set(Transfer.objects.values_list("state", flat=True))
+
+
 def test_one_received_on_the_card_marks_every_transfer_of_it_received_on_both_sides(
         client, two_transfers, carla, dmitri, django_capture_on_commit_callbacks):
     [card] = cards(client, carla)
-    with django_capture_on_commit_callbacks(execute=True):  # the confirmations go out after commit
+    with time_machine.travel(window_start() + timedelta(minutes=5), tick=True), \
+            django_capture_on_commit_callbacks(execute=True):  # the confirmations go out after commit
         response = client.post("/federation/handovers/received/", {"handover": card["receive"]})
     assert response.status_code == 302
     assert set(two_transfers.values_list("state", flat=True)) == {HandoverState.RECEIVED}

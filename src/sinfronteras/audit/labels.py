@@ -58,6 +58,7 @@ LABELS.update({
     "federation.member_joined": _("a collective joined the federation with this one's invitation"),
     "federation.round_applied": _("a federation round was applied"),
     "federation.round_refused": _("a federation round was refused: nothing was applied"),
+    "federation.create_decided": _("the collective started a federation by decision"),
     "federation.join_decided": _("the collective joined a federation by decision"),
     "federation.left": _("the collective left its federation by decision"),
     "federation.peer_suspended": _("a member collective of the federation was suspended by decision"),
