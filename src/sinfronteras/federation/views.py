@@ -3,13 +3,14 @@ the people of a transfer's hand-over do from *My tasks*."""
 
 from __future__ import annotations
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from sinfronteras.qr import qr_svg
 
 from . import handovers, transfers
 from .page import page_context
@@ -38,9 +39,7 @@ def federation_invite(request):
         messages.error(request, _("Your collective is in no federation: propose to start one first."))
         return redirect("federation:page")
     context = page_context(member)
-    context["invite"] = {"code": code, "days": INVITE_DAYS,
-                         "svg": segno.make(code, error="m").svg_inline(
-                             scale=3, dark="#1d1d1f", light="#ffffff", border=2)}
+    context["invite"] = {"code": code, "days": INVITE_DAYS, "svg": qr_svg(code, scale=3)}
     return render(request, "federation/federation.html", context)
 
 

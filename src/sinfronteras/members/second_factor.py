@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from sinfronteras.audit.models import record
+from sinfronteras.qr import qr_svg
 
 #: Paths a coordinator may open before the second factor (besides the 2FA pages).
 # /sw.js: browsers check the service worker for updates on their own, and a redirect fails it.
@@ -194,7 +195,7 @@ def second_factor(request):
     return render(request, "members/second_factor.html", {
         "form": form, "setting_up": setting_up, "verified": member.is_verified(),
         "codes_left": _codes_left(member), "letters": request.GET.get("recovery") == "1",
-        "qr": _qr_svg(device.config_url) if setting_up else None,
+        "qr": qr_svg(device.config_url) if setting_up else None,
         "secret": _base32(device.bin_key) if setting_up else None,
     })
 
@@ -245,10 +246,6 @@ def _next(request) -> str:
     return target if target.startswith("/") and not target.startswith("//") else reverse("home")
 
 
-def _qr_svg(url: str) -> str:
-    import segno
-
-    return segno.make(url, error="m").svg_inline(scale=4, dark="#1d1d1f", light="#ffffff", border=2)
 
 
 def _base32(key: bytes) -> str:

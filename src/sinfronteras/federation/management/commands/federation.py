@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import segno
-
 from sinfronteras import cliconv
 from sinfronteras.clicommand import Command as ConventionCommand
 from sinfronteras.clicommand import bad_input
@@ -22,6 +20,7 @@ from sinfronteras.federation.status import federation_status
 from sinfronteras.federation.wire import digest_from_object
 from sinfronteras.members.models import Collective
 from sinfronteras.planning.federation import union_problem
+from sinfronteras.qr import qr_svg
 
 ACTIONS = ("create", "invite", "join", "status", "round", "qr", "rotate-key")
 
@@ -100,7 +99,7 @@ sinfronteras federation round --now --collective la --json -o round/"""
     def do_qr(self, collective, value, **_):
         """The invitation as a QR code (SVG) to show on a screen or print."""
         code = value or do_invite(local_peer(collective))
-        return {"invite": code, "svg": segno.make(code, error="m").svg_inline(scale=4)}
+        return {"invite": code, "svg": qr_svg(code, dark="#000", light=None, border=None)}
 
     def do_rotate_key(self, collective, value, **_):
         return {"key": do_rotate_key(local_peer(collective))}
