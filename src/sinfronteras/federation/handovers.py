@@ -205,8 +205,9 @@ def describe(handover) -> dict:
     """The task's sentence, window and state, for the member who does it."""
     row = handover.transfer
     resource = _resource(handover)
-    amount = _amount(handover.quantity, resource)
-    words = {"what": amount, "resource": resource.name if resource else row.resource,
+    amount = amount_text(handover.quantity, resource)
+    name = resource.name if resource else row.resource
+    words = {"what": amount, "resource": name,
              "place": row.place_name, "when": when_text(row)}
     if handover.gives:
         words["other"] = row.taker.name or row.taker.slug
@@ -217,7 +218,8 @@ def describe(handover) -> dict:
         sentence = _("Pick up %(what)s of %(resource)s from the carrier of %(other)s at %(place)s, %(when)s.")
         onward = _("Then bring it to the person in need in %(area)s, as for any delivery.") % {
             "area": handover.need.area.name}
-    return {"handover": handover, "sentence": sentence % words, "onward": onward, "state": _state_words(handover),
+    return {"handover": handover, "resource": resource, "name": name, "amount": amount,
+            "sentence": sentence % words, "onward": onward, "state": _state_words(handover),
             "can_hand": handover.gives and handover.state == HandoverState.PROPOSED and row.live,
             "can_receive": not handover.gives and handover.state == HandoverState.PROPOSED and row.live,
             "can_deliver": not handover.gives and handover.state == HandoverState.RECEIVED,
@@ -225,7 +227,9 @@ def describe(handover) -> dict:
             "address": delivery_address(handover)}
 
 
-def _amount(quantity, resource) -> str:
+def amount_text(quantity, resource) -> str:
+    """A quantity the reader's way, in the resource's unit (its bare number where the
+    resource is not in this collective's catalogue)."""
     return amount(quantity, resource) if resource else f"{quantity.normalize():f}"
 
 

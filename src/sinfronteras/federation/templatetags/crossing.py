@@ -52,13 +52,11 @@ def _group(rows: list[dict]) -> dict:
         return group | {"sentence": rows[0]["sentence"], "onward": rows[0]["onward"]}
     totals: dict[str, list] = {}
     for row in rows:
-        handover = row["handover"]
-        resource = handovers._resource(handover)
-        name = resource.name if resource else handover.transfer.resource
-        row["item"] = _item(handover, handovers._amount(handover.quantity, resource), name)
+        handover, resource, name = row["handover"], row["resource"], row["name"]
+        row["item"] = _item(handover, row["amount"], name)
         totals.setdefault(name, [resource, 0])[1] += handover.quantity
     onward = "" if first.gives else _("Then bring each to its person in need, as for any delivery.")
-    total = "; ".join(_("%(what)s of %(resource)s") % {"what": handovers._amount(quantity, resource),
+    total = "; ".join(_("%(what)s of %(resource)s") % {"what": handovers.amount_text(quantity, resource),
                                                        "resource": name}
                       for name, (resource, quantity) in totals.items())
     return group | {"sentence": _heading(first), "onward": onward,
