@@ -261,6 +261,14 @@ def test_los_angeles_and_tijuana_federate_by_decision_and_hand_food_over_across_
         assert Need.objects.get(posted_by__username=name).status == NeedStatus.FULFILLED
     shoot(phone, "driver-delivered")
 
+    # The family reads on its Home that what it asked for came.
+    log_in(phone, base, "lupita")
+    phone.goto(f"{base}/")
+    lupita = Need.objects.get(posted_by__username="lupita")
+    assert read(phone, f"#need-{lupita.pk} .state") == "hecho"  # Lupita reads Spanish: done
+    assert fits_the_phone(phone)
+    shoot(phone, "family-delivered")
+
     log_in(phone, base, "dolores")
     phone.goto(f"{base}/tasks/")
     assert words["done"] in read(phone, "#crossing") and fits_the_phone(phone)
