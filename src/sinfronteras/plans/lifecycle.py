@@ -20,7 +20,7 @@ from .addresses import destroy_used_pickup
 from .alerts import alerted_area_ids, touches
 from .carriers import km_between, reach_km, spans_of
 from .handover import moment_text
-from .models import LIVE_STATES, SealedAddress, Task, TaskKind, TaskState
+from .models import LIVE_STATES, PlanRun, SealedAddress, Task, TaskKind, TaskState
 from .store import commit, retire
 from .windows import first_window
 
@@ -172,7 +172,9 @@ def my_tasks(member):
     return (Task.objects.filter(Q(carrier=member) | gives)
             .exclude(state=TaskState.SUPERSEDED)
             .select_related("need__resource", "need__area", "offer__area", "run",
-                            "need__collective").distinct())
+                            "need__collective")
+            # the run's documents are the whole plan: a task needs only when it was planned
+            .defer(*(f"run__{name}" for name in PlanRun.DOCUMENTS)).distinct())
 
 
 #: *My tasks*' first hundred, compiled once (the page every carrier opens).

@@ -53,6 +53,10 @@ class PlanRun(models.Model):
     problem_doc = models.JSONField(default=dict, blank=True)
     plan_doc = models.JSONField(default=dict, blank=True)
 
+    #: The fields that hold a whole problem or plan (megabytes in a large collective): a
+    #: query that only needs a run's times and status defers them.
+    DOCUMENTS = ("parameters", "decisions", "summary", "left_out", "problem_doc", "plan_doc")
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
