@@ -40,7 +40,7 @@ def join(request, token):
             member = services.do_accept_invite(token, **form.cleaned_data)
         except services.InviteInvalid:
             return render(request, "members/invite_invalid.html", status=404)
-        login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, member, backend="sinfronteras.members.backends.MemberBackend")
         return redirect("home")
     return render(request, "members/join.html", {"form": form, "invite": invite})
 

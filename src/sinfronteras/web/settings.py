@@ -137,6 +137,8 @@ AUTH_USER_MODEL = "members.Member"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Django's model backend with each request's member read by SQL compiled once.
+AUTHENTICATION_BACKENDS = ["sinfronteras.members.backends.MemberBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
