@@ -9,12 +9,14 @@ Django's own, so its meaning cannot drift from the queryset's.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 from typing import Callable
 
 from django.db import connections
 from django.db.models import prefetch_related_objects
+from django.db.models.fields.related_descriptors import (ManyToManyDescriptor,
+                                                         ReverseManyToOneDescriptor)
 from django.db.models.query import FlatValuesListIterable, get_related_populators
 
 #: Stand-in values, two of each kind: a parameter that takes the first in one compilation
@@ -24,6 +26,7 @@ _STAND_INS = {
     "text": ("\x00stand-in one\x00", "\x00stand-in two\x00"),
     "datetime": (datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=dt_timezone.utc),
                  datetime(1902, 3, 4, 5, 6, 7, 890123, tzinfo=dt_timezone.utc)),
+    "date": (date(1901, 2, 3), date(1902, 3, 4)),
 }
 
 
@@ -35,7 +38,26 @@ def _stand_in(kind: str, which: int, place: int):
         return value - 10 * place
     if kind == "text":
         return f"{value}{place}"
+    if kind == "date":
+        return value + timedelta(days=place)
     return value + timedelta(seconds=place)
+
+
+def _stand_ins(kinds: dict, which: int, lengths: dict) -> dict:
+    """Each variable's stand-in; an ``ids`` variable's is a list of ``lengths[name]``
+    distinct ids, none equal to another variable's."""
+    made = {}
+    for place, (name, kind) in enumerate(kinds.items()):
+        if kind == "ids":
+            first = _stand_in("id", which, place)
+            made[name] = [first - 10_000_000 * (k + 1) for k in range(lengths[name])]
+        else:
+            made[name] = _stand_in(kind, which, place)
+    return made
+
+
+def _hashable(value) -> bool:
+    return not isinstance(value, (list, dict, set))
 
 
 class PreparedQuery:
@@ -48,8 +70,11 @@ class PreparedQuery:
         ``rows``) or a plain one of model instances (read with ``objects``), not a related
         manager's.
     **kinds : str
-        Each variable's kind: ``"id"`` (a whole number), ``"text"`` or ``"datetime"``
-        (aware). A value is never None: Django writes ``IS NULL`` for it, other SQL.
+        Each variable's kind: ``"id"`` (a whole number), ``"text"``, ``"datetime"``
+        (aware), ``"date"``, or ``"ids"`` (a list of whole numbers, for ``__in``: the SQL
+        has one place per id, so it is compiled once per length; an empty list is refused,
+        Django answers it without SQL). A value is never None: Django writes ``IS NULL``
+        for it, other SQL.
 
     Raises
     ------
@@ -60,46 +85,56 @@ class PreparedQuery:
 
     def __init__(self, build: Callable, **kinds: str):
         self.build, self.kinds = build, kinds
-        self._compiled: dict[str, tuple] = {}
+        self._compiled: dict[tuple, tuple] = {}
+        self._prefetches: dict[str, PreparedQuery | None] = {}
 
-    def _compile(self, alias: str):
+    def _compile(self, alias: str, lengths: dict):
         connection = connections[alias]
-        adapt = {"id": lambda value: value, "text": lambda value: value,
-                 "datetime": connection.ops.adapt_datetimefield_value}
+        adapt = {"id": lambda value: value, "text": lambda value: value, "ids": list,
+                 "datetime": connection.ops.adapt_datetimefield_value,
+                 "date": connection.ops.adapt_datefield_value}
         made = []
         for which in (0, 1):
-            stand_ins = {name: _stand_in(kind, which, place)
-                         for place, (name, kind) in enumerate(self.kinds.items())}
+            stand_ins = _stand_ins(self.kinds, which, lengths)
             queryset = self.build(**stand_ins)
             compiler = queryset.query.get_compiler(using=alias)
             sql, params = compiler.as_sql()
-            made.append((queryset, compiler, sql, list(params),
-                         {name: adapt[self.kinds[name]](value)
-                          for name, value in stand_ins.items()}))
+            places = {}  # each stand-in's adapted value: (variable, index in a list or None)
+            for name, value in stand_ins.items():
+                if self.kinds[name] == "ids":
+                    places.update({one: (name, k) for k, one in enumerate(value)})
+                else:
+                    places[adapt[self.kinds[name]](value)] = (name, None)
+            made.append((queryset, compiler, sql, list(params), places))
         (queryset, compiler, sql, first, ones), (_, _, sql_again, second, twos) = made
         if sql != sql_again or len(first) != len(second):
             raise ValueError("the query's SQL depends on its values: it cannot be prepared")
         slots = []
         for one, two in zip(first, second):
-            names = [name for name in self.kinds if ones[name] == one and twos[name] == two]
-            if names:
-                slots.append((names[0], None))
+            place = ones.get(one) if _hashable(one) else None
+            if place is not None and _hashable(two) and twos.get(two) == place:
+                slots.append((*place, None))
             elif one == two:
-                slots.append((None, one))
+                slots.append((None, None, one))
             else:
                 raise ValueError(f"a value of the query changes between compilations ({one!r}, "
                                  f"{two!r}): pass it as a variable")
         flat = queryset._iterable_class is FlatValuesListIterable
-        self._compiled[alias] = (sql, slots, compiler, adapt, flat, queryset)
-        return self._compiled[alias]
+        compiled = (sql, slots, compiler, adapt, flat, queryset)
+        self._compiled[(alias, *lengths.values())] = compiled
+        return compiled
 
     def _fetch(self, using: str, values: dict):
-        sql, slots, compiler, adapt, flat, queryset = (self._compiled.get(using)
-                                                       or self._compile(using))
         if None in values.values() or values.keys() != self.kinds.keys():
             raise ValueError(f"give each of {sorted(self.kinds)} a value (not None)")
+        lengths = {name: len(values[name]) for name, kind in self.kinds.items() if kind == "ids"}
+        if 0 in lengths.values():
+            raise ValueError("an empty list of ids: ask for nothing instead")
+        sql, slots, compiler, adapt, flat, queryset = (
+            self._compiled.get((using, *lengths.values())) or self._compile(using, lengths))
         adapted = {name: adapt[self.kinds[name]](value) for name, value in values.items()}
-        params = [adapted[name] if name is not None else constant for name, constant in slots]
+        params = [constant if name is None else adapted[name] if index is None
+                  else adapted[name][index] for name, index, constant in slots]
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
@@ -117,7 +152,8 @@ class PreparedQuery:
     def objects(self, using: str = "default", **values) -> list:
         """The model instances of a plain queryset for these values, as Django makes them:
         its ``select_related`` objects, its annotations, and its ``prefetch_related``
-        lookups (those run as Django runs them)."""
+        lookups: a reverse foreign key's (``"slots"``) by a query compiled once per count of
+        rows, any other as Django runs it."""
         fetched, compiler, _flat, queryset = self._fetch(using, values)
         if not fetched:
             return []
@@ -134,6 +170,52 @@ class PreparedQuery:
             for name, position in (compiler.annotation_col_map or {}).items():
                 setattr(obj, name, row[position])
             made.append(obj)
-        if queryset._prefetch_related_lookups:
-            prefetch_related_objects(made, *queryset._prefetch_related_lookups)
+        others = []
+        for lookup in queryset._prefetch_related_lookups:
+            related = self._related(klass_info["model"], lookup)
+            if related is None:
+                others.append(lookup)
+            else:
+                attach(made, lookup, related.objects(using, ids=[obj.pk for obj in made]))
+        if others:
+            prefetch_related_objects(made, *others)
         return made
+
+    def _related(self, model, lookup):
+        """A prepared query of the rows of the reverse foreign key ``lookup`` (``"slots"``)
+        for a list of ids, or None for any other lookup (Django runs those)."""
+        if lookup in self._prefetches:
+            return self._prefetches[lookup]
+        descriptor = getattr(model, lookup, None) if isinstance(lookup, str) else None
+        related = None
+        if (isinstance(descriptor, ReverseManyToOneDescriptor)
+                and not isinstance(descriptor, ManyToManyDescriptor)):
+            rows, fk = descriptor.rel.related_model._default_manager, descriptor.field.attname
+            related = PreparedQuery(lambda ids: rows.filter(**{f"{fk}__in": ids}), ids="ids")
+        self._prefetches[lookup] = related
+        return related
+
+
+def attach(instances: list, name: str, rows: list) -> None:
+    """Hand each instance its ``rows`` of the reverse relation ``name``, as
+    ``prefetch_related(name)`` would: ``instance.<name>.all()`` then reads them with no
+    query, and each row's foreign key holds its instance.
+
+    ``rows`` come from a prepared query of the related model filtered by
+    ``<fk>_id__in=[the instances' ids]`` (an ``"ids"`` variable), in the order the relation
+    should list them.
+    """
+    if not instances:
+        return
+    descriptor = getattr(type(instances[0]), name)
+    model, fk = descriptor.rel.related_model, descriptor.field
+    by_owner: dict = {}
+    for row in rows:
+        by_owner.setdefault(getattr(row, fk.attname), []).append(row)
+    for instance in instances:
+        mine = by_owner.get(instance.pk, [])
+        for row in mine:
+            fk.set_cached_value(row, instance)
+        cached = model._default_manager.all()
+        cached._result_cache, cached._prefetch_done = mine, True
+        instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = cached

@@ -90,3 +90,52 @@ def test_a_missing_or_none_value_is_refused_rather_than_compared_with_null(la):
         ALERTS.rows(collective_id=None, now=timezone.now())
     with pytest.raises(ValueError, match="not None"):
         ALERTS.rows(collective_id=la.pk)
+
+
+def test_a_list_of_ids_is_compiled_once_per_length_and_gives_djangos_rows(la, carla, bob, need_of):
+    from sinfronteras.sharing.models import Need
+
+    made = [need_of(carla, "food", 5), need_of(carla, "diapers", 2), need_of(bob, "food", 1)]
+    prepared = PreparedQuery(lambda member_id, need_ids: Need.objects.filter(
+        posted_by=member_id, pk__in=need_ids).values_list("pk", flat=True).order_by("pk"),
+        member_id="id", need_ids="ids")
+    for member in (carla, bob):
+        for ids in ([made[0].pk], [made[2].pk, made[1].pk], [n.pk for n in made], [made[1].pk] * 2):
+            assert prepared.rows(member_id=member.pk, need_ids=ids) == list(Need.objects.filter(
+                posted_by=member, pk__in=ids).values_list("pk", flat=True).order_by("pk"))
+    assert prepared.rows(member_id=carla.pk, need_ids=[made[1].pk, made[0].pk]) == sorted(
+        [made[0].pk, made[1].pk])
+    with pytest.raises(ValueError, match="empty list"):
+        prepared.rows(member_id=carla.pk, need_ids=[])
+
+
+def test_a_date_variable_takes_each_days_value(la, carla, need_of):
+    from datetime import date
+
+    from sinfronteras.sharing.models import Need
+
+    soon = need_of(carla, "food", 5, needed_by=date(2027, 1, 10))
+    need_of(carla, "food", 1, needed_by=date(2027, 3, 1))
+    prepared = PreparedQuery(lambda day: Need.objects.filter(needed_by__lte=day)
+                             .values_list("pk", flat=True), day="date")
+    assert prepared.rows(day=date(2027, 1, 9)) == []
+    assert prepared.rows(day=date(2027, 1, 10)) == [soon.pk]
+    assert len(prepared.rows(day=date(2027, 3, 1))) == 2
+
+
+def test_prefetched_days_and_hours_are_each_needs_own_in_their_order(la, carla, bob, need_of):
+    from datetime import time
+
+    from sinfronteras.sharing.models import Need, Slot
+
+    first, second, other = need_of(carla, "food", 5), need_of(carla, "diapers", 2), need_of(bob, "food", 1)
+    for need, weekday, hour in ((first, 3, 9), (first, 1, 17), (second, 5, 10), (other, 1, 8)):
+        Slot.objects.create(need=need, weekday=weekday, start=time(hour), end=time(hour + 2))
+    build = lambda member_id: Need.objects.filter(posted_by=member_id).prefetch_related("slots").order_by("pk")  # noqa: E731
+    prepared = PreparedQuery(build, member_id="id")
+    for member in (carla, bob):
+        theirs, ours = list(build(member.pk)), prepared.objects(member_id=member.pk)
+        assert [[(s.pk, s.weekday, s.start) for s in n.slots.all()] for n in ours] == [
+            [(s.pk, s.weekday, s.start) for s in n.slots.all()] for n in theirs]
+        assert all(s.need is n for n in ours for s in n.slots.all())
+    assert [s.weekday for s in prepared.objects(member_id=carla.pk)[0].slots.all()] == [1, 3]
