@@ -28,6 +28,7 @@ from sinfronteras.plans.handover import moment_text, window_text
 from sinfronteras.plans.models import SealedAddress, Task, TaskState
 from sinfronteras.plans.sealing import Unreadable, unseal
 from sinfronteras.plans.windows import HORIZON_DAYS
+from sinfronteras.prepared import PreparedQuery
 from sinfronteras.sharing.models import Need, NeedStatus, Offer
 from sinfronteras.web.formats import amount
 
@@ -183,15 +184,23 @@ class HandoverRefused(Exception):
 DONE_SHOWN = timedelta(days=14)
 
 
-def tasks_of(member, most: int = 30) -> list:
+#: Most hand-overs *My tasks* lists.
+TASKS_SHOWN = 30
+
+#: A member's hand-overs for *My tasks*, compiled once (the page every carrier opens).
+_TASKS_OF = PreparedQuery(lambda member_id, since: (
+    Handover.objects.filter(carrier_id=member_id)
+    .exclude(state__in=[HandoverState.WAITING, HandoverState.RELEASED])
+    .exclude(state=HandoverState.DONE, done_at__lt=since)
+    .select_related("transfer__giver", "transfer__taker", "offer__area", "need__area",
+                    "need__resource", "offer")
+    .order_by("transfer__window_start", "pk")[:TASKS_SHOWN]), member_id="id", since="datetime")
+
+
+def tasks_of(member) -> list:
     """The member's hand-overs of transfers, live first (soonest window first), then the ones
     done lately."""
-    rows = list(Handover.objects.filter(carrier=member)
-                .exclude(state__in=[HandoverState.WAITING, HandoverState.RELEASED])
-                .exclude(state=HandoverState.DONE, done_at__lt=timezone.now() - DONE_SHOWN)
-                .select_related("transfer__giver", "transfer__taker", "offer__area", "need__area",
-                                "need__resource", "offer")
-                .order_by("transfer__window_start", "pk")[:most])
+    rows = _TASKS_OF.objects(member_id=member.pk, since=timezone.now() - DONE_SHOWN)
     return sorted(rows, key=lambda h: h.state == HandoverState.DONE)
 
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from sinfronteras.planning.result import NOTHING_IN_REACH
-from sinfronteras.prepared import PreparedQuery
-from sinfronteras.sharing.models import Need
+from sinfronteras.prepared import PreparedQuery, attach
+from sinfronteras.sharing.models import Need, Slot
 from sinfronteras.web.formats import amount, number
 
 from .alerts import alerted_area_ids
 from .compute import NO_COMMON_TIME
 from .dropped import dropped_for_need
 from .models import LIVE_STATES as LIVE
-from .models import NeedOutcome, RunStatus, SealedAddress, TaskState
+from .models import NeedOutcome, RunStatus, SealedAddress, Task, TaskState
 from .task_messages import unread_task_ids
 
 
@@ -66,27 +66,39 @@ def reasons_for(needs) -> None:
         need.plan_reason = share_of(need, outcomes.get(need.pk), paused)
 
 
+#: Each need's outcomes in finished plans, newest first (compiled once per count of needs).
+_OUTCOMES = PreparedQuery(lambda need_ids: NeedOutcome.objects.filter(
+    need_id__in=need_ids, run__status=RunStatus.DONE).order_by("need_id", "-run_id"), need_ids="ids")
+
+
 def latest_outcomes(needs) -> dict[int, NeedOutcome]:
     """Each need's outcome in the newest finished plan that planned it."""
-    rows = (NeedOutcome.objects.filter(need__in=needs, run__status=RunStatus.DONE)
-            .order_by("need_id", "-run_id"))
+    ids = [need.pk for need in needs]
     latest: dict[int, NeedOutcome] = {}
-    for row in rows:
+    for row in _OUTCOMES.objects(need_ids=ids) if ids else []:
         latest.setdefault(row.need_id, row)
     return latest
 
 
-#: *My tasks*' needs, compiled once.
+#: *My tasks*' needs, their tasks (with who gives) and their days and hours, compiled once.
 _MY_NEEDS = PreparedQuery(lambda member_id: (
     Need.objects.personal(member_id).filter(status__in=["open", "fulfilled"]).with_progress()
-    .select_related("resource", "area").prefetch_related("tasks__offer__posted_by", "slots")),
-    member_id="id")
+    .select_related("resource", "area")), member_id="id")
+_TASKS_OF = PreparedQuery(lambda need_ids: Task.objects.filter(need_id__in=need_ids)
+                          .select_related("offer__posted_by"), need_ids="ids")
+_SLOTS_OF = PreparedQuery(lambda need_ids: Slot.objects.filter(need_id__in=need_ids), need_ids="ids")
+_SEALED = PreparedQuery(lambda need_ids: SealedAddress.objects.filter(need_id__in=need_ids)
+                        .values_list("need_id", flat=True), need_ids="ids")
 
 
 def need_states(member) -> list[dict]:
     needs = _MY_NEEDS.objects(member_id=member.pk)
+    ids = [need.pk for need in needs]
+    if ids:
+        attach(needs, "tasks", _TASKS_OF.objects(need_ids=ids))
+        attach(needs, "slots", _SLOTS_OF.objects(need_ids=ids))
     outcomes, paused = latest_outcomes(needs), alerted_area_ids(member.collective_id)
-    sealed = set(SealedAddress.objects.filter(need__in=needs).values_list("need_id", flat=True))
+    sealed = set(_SEALED.rows(need_ids=ids)) if ids else set()
 
     unread = unread_task_ids(member)
     return [{"need": need, "state": state_of(need), "sealed": need.pk in sealed,

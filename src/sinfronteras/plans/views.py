@@ -174,7 +174,7 @@ def my_tasks(request):
         "open_tasks": lifecycle.open_tasks_for(member)[:30],
         "needs": need_states(member),
         "dropped": dropped.dropped_for(member),
-        "gives": Offer.objects.active().filter(posted_by=member).exists(),
+        "gives": lifecycle.gives_anything(member),
     })
 
 
