@@ -30,6 +30,7 @@ from sinfronteras.notify.hooks import alert_lifted, alert_raised
 from sinfronteras.numbers import WholeField
 from sinfronteras.prepared import PreparedQuery
 from sinfronteras.sharing.models import Need, Offer
+from sinfronteras.widgets import QuickSelect
 
 from .models import LIVE_STATES, AreaAlert, DropReason, Task, TaskState
 from .store import commit, drop
@@ -37,9 +38,14 @@ from .store import commit, drop
 MAX_HOURS = 72  # as the error message says
 
 
+#: A collective's areas as the area list shows them, compiled once (the alerts page).
+_AREAS = PreparedQuery(lambda collective_id: Area.objects.filter(collective_id=collective_id)
+                       .values_list("pk", "name"), collective_id="id")
+
+
 class AlertForm(forms.Form):
     area = forms.ModelChoiceField(
-        label=_("Area"), queryset=Area.objects.none(), empty_label=None,
+        label=_("Area"), queryset=Area.objects.none(), empty_label=None, widget=QuickSelect,
         error_messages={"invalid_choice": _("Pick one of your collective's areas.")})
     hours = WholeField(
         label=_("For how many hours"), initial=12, min_value=1, max_value=MAX_HOURS,
@@ -49,7 +55,8 @@ class AlertForm(forms.Form):
 
     def __init__(self, *args, collective, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.filter(collective=collective)
+        self.fields["area"].queryset = Area.objects.filter(collective=collective)  # checks a choice
+        self.fields["area"].choices = _AREAS.rows(collective_id=collective.pk)  # lists them
 
 
 #: The alerts on in a collective, compiled once: every page's banner shows them.
