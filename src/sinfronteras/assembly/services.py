@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from sinfronteras.audit.models import record
 from sinfronteras.plans.sealing import fernet
+from sinfronteras.prepared import PreparedQuery
 
 # Closing lives below the worker's jobs (``closing``); views and commands still find it here.
 from .closing import (active_members, close_due, close_if_due, decision_of,  # noqa: F401
@@ -45,9 +46,14 @@ def access_proposal(member, pk) -> Proposal:
     return proposal
 
 
+#: The proposals a member has voted on, compiled once (the decisions page).
+_VOTED_ON = PreparedQuery(lambda member_id: Participation.objects.filter(member_id=member_id)
+                          .values_list("proposal_id", flat=True), member_id="id")
+
+
 def voted_on(member) -> set[int]:
     """The proposals a member has voted on."""
-    return set(Participation.objects.filter(member=member).values_list("proposal_id", flat=True))
+    return set(_VOTED_ON.rows(member_id=member.pk))
 
 
 def has_voted(member, proposal) -> bool:

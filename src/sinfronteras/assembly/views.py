@@ -7,9 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sinfronteras.prepared import PreparedQuery
 from sinfronteras.web.confirm import ask, confirmed
 
 from . import exports, results, services
@@ -26,17 +28,28 @@ REFUSALS = {
 }
 
 
+#: Closed proposals the decisions page lists (the newest).
+CLOSED_SHOWN = 50
+
+#: The decisions page's queries, compiled once (a page every member opens).
+_DUE = PreparedQuery(lambda collective_id, now: Proposal.objects.filter(
+    collective_id=collective_id).due(now), collective_id="id", now="datetime")
+_OPEN = PreparedQuery(lambda collective_id: Proposal.objects.filter(
+    collective_id=collective_id, status=Status.OPEN).select_related("decision"), collective_id="id")
+_CLOSED = PreparedQuery(lambda collective_id: Proposal.objects.filter(
+    collective_id=collective_id).exclude(status=Status.OPEN).select_related("decision")[:CLOSED_SHOWN],
+    collective_id="id")
+
+
 @login_required
 def proposals(request):
     member = request.user
-    for proposal in Proposal.objects.of(member).due():
+    for proposal in _DUE.objects(collective_id=member.collective_id, now=timezone.now()):
         services.do_close(proposal)
-    rows = Proposal.objects.of(member).select_related("decision")
-    voted = services.voted_on(member)
     return render(request, "assembly/proposals.html", {
-        "open": [p for p in rows if p.status == Status.OPEN],
-        "closed": [p for p in rows if p.status != Status.OPEN][:50],
-        "voted": voted,
+        "open": _OPEN.objects(collective_id=member.collective_id),
+        "closed": _CLOSED.objects(collective_id=member.collective_id),
+        "voted": services.voted_on(member),
     })
 
 
