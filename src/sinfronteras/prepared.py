@@ -14,7 +14,7 @@ from datetime import timezone as dt_timezone
 from typing import Callable
 
 from django.db import connections
-from django.db.models import prefetch_related_objects
+from django.db.models import F, prefetch_related_objects
 from django.db.models.fields.related_descriptors import (ManyToManyDescriptor,
                                                          ReverseManyToOneDescriptor)
 from django.db.models.query import FlatValuesListIterable, get_related_populators
@@ -182,40 +182,52 @@ class PreparedQuery:
         return made
 
     def _related(self, model, lookup):
-        """A prepared query of the rows of the reverse foreign key ``lookup`` (``"slots"``)
-        for a list of ids, or None for any other lookup (Django runs those)."""
+        """A prepared query of the rows of the relation ``lookup`` (``"slots"``,
+        ``"resources"``) for a list of ids, each row with its owner's id as
+        ``_prepared_owner``; None for a lookup that spans relations (Django runs those)."""
         if lookup in self._prefetches:
             return self._prefetches[lookup]
         descriptor = getattr(model, lookup, None) if isinstance(lookup, str) else None
         related = None
-        if (isinstance(descriptor, ReverseManyToOneDescriptor)
-                and not isinstance(descriptor, ManyToManyDescriptor)):
+        if isinstance(descriptor, ManyToManyDescriptor):
+            field = descriptor.field
+            other = field.model if descriptor.reverse else field.related_model
+            back = field.name if descriptor.reverse else field.related_query_name()
+            rows = other._default_manager
+            related = PreparedQuery(lambda ids: rows.filter(**{f"{back}__in": ids}).annotate(
+                _prepared_owner=F(back)), ids="ids")
+        elif isinstance(descriptor, ReverseManyToOneDescriptor):
             rows, fk = descriptor.rel.related_model._default_manager, descriptor.field.attname
-            related = PreparedQuery(lambda ids: rows.filter(**{f"{fk}__in": ids}), ids="ids")
+            related = PreparedQuery(lambda ids: rows.filter(**{f"{fk}__in": ids}).annotate(
+                _prepared_owner=F(fk)), ids="ids")
         self._prefetches[lookup] = related
         return related
 
 
 def attach(instances: list, name: str, rows: list) -> None:
-    """Hand each instance its ``rows`` of the reverse relation ``name``, as
-    ``prefetch_related(name)`` would: ``instance.<name>.all()`` then reads them with no
-    query, and each row's foreign key holds its instance.
+    """Hand each instance its ``rows`` of the relation ``name`` (a reverse foreign key or a
+    many-to-many), as ``prefetch_related(name)`` would: ``instance.<name>.all()`` then reads
+    them with no query; a reverse foreign key's rows hold their instance.
 
-    ``rows`` come from a prepared query of the related model filtered by
-    ``<fk>_id__in=[the instances' ids]`` (an ``"ids"`` variable), in the order the relation
-    should list them.
+    Each row names its instance's id in ``_prepared_owner`` (``PreparedQuery._related``
+    makes such rows), and rows come in the order the relation lists them.
     """
     if not instances:
         return
     descriptor = getattr(type(instances[0]), name)
-    model, fk = descriptor.rel.related_model, descriptor.field
+    many = isinstance(descriptor, ManyToManyDescriptor)
+    fk = None if many else descriptor.field
+    model = rows[0].__class__ if rows else (
+        (descriptor.field.model if descriptor.reverse else descriptor.field.related_model)
+        if many else descriptor.rel.related_model)
     by_owner: dict = {}
     for row in rows:
-        by_owner.setdefault(getattr(row, fk.attname), []).append(row)
+        by_owner.setdefault(row.__dict__.pop("_prepared_owner"), []).append(row)
     for instance in instances:
         mine = by_owner.get(instance.pk, [])
-        for row in mine:
-            fk.set_cached_value(row, instance)
+        if fk is not None:
+            for row in mine:
+                fk.set_cached_value(row, instance)
         cached = model._default_manager.all()
         cached._result_cache, cached._prefetch_done = mine, True
         instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = cached

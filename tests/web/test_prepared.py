@@ -139,3 +139,20 @@ def test_prefetched_days_and_hours_are_each_needs_own_in_their_order(la, carla, 
             [(s.pk, s.weekday, s.start) for s in n.slots.all()] for n in theirs]
         assert all(s.need is n for n in ours for s in n.slots.all())
     assert [s.weekday for s in prepared.objects(member_id=carla.pk)[0].slots.all()] == [1, 3]
+
+
+def test_prefetched_resources_of_offers_are_each_offers_own(la, carla, bob, offer_of):
+    from sinfronteras.sharing.models import Offer
+
+    offer_of(carla, ["food", "diapers"], 5)
+    offer_of(carla, ["food"], 2)
+    offer_of(carla, ["childcare"], 3)
+    offer_of(bob, ["food", "diapers"], 1)
+    build = lambda member_id: Offer.objects.filter(posted_by=member_id).prefetch_related("resources", "slots").order_by("pk")  # noqa: E731
+    prepared = PreparedQuery(build, member_id="id")
+    for member in (carla, bob):
+        theirs, ours = list(build(member.pk)), prepared.objects(member_id=member.pk)
+        assert [[r.key for r in o.resources.all()] for o in ours] == [
+            [r.key for r in o.resources.all()] for o in theirs]
+    assert [len(o.resources.all()) for o in prepared.objects(member_id=carla.pk)] == [2, 1, 1]
+    assert not hasattr(prepared.objects(member_id=carla.pk)[0].resources.all()[0], "_prepared_owner")

@@ -3,11 +3,12 @@ and, when the last plan could not meet it all, how much it found and why."""
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from sinfronteras.planning.result import NOTHING_IN_REACH
 from sinfronteras.prepared import PreparedQuery, attach
-from sinfronteras.sharing.models import Need, Slot
+from sinfronteras.sharing.models import Need
 from sinfronteras.web.formats import amount, number
 
 from .alerts import alerted_area_ids
@@ -83,10 +84,10 @@ def latest_outcomes(needs) -> dict[int, NeedOutcome]:
 #: *My tasks*' needs, their tasks (with who gives) and their days and hours, compiled once.
 _MY_NEEDS = PreparedQuery(lambda member_id: (
     Need.objects.personal(member_id).filter(status__in=["open", "fulfilled"]).with_progress()
-    .select_related("resource", "area")), member_id="id")
+    .select_related("resource", "area").prefetch_related("slots")), member_id="id")
 _TASKS_OF = PreparedQuery(lambda need_ids: Task.objects.filter(need_id__in=need_ids)
-                          .select_related("offer__posted_by"), need_ids="ids")
-_SLOTS_OF = PreparedQuery(lambda need_ids: Slot.objects.filter(need_id__in=need_ids), need_ids="ids")
+                          .select_related("offer__posted_by").annotate(_prepared_owner=F("need_id")),
+                          need_ids="ids")
 _SEALED = PreparedQuery(lambda need_ids: SealedAddress.objects.filter(need_id__in=need_ids)
                         .values_list("need_id", flat=True), need_ids="ids")
 
@@ -96,7 +97,6 @@ def need_states(member) -> list[dict]:
     ids = [need.pk for need in needs]
     if ids:
         attach(needs, "tasks", _TASKS_OF.objects(need_ids=ids))
-        attach(needs, "slots", _SLOTS_OF.objects(need_ids=ids))
     outcomes, paused = latest_outcomes(needs), alerted_area_ids(member.collective_id)
     sealed = set(_SEALED.rows(need_ids=ids)) if ids else set()
 

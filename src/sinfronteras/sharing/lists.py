@@ -19,7 +19,7 @@ _NEEDS = PreparedQuery(lambda member_id: (
 
 _OFFERS = PreparedQuery(lambda member_id: (
     Offer.objects.filter(posted_by=member_id).exclude(status="withdrawn")
-    .select_related("area", "sealed_pickup").prefetch_related("resources")[:HOME_ROWS]),
+    .select_related("area", "sealed_pickup").prefetch_related("resources", "slots")[:HOME_ROWS]),
     member_id="id")
 
 
