@@ -56,6 +56,19 @@ def _stand_ins(kinds: dict, which: int, lengths: dict) -> dict:
     return made
 
 
+def _cursor(connection):
+    """Django's cursor; on PostgreSQL, one whose parameters the server binds, so that psycopg
+    prepares the statement on this connection once it has run it ``prepare_threshold``
+    times (settings) and PostgreSQL plans it once, not on every page. Django's wrapper is
+    kept: its errors, its query log (``CaptureQueriesContext``) and its execute wrappers."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+
+
 def _hashable(value) -> bool:
     return not isinstance(value, (list, dict, set))
 
@@ -135,7 +148,7 @@ class PreparedQuery:
         adapted = {name: adapt[self.kinds[name]](value) for name, value in values.items()}
         params = [constant if name is None else adapted[name] if index is None
                   else adapted[name][index] for name, index, constant in slots]
-        with connections[using].cursor() as cursor:
+        with _cursor(connections[using]) as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
         return fetched, compiler, flat, queryset

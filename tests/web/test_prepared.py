@@ -156,3 +156,17 @@ def test_prefetched_resources_of_offers_are_each_offers_own(la, carla, bob, offe
             [r.key for r in o.resources.all()] for o in theirs]
     assert [len(o.resources.all()) for o in prepared.objects(member_id=carla.pk)] == [2, 1, 1]
     assert not hasattr(prepared.objects(member_id=carla.pk)[0].resources.all()[0], "_prepared_owner")
+
+
+@pytest.mark.skipif(__import__("django.db").db.connection.vendor != "postgresql",
+                    reason="needs real PostgreSQL: set DATABASE_URL=postgres://...")
+def test_postgresql_plans_a_prepared_query_once_for_many_runs(la, carla, need_of):
+    from django.db import connection
+
+    need_of(carla, "food", 5)
+    for member_id in range(carla.pk, carla.pk + 6):  # past psycopg's prepare threshold
+        ALERTS.rows(collective_id=la.pk, now=timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('"plans_areaalert"' in statement for statement in prepared)
