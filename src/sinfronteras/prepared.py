@@ -60,8 +60,9 @@ def _cursor(connection):
     """Django's cursor; on PostgreSQL, one whose parameters the server binds, so that psycopg
     prepares the statement on this connection once it has run it ``prepare_threshold``
     times (settings) and PostgreSQL plans it once, not on every page. Django's wrapper is
-    kept: its errors, its query log (``CaptureQueriesContext``) and its execute wrappers."""
-    if connection.vendor != "postgresql":
+    kept (its errors, its execute wrappers). While queries are logged (``DEBUG``,
+    ``CaptureQueriesContext``) Django's own cursor runs them, as it logs their SQL in full."""
+    if connection.vendor != "postgresql" or connection.queries_logged:
         return connection.cursor()
     from django.db.backends.postgresql.base import ServerBindingCursor
 
@@ -244,3 +245,14 @@ def attach(instances: list, name: str, rows: list) -> None:
         cached = model._default_manager.all()
         cached._result_cache, cached._prefetch_done = mine, True
         instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = cached
+
+
+def refresh_statistics(using: str = "default") -> None:
+    """Have PostgreSQL count the rows again (``ANALYZE``) after a bulk load (the demo, a
+    restore): autovacuum does it only a minute or more later, and until then the planner
+    takes every table for empty and chooses plans that scan (the menu's new-messages count
+    read every live task). SQLite keeps no statistics unless asked: nothing to do there."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
