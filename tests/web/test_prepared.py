@@ -170,3 +170,18 @@ def test_postgresql_plans_a_prepared_query_once_for_many_runs(la, carla, need_of
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('"plans_areaalert"' in statement for statement in prepared)
+
+
+@pytest.mark.skipif(__import__("django.db").db.connection.vendor != "postgresql",
+                    reason="needs real PostgreSQL: set DATABASE_URL=postgres://...")
+def test_statistics_are_counted_again_after_a_bulk_load(la, carla, need_of):
+    from django.db import connection
+
+    from sinfronteras.prepared import refresh_statistics
+
+    for _ in range(30):
+        need_of(carla, "food", 1)
+    refresh_statistics()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'sharing_need'")
+        assert cursor.fetchone()[0] >= 30

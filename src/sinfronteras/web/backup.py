@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from sinfronteras.members.models import ApiToken, Invite, Member
 from sinfronteras.plans.sealing import Unreadable, seal, unseal
+from sinfronteras.prepared import refresh_statistics
 
 FORMAT = "sinfronteras-backup"
 VERSION = 1
@@ -402,6 +403,7 @@ def do_restore(path: Path, key: Key, *, force: bool = False,
     except (DeserializationError, IntegrityError, ValueError) as problem:
         raise BackupError(f"the backup does not load: {str(problem).splitlines()[0]}") from None
     call_command("migrate", database=using, interactive=False, verbosity=0)
+    refresh_statistics(using)
     left_out = document.get("left_out") or {}
     names = dict(Member.objects.using(using).filter(pk__in=lost).values_list("pk", "username"))
     return Restored(rows=len(objects), sessions=tuple(left_out.get("sessions", ())),

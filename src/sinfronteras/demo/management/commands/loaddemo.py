@@ -8,6 +8,7 @@ from sinfronteras.demo.border import do_load_across_border
 from sinfronteras.demo.load import PASSWORD, do_load_demo
 from sinfronteras.notify.push import public_key
 from sinfronteras.plans.runs import do_request_run, execute_run
+from sinfronteras.prepared import refresh_statistics
 
 
 class Command(ConventionCommand):
@@ -36,6 +37,7 @@ sinfronteras democode ana"""
             self.stdout.write(f"Made the plan (run #{run.pk}: {run.status}).")
         if across_border:
             self._across_border(seed)
+        refresh_statistics()
         if public_key():  # made on first use on a laptop (var/vapid.pem)
             self.stdout.write("Push notifications are on: turn them on for a browser on the "
                               "account page (the worker sends them).")
