@@ -315,6 +315,25 @@ def test_the_family_gets_a_badge_and_a_note_for_a_new_message(
     assert "new-message" not in card(page(client, carla, "plans:tasks"), f"need-state-{need.pk}")
 
 
+def test_the_menu_reads_both_of_a_carriers_badges_with_one_query(carry, carla):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sinfronteras.members.models import Member
+    from sinfronteras.plans.context import badges
+
+    need, offer, driver, task = carry
+    do_post_message(carla, task, "Llámame al llegar")
+    fresh = Member.objects.get(pk=driver.pk)  # a new request's member: nothing read yet
+    with CaptureQueriesContext(connection) as queries:
+        waiting, unread = badges(fresh)
+    assert len(queries) == 1
+    assert waiting == Task.objects.filter(carrier=driver, state=TaskState.PROPOSED).count() >= 1
+    assert unread == 1
+    lifecycle.do_accept(driver, task)
+    assert badges(Member.objects.get(pk=driver.pk)) == (waiting - 1, 1)
+
+
 def test_one_delivery_shows_one_link(carry, carla, client):
     need, offer, driver, task = carry
     # a second share of the same need, brought by the same carrier in the same window

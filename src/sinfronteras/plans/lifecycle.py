@@ -196,9 +196,14 @@ def my_tasks_shown(member) -> list:
     return _MY_TASKS.objects(member_id=member.pk)
 
 
-#: Tasks proposed to a member, compiled once: every page's menu shows how many.
-_PROPOSED_TO = PreparedQuery(lambda member_id: Task.objects.filter(
-    carrier_id=member_id, state=TaskState.PROPOSED).values_list("pk", flat=True), member_id="id")
+def proposed_to(member_id):
+    """Tasks proposed to a member, waiting for their yes or no."""
+    return Task.objects.filter(carrier_id=member_id, state=TaskState.PROPOSED)
+
+
+#: ``proposed_to`` as ids, compiled once.
+_PROPOSED_TO = PreparedQuery(lambda member_id: proposed_to(member_id).values_list("pk", flat=True),
+                             member_id="id")
 
 
 def waiting_for(member) -> int:

@@ -72,8 +72,13 @@ _UNREAD_IDS = PreparedQuery(lambda member_id: unread_tasks(member_id).values_lis
 def unread_task_ids(member) -> set[int]:
     """``unread_tasks`` as ids, read once a request (kept on the member object)."""
     if getattr(member, "_unread_task_ids", None) is None:
-        member._unread_task_ids = set(_UNREAD_IDS.rows(member_id=member.pk))
+        remember_unread(member, set(_UNREAD_IDS.rows(member_id=member.pk)))
     return member._unread_task_ids
+
+
+def remember_unread(member, ids: set[int]) -> None:
+    """Keep ``unread_tasks``' ids, read by another query, for the rest of the request."""
+    member._unread_task_ids = ids
 
 
 def do_post_message(member, task, text: str) -> TaskMessage:
