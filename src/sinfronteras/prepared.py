@@ -166,8 +166,8 @@ class PreparedQuery:
     def objects(self, using: str = "default", **values) -> list:
         """The model instances of a plain queryset for these values, as Django makes them:
         its ``select_related`` objects, its annotations, and its ``prefetch_related``
-        lookups: a reverse foreign key's (``"slots"``) by a query compiled once per count of
-        rows, any other as Django runs it."""
+        lookups: a reverse foreign key's or a many-to-many's (``"slots"``, ``"resources"``)
+        by a query compiled once per count of rows, any other as Django runs it."""
         fetched, compiler, _flat, queryset = self._fetch(using, values)
         if not fetched:
             return []
@@ -198,7 +198,8 @@ class PreparedQuery:
     def _related(self, model, lookup):
         """A prepared query of the rows of the relation ``lookup`` (``"slots"``,
         ``"resources"``) for a list of ids, each row with its owner's id as
-        ``_prepared_owner``; None for a lookup that spans relations (Django runs those)."""
+        ``_prepared_owner``; None for any other lookup (one that spans relations, a forward
+        foreign key, a ``Prefetch``): Django runs those."""
         if lookup in self._prefetches:
             return self._prefetches[lookup]
         descriptor = getattr(model, lookup, None) if isinstance(lookup, str) else None
