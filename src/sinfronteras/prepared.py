@@ -30,6 +30,11 @@ _STAND_INS = {
 }
 
 
+#: The longest list of ids whose compiled SQL is kept (a page's rows); a longer one is
+#: compiled each time, so that a process keeps at most this many compilations a query.
+LONGEST_KEPT = 100
+
+
 def _stand_in(kind: str, which: int, place: int):
     """The stand-in of the variable at ``place``: its own, so two variables of one kind
     are told apart."""
@@ -135,7 +140,8 @@ class PreparedQuery:
                                  f"{two!r}): pass it as a variable")
         flat = queryset._iterable_class is FlatValuesListIterable
         compiled = (sql, slots, compiler, adapt, flat, queryset)
-        self._compiled[(alias, *lengths.values())] = compiled
+        if all(length <= LONGEST_KEPT for length in lengths.values()):
+            self._compiled[(alias, *lengths.values())] = compiled
         return compiled
 
     def _fetch(self, using: str, values: dict):

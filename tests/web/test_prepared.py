@@ -185,3 +185,16 @@ def test_statistics_are_counted_again_after_a_bulk_load(la, carla, need_of):
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'sharing_need'")
         assert cursor.fetchone()[0] >= 30
+
+
+def test_a_long_list_of_ids_is_answered_but_its_compilation_not_kept(la, carla, need_of):
+    from sinfronteras.prepared import LONGEST_KEPT
+    from sinfronteras.sharing.models import Need
+
+    mine = need_of(carla, "food", 5)
+    prepared = PreparedQuery(lambda need_ids: Need.objects.filter(pk__in=need_ids)
+                             .values_list("pk", flat=True), need_ids="ids")
+    long_list = [mine.pk] + [mine.pk + 1_000 + k for k in range(LONGEST_KEPT)]
+    assert prepared.rows(need_ids=long_list) == [mine.pk]
+    assert prepared.rows(need_ids=[mine.pk]) == [mine.pk]
+    assert [len(key) == 2 and key[1] for key in prepared._compiled] == [1]
