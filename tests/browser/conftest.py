@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
@@ -60,7 +61,14 @@ def shoot(request):
 
     def take(page, step):
         name = f"{request.node.name}-{next(counter):02d}-{step}.png"
-        page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+        page.wait_for_load_state()
+        try:
+            page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+        except PlaywrightError as error:  # on a busy machine chromium now and then has no frame
+            if "Unable to capture screenshot" not in str(error):
+                raise
+            page.wait_for_timeout(250)
+            page.screenshot(path=str(ARTIFACTS / name), full_page=True)
         # A full-page shot resizes the page and back; in headless chromium the next click
         # after that, while a field still has focus, only ends the field's editing and does
         # not press the button. A person never takes screenshots mid-form: leave the field.
