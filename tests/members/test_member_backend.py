@@ -36,3 +36,26 @@ def test_a_member_who_logs_in_with_their_password_is_known_on_the_next_page(clie
     assert page.status_code == 200
     assert page.wsgi_request.user.pk == bob.pk
     assert client.session["_auth_user_backend"] == "sinfronteras.members.backends.MemberBackend"
+
+
+def test_a_session_made_before_the_upgrade_stays_logged_in(client, bob):
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.sessions.backends.db import SessionStore
+
+    before = SessionStore()
+    before.update({"_auth_user_id": str(bob.pk), "_auth_user_hash": bob.get_session_auth_hash(),
+                   "_auth_user_backend": "django.contrib.auth.backends.ModelBackend"})
+    before.create()
+    client.cookies["sessionid"] = before.session_key
+    assert client.get("/").status_code == 302  # Django ends it: its backend is not listed
+    before.save()  # made again as it was
+
+    migration = importlib.import_module(
+        "sinfronteras.members.migrations.0002_sessions_keep_their_backend")
+    migration.name_the_new_backend(apps, type("Editor", (), {"connection": connection})())
+    page = client.get("/")
+    assert page.status_code == 200 and page.wsgi_request.user.pk == bob.pk
+    assert SessionStore(before.session_key)["_auth_user_backend"] == (
+        "sinfronteras.members.backends.MemberBackend")
