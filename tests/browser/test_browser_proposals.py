@@ -91,8 +91,9 @@ def test_a_member_proposes_a_ranked_choice_and_a_role_change_and_shares_an_invit
                                       "Rally; 8; Boyle Heights\nCourt day; 16")
     phone.get_by_role("button", name=words["open"]).click()
     # The browser lands on the wrong field, its error just above it, on the phone's screen.
-    # (autofocus applies once the new page has loaded: wait for it, up to the usual timeout)
-    phone.wait_for_function("document.activeElement && document.activeElement.id === 'id_options'")
+    # (autofocus applies once the new page has loaded: wait for it, up to the usual timeout;
+    # expect() waits without evaluating a string in the page, which its CSP forbids)
+    expect(phone.locator("#id_options")).to_be_focused()
     assert phone.evaluate("document.activeElement.id") == "id_options"
     expect(phone.locator("#error-options")).to_be_visible()
     expect(phone.locator("#form-errors")).to_be_visible()
