@@ -246,8 +246,6 @@ def _next(request) -> str:
     return target if target.startswith("/") and not target.startswith("//") else reverse("home")
 
 
-
-
 def _base32(key: bytes) -> str:
     import base64
 

@@ -26,8 +26,9 @@ def badges(member) -> tuple[int, int]:
     if getattr(member, "_unread_task_ids", None) is not None:  # read already by the page
         return waiting_for(member), len(unread_task_ids(member))
     rows = _BADGES.rows(member_id=member.pk)
-    remember_unread(member, {pk for pk, badge in rows if badge == UNREAD})
-    return sum(1 for _pk, badge in rows if badge == WAITING), len(member._unread_task_ids)
+    unread = {pk for pk, badge in rows if badge == UNREAD}
+    remember_unread(member, unread)
+    return sum(1 for _pk, badge in rows if badge == WAITING), len(unread)
 
 
 def for_every_page(request) -> dict:
