@@ -59,8 +59,9 @@ def offers_listed(member):
             .prefetch_related("resources", "slots").order_by("area__name", "pk"))
 
 
-def _reader(member_id, collective_id, coordinator: bool) -> Member:
-    """A stand-in for the reader: what ``visible_to`` reads of them."""
+def reader(member_id, collective_id, coordinator: bool) -> Member:
+    """A stand-in for the reader: what a ``visible_to`` rule reads of them (their id,
+    collective and role), for a query compiled once per kind of reader."""
     return Member(pk=member_id, collective_id=collective_id,
                   role=Role.COORDINATOR if coordinator else Role.MEMBER)
 
@@ -72,7 +73,7 @@ class FirstPage:
     def __init__(self, seen, listed):
         def prepared(build, coordinator):
             return PreparedQuery(lambda member_id, collective_id: build(
-                _reader(member_id, collective_id, coordinator)), member_id="id", collective_id="id")
+                reader(member_id, collective_id, coordinator)), member_id="id", collective_id="id")
 
         self._rows = {c: prepared(lambda who: listed(who)[:PER_PAGE], c) for c in (False, True)}
         # One collective's rows counted in one group: one row, or none when there are none.

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sinfronteras.organizing.models import Commitment, CommitmentState, Conversation
 from sinfronteras.prepared import PreparedQuery
+from sinfronteras.sharing.lists import reader
 
 register = template.Library()
 
@@ -21,14 +22,12 @@ SHOWN = 30
 
 
 def _follow_ups(by_coordinator: bool) -> PreparedQuery:
-    """A member's follow-ups due by a date, among the conversations they may see (a
-    coordinator: all of the collective's; a member: the ones they logged)."""
+    """A member's follow-ups due by a date, among the conversations they may see
+    (``Conversation.objects.visible_to``), for a coordinator or a member."""
     def build(member_id, collective_id, horizon):
-        mine = Conversation.objects.filter(collective_id=collective_id)
-        if not by_coordinator:
-            mine = mine.filter(logged_by_id=member_id)
-        return (mine.filter(follow_up_by_id=member_id, followed_up_at__isnull=True,
-                            follow_up_on__lte=horizon)
+        return (Conversation.objects.visible_to(reader(member_id, collective_id, by_coordinator))
+                .filter(follow_up_by_id=member_id, followed_up_at__isnull=True,
+                        follow_up_on__lte=horizon)
                 .select_related("area").order_by("follow_up_on", "pk")[:SHOWN])
     return PreparedQuery(build, member_id="id", collective_id="id", horizon="date")
 
